@@ -1,0 +1,89 @@
+using Akka.Actor;
+using ActorSwingSet.Audit;
+using ActorSwingSet.Kernel;
+using ActorSwingSet.Kernel.Messages;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Controller;
+
+/// <summary>
+/// The host's handle on a kernel running in an ActorSystem (modelled on SwingSet's controller): queue messages,
+/// run cranks, read promises, create, upgrade and terminate vats, read stats, dump the state in SwingSet's kvStore
+/// schema and audit it. Every call is a message to the kernel actor; bad input fails the call with an
+/// <see cref="ArgumentException"/> and changes nothing.
+/// </summary>
+public sealed class SwingSetController
+{
+    private SwingSetController(IActorRef kernel, KernelSettings settings)
+    {
+        Kernel = kernel;
+        Settings = settings;
+    }
+
+    /// <summary>The kernel actor (<c>/user/{actor-name}</c>); vat actors are its children, named by vat ID.</summary>
+    public IActorRef Kernel { get; }
+
+    public KernelSettings Settings { get; }
+
+    /// <summary>
+    /// Builds a kernel in <paramref name="system"/> from <paramref name="config"/>. Settings come from the system's
+    /// HOCON (section <c>actorswingset.kernel</c>) over the library defaults. Static vats start on the first run.
+    /// </summary>
+    public static SwingSetController Start(ActorSystem system, KernelConfig config, string? actorName = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        KernelCore.Validate(config);
+        var settings = KernelSettings.FromConfig(system.Settings.Config);
+        var kernel = system.ActorOf(KernelActor.Props(config, settings), actorName ?? settings.ActorName);
+        return new SwingSetController(kernel, settings);
+    }
+
+    private async Task<T> Ask<T>(KernelRequest request) => await Kernel.Ask<T>(request).ConfigureAwait(false);
+
+    /// <summary>Queues <c>method(...args)</c> to a vat's root object; args are plain passable values (no references).</summary>
+    public Task<Kref> QueueToVatRootAsync(string vat, string method, params object?[] args) =>
+        QueueToVatRootAsync(vat, KCapData.Of(SmallCaps.Methargs(method, args)));
+
+    public async Task<Kref> QueueToVatRootAsync(string vat, KCapData methargs) =>
+        (await Ask<Queued>(new QueueToVatRoot(vat, methargs)).ConfigureAwait(false)).Result;
+
+    public async Task<Kref> QueueToKrefAsync(Kref target, KCapData methargs) =>
+        (await Ask<Queued>(new QueueToKref(target, methargs)).ConfigureAwait(false)).Result;
+
+    /// <summary>Runs until the queues are empty (or <paramref name="maxCranks"/> cranks); returns how many ran.</summary>
+    public async Task<long> RunAsync(long maxCranks = long.MaxValue) =>
+        (await Ask<RunCompleted>(new Run(maxCranks)).ConfigureAwait(false)).Cranks;
+
+    /// <summary>Runs exactly one crank if there is work; returns whether it did.</summary>
+    public async Task<bool> StepAsync() => await RunAsync(1).ConfigureAwait(false) == 1;
+
+    public Task<PromiseStatus> GetPromiseAsync(Kref kpid) => Ask<PromiseStatus>(new GetPromiseStatus(kpid));
+
+    /// <summary>Lets go of a promise the host was given; it is collected once nothing else refers to it.</summary>
+    public Task ReleasePromiseAsync(Kref kpid) => Ask<Done>(new ReleasePromise(kpid));
+
+    public async Task<(string VatId, Kref Result)> CreateVatAsync(string bundleName, KCapData? vatParameters = null, bool enablePipelining = false)
+    {
+        var q = await Ask<VatQueued>(new CreateVat(bundleName, vatParameters, enablePipelining)).ConfigureAwait(false);
+        return (q.VatId, q.Result);
+    }
+
+    /// <summary>Queues an upgrade; the promise settles with <c>{incarnationNumber}</c> or <c>Error('vat-upgrade failure')</c>.</summary>
+    public async Task<Kref> UpgradeVatAsync(string vat, string bundleName, KCapData? vatParameters = null, string upgradeMessage = "vat upgraded") =>
+        (await Ask<Queued>(new UpgradeVat(vat, bundleName, vatParameters, upgradeMessage)).ConfigureAwait(false)).Result;
+
+    public async Task<Kref> TerminateVatAsync(string vat, string reason, bool reject = true) =>
+        (await Ask<Queued>(new TerminateVat(vat, reject, KCapData.Of(SmallCaps.Error(reason)))).ConfigureAwait(false)).Result;
+
+    public Task<VatInfo> GetVatInfoAsync(string vat) => Ask<VatInfo>(new GetVatInfo(vat));
+
+    public Task<KernelStats> GetStatsAsync() => Ask<KernelStats>(new GetStats());
+
+    /// <summary>The kernel state in SwingSet's kvStore schema, sorted by key.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> DumpAsync() =>
+        (await Ask<KvDump>(new GetKvDump()).ConfigureAwait(false)).Entries;
+
+    /// <summary>Recounts every reference and checks the invariants of semantics section 9.</summary>
+    public Task<AuditReport> AuditAsync() => Ask<AuditReport>(new RunAudit());
+}

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Dump;
+
+/// <summary>
+/// Queue events and messages as JSON in SwingSet's shapes (<c>{"type":"send","target":..,"msg":{"methargs":..,"result":..}}</c>,
+/// <c>{"type":"notify","vatID":..,"kpid":..}</c>, ...), and the krefs such JSON holds.
+/// </summary>
+public static class EventJson
+{
+    public static string Write(KernelEvent e) => WriteWith(w => WriteEvent(w, e));
+
+    public static string Write(KMessage m) => WriteWith(w => WriteMessage(w, m));
+
+    public static string Write(KCapData d) => WriteWith(w => WriteCapData(w, d));
+
+    private static string WriteWith(Action<Utf8JsonWriter> body)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            body(w);
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static void WriteEvent(Utf8JsonWriter w, KernelEvent e)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", e.Type);
+        switch (e)
+        {
+            case SendEvent s:
+                w.WriteString("target", s.Target.ToString());
+                w.WritePropertyName("msg");
+                WriteMessage(w, s.Msg);
+                break;
+            case NotifyEvent n:
+                w.WriteString("vatID", n.VatId);
+                w.WriteString("kpid", n.Kpid.ToString());
+                break;
+            case GcEvent g:
+                w.WriteString("vatID", g.VatId);
+                w.WriteStartArray("krefs");
+                foreach (var k in g.Targets) w.WriteStringValue(k.ToString());
+                w.WriteEndArray();
+                break;
+            case BringOutYourDeadEvent b:
+                w.WriteString("vatID", b.VatId);
+                break;
+            case StartVatEvent sv:
+                w.WriteString("vatID", sv.VatId);
+                w.WritePropertyName("vatParameters");
+                WriteCapData(w, sv.VatParameters);
+                break;
+            case CreateVatEvent c:
+                w.WriteString("vatID", c.VatId);
+                w.WriteStartObject("source");
+                w.WriteString("bundleName", c.BundleName);
+                w.WriteEndObject();
+                w.WritePropertyName("vatParameters");
+                WriteCapData(w, c.VatParameters);
+                w.WriteStartObject("dynamicOptions");
+                w.WriteBoolean("enablePipelining", c.EnablePipelining);
+                w.WriteEndObject();
+                w.WriteString("result", c.Result.ToString());
+                break;
+            case UpgradeVatEvent u:
+                w.WriteString("vatID", u.VatId);
+                w.WriteString("bundleName", u.BundleName);
+                w.WritePropertyName("vatParameters");
+                WriteCapData(w, u.VatParameters);
+                w.WriteString("upgradeMessage", u.UpgradeMessage);
+                w.WriteString("result", u.Result.ToString());
+                break;
+            case TerminateVatEvent t:
+                w.WriteString("vatID", t.VatId);
+                w.WriteBoolean("reject", t.Reject);
+                w.WritePropertyName("reason");
+                WriteCapData(w, t.Reason);
+                w.WriteString("result", t.Result.ToString());
+                break;
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteMessage(Utf8JsonWriter w, KMessage m)
+    {
+        w.WriteStartObject();
+        w.WritePropertyName("methargs");
+        WriteCapData(w, m.Methargs);
+        if (m.Result is { } r) w.WriteString("result", r.ToString());
+        else w.WriteNull("result");
+        w.WriteEndObject();
+    }
+
+    private static void WriteCapData(Utf8JsonWriter w, KCapData d)
+    {
+        w.WriteStartObject();
+        w.WriteString("body", d.Body);
+        w.WriteStartArray("slots");
+        foreach (var s in d.Slots) w.WriteStringValue(s.ToString());
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The krefs a stored event or message holds a reference on: <c>target</c>, <c>result</c>, <c>kpid</c> and
+    /// every <c>slots</c> list, at any depth. GC events' <c>krefs</c> hold none. Works on SwingSet's own JSON too.
+    /// </summary>
+    public static List<Kref> HeldKrefs(string json)
+    {
+        var list = new List<Kref>();
+        using var doc = JsonDocument.Parse(json);
+        Collect(doc.RootElement, list);
+        return list;
+    }
+
+    private static void Collect(JsonElement e, List<Kref> into)
+    {
+        if (e.ValueKind != JsonValueKind.Object) return;
+        foreach (var p in e.EnumerateObject())
+        {
+            switch (p.Name)
+            {
+                case "target" or "result" or "kpid" when p.Value.ValueKind == JsonValueKind.String:
+                    if (Kref.TryParse(p.Value.GetString(), out var k)) into.Add(k);
+                    break;
+                case "slots" when p.Value.ValueKind == JsonValueKind.Array:
+                    foreach (var s in p.Value.EnumerateArray())
+                        if (s.ValueKind == JsonValueKind.String && Kref.TryParse(s.GetString(), out var sk)) into.Add(sk);
+                    break;
+                case "krefs":
+                    break;
+                default:
+                    Collect(p.Value, into);
+                    break;
+            }
+        }
+    }
+}

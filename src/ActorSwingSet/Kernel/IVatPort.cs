@@ -1,0 +1,23 @@
+using ActorSwingSet.References;
+using ActorSwingSet.Vat.Messages;
+
+namespace ActorSwingSet.Kernel;
+
+/// <summary>
+/// How the kernel reaches its vats. In an ActorSystem each vat is an actor and a request is one message each way;
+/// <see cref="InProcessVatPort"/> calls the same vat logic directly, for tests and tools without actors.
+/// </summary>
+internal interface IVatPort
+{
+    /// <summary>Brings up the vat's host (its actor, or an in-process object) with its root export.</summary>
+    void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining);
+
+    /// <summary>Stops the vat's host; its state is gone.</summary>
+    void DestroyVat(string vatId);
+
+    /// <summary>Sends a request and waits for the reply.</summary>
+    Task<object> RequestAsync(string vatId, VatRequest request);
+
+    /// <summary>Sends a request that needs no reply (an abort).</summary>
+    void Tell(string vatId, VatRequest request);
+}

@@ -1,0 +1,202 @@
+using ActorSwingSet.Dump;
+using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+using ActorSwingSet.Vat.Messages;
+
+namespace ActorSwingSet.Kernel;
+
+/// <summary>
+/// Host operations: they run between cranks, check their input before touching anything (bad input throws
+/// <see cref="ArgumentException"/> and changes nothing), and put work on the queues rather than doing it.
+/// Promises they return are held for the host until <see cref="ReleasePromise"/>.
+/// </summary>
+internal sealed partial class KernelCore
+{
+    /// <summary>Checks a kernel configuration; throws <see cref="ArgumentException"/> naming the first problem.</summary>
+    public static void Validate(KernelConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config.Bundles);
+        if (config.ReapInterval < 0) throw new ArgumentException("ReapInterval must be 0 (never) or more");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var v in config.Vats)
+        {
+            if (string.IsNullOrWhiteSpace(v.Name)) throw new ArgumentException("a static vat needs a name");
+            if (VatId.IsValid(v.Name)) throw new ArgumentException($"vat name '{v.Name}' looks like a vat ID");
+            if (!names.Add(v.Name)) throw new ArgumentException($"two static vats are named '{v.Name}'");
+            if (!config.Bundles.Contains(v.BundleName)) throw new ArgumentException($"vat '{v.Name}': no vat bundle named '{v.BundleName}'");
+            if (v.VatParameters is { } vp)
+            {
+                if (!SmallCaps.IsWellFormed(vp.Body, vp.Slots.Length, out var problem)) throw new ArgumentException($"vat '{v.Name}': malformed vatParameters: {problem}");
+                if (vp.Slots.Length > 0) throw new ArgumentException($"vat '{v.Name}': static vats' vatParameters cannot carry references");
+            }
+        }
+    }
+
+    /// <summary>Creates the static vats and queues their startVat events.</summary>
+    public void Initialize(IReadOnlyList<StaticVatConfig> vats)
+    {
+        var K = Keeper;
+        foreach (var v in vats)
+        {
+            var vatId = K.AllocateVatId();
+            var root = NewVatHost(vatId, v.BundleName, v.EnablePipelining);
+            K.PutVat(new VatRecord(vatId, v.Name, false, v.BundleName, v.EnablePipelining, KCapData.Of("#null"), root));
+            K.AddStaticName(v.Name);
+            var parameters = v.VatParameters ?? KCapData.Of("#null");
+            SetVatParameters(vatId, parameters);
+            var start = new StartVatEvent(vatId, parameters);
+            foreach (var k in start.Krefs()) K.Incref(k);
+            K.RunQueue.Enqueue(start);
+        }
+        _createdVats.Clear();
+    }
+
+    private void HostOp()
+    {
+        ThrowIfPanicked();
+        if (_busy) throw new InvalidOperationException("a crank is running; host operations run between cranks");
+    }
+
+    /// <summary>Finds a live or terminated vat by name or ID.</summary>
+    public VatRecord FindVat(string nameOrId)
+    {
+        var K = Keeper;
+        if (K.Vat(nameOrId) is { } byId) return byId;
+        foreach (var v in K.Vats) if (v.Name == nameOrId) return v;
+        throw new ArgumentException($"no vat named '{nameOrId}'");
+    }
+
+    private VatRecord FindLiveVat(string nameOrId)
+    {
+        var v = FindVat(nameOrId);
+        return v.Alive ? v : throw new ArgumentException($"vat '{nameOrId}' ({v.VatId}) has been terminated");
+    }
+
+    private void CheckCapData(KCapData data, string what)
+    {
+        if (data?.Body is null || data.Slots.IsDefault) throw new ArgumentException($"{what}: capdata is missing");
+        if (!SmallCaps.IsWellFormed(data.Body, data.Slots.Length, out var problem)) throw new ArgumentException($"{what}: malformed capdata: {problem}");
+        foreach (var s in data.Slots)
+        {
+            var exists = s.IsPromise ? Keeper.PromiseExists(s) : s.IsObject && Keeper.ObjectExists(s);
+            if (!exists) throw new ArgumentException($"{what}: {s} does not exist");
+        }
+    }
+
+    /// <summary>Queues <c>root~.method(...args)</c> on a vat's root object; returns the result promise.</summary>
+    public Kref QueueToVatRoot(string vatName, KCapData methargs)
+    {
+        HostOp();
+        var v = FindLiveVat(vatName);
+        return QueueToKref(v.Root, methargs);
+    }
+
+    /// <summary>Queues a message to any kref; returns the result promise.</summary>
+    public Kref QueueToKref(Kref target, KCapData methargs)
+    {
+        HostOp();
+        CheckCapData(methargs, "methargs");
+        if (!(methargs.Body.Length > 2 && SmallCaps.Decode(methargs.Body, methargs.Slots.Length) is List<object?> { Count: 2 } l && l[0] is string && l[1] is List<object?>))
+            throw new ArgumentException("methargs must be [method, [args...]]");
+        if (target.IsPromise ? !Keeper.PromiseExists(target) : !(target.IsObject && Keeper.ObjectExists(target)))
+            throw new ArgumentException($"cannot send to {target}: it does not exist");
+        var result = NewHostPromise();
+        Keeper.Accept(new SendEvent(target, new KMessage(methargs, result)));
+        return result;
+    }
+
+    private Kref NewHostPromise()
+    {
+        var kp = Keeper.AddPromise(null);
+        Keeper.AddHostRef(kp);
+        return kp;
+    }
+
+    /// <summary>Queues the creation of a dynamic vat; returns its ID and a promise for <c>{root, vatID}</c>.</summary>
+    public (string VatId, Kref Result) QueueCreateVat(string bundleName, KCapData? vatParameters, bool enablePipelining)
+    {
+        HostOp();
+        if (!Bundles.Contains(bundleName)) throw new ArgumentException($"no vat bundle named '{bundleName}'");
+        var parameters = vatParameters ?? KCapData.Of("#null");
+        CheckCapData(parameters, "vatParameters");
+        var vatId = Keeper.AllocateVatId();
+        var result = NewHostPromise();
+        Keeper.RunQueue.Enqueue(Hold(new CreateVatEvent(vatId, bundleName, parameters, enablePipelining, result)));
+        return (vatId, result);
+    }
+
+    /// <summary>Queues an upgrade (a run-queue event, ordered with everything else); returns a promise for <c>{incarnationNumber}</c>.</summary>
+    public Kref QueueUpgradeVat(string vatName, string bundleName, KCapData? vatParameters, string upgradeMessage)
+    {
+        HostOp();
+        var v = FindLiveVat(vatName);
+        if (!Bundles.Contains(bundleName)) throw new ArgumentException($"no vat bundle named '{bundleName}'");
+        ArgumentNullException.ThrowIfNull(upgradeMessage);
+        var parameters = vatParameters ?? KCapData.Of("#null");
+        CheckCapData(parameters, "vatParameters");
+        var result = NewHostPromise();
+        Keeper.RunQueue.Enqueue(Hold(new UpgradeVatEvent(v.VatId, bundleName, parameters, upgradeMessage, result)));
+        return result;
+    }
+
+    /// <summary>Queues a vat's termination; the promise settles when it is done.</summary>
+    public Kref QueueTerminateVat(string vatName, bool reject, KCapData reason)
+    {
+        HostOp();
+        var v = FindLiveVat(vatName);
+        CheckCapData(reason, "reason");
+        if (reason.Slots.Length > 0) throw new ArgumentException("a termination reason cannot carry references");
+        var result = NewHostPromise();
+        Keeper.RunQueue.Enqueue(Hold(new TerminateVatEvent(v.VatId, reject, reason, result)));
+        return result;
+    }
+
+    private KernelEvent Hold(KernelEvent e)
+    {
+        foreach (var k in e.Krefs()) Keeper.Incref(k);
+        return e;
+    }
+
+    public PromiseStatus GetPromise(Kref kpid)
+    {
+        ThrowIfPanicked();
+        if (!kpid.IsPromise) throw new ArgumentException($"{kpid} is not a promise");
+        var p = Keeper.TryGetPromise(kpid) ?? throw new ArgumentException($"unknown promise {kpid}");
+        return new PromiseStatus(kpid, p.State, p.RefCount, p.Decider, [.. p.Subscribers], p.Queue.Count, p.Data);
+    }
+
+    /// <summary>The host lets go of a promise it held; it is collected once nothing else refers to it.</summary>
+    public void ReleasePromise(Kref kpid)
+    {
+        HostOp();
+        if (!Keeper.ReleaseHostRef(kpid)) throw new ArgumentException($"the host holds no reference to {kpid}");
+        Keeper.ProcessRefcounts();
+    }
+
+    public VatInfo GetVatInfo(string nameOrId)
+    {
+        ThrowIfPanicked();
+        var v = FindVat(nameOrId);
+        Keeper.TerminationReasons.TryGetValue(v.VatId, out var t);
+        return new VatInfo(v.VatId, v.Name, v.Dynamic, v.BundleName, v.Alive, t, v.Root);
+    }
+
+    public KernelStats GetStats()
+    {
+        var K = Keeper;
+        var counters = Enum.GetValues<KernelStat>().ToDictionary(s => s, K.Stat);
+        return new KernelStats(counters, K.CrankNumber, K.RunQueue.Length, K.AcceptanceQueue.Length, K.PromiseCount,
+            K.Objects.Count(), K.Vats.Count(v => v.Alive), K.TerminatedVats.Count, K.GcActions.Count);
+    }
+
+    /// <summary>The whole kernel state in SwingSet's kvStore schema, asking every live vat for its part.</summary>
+    public async Task<SortedDictionary<string, string>> DumpAsync()
+    {
+        HostOp();
+        var vatParts = new List<VatDumpReply>();
+        foreach (var v in Keeper.Vats.Where(v => v.Alive).OrderBy(v => v.VatId, Comparer<string>.Create(VatId.Compare)))
+            vatParts.Add(await RequestAsync<VatDumpReply>(v.VatId, new DumpVatRequest()).ConfigureAwait(false));
+        return KernelStateDump.Build(Keeper, vatParts);
+    }
+}

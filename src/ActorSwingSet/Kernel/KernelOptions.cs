@@ -1,0 +1,22 @@
+using ActorSwingSet.Marshal;
+using ActorSwingSet.Vat;
+
+namespace ActorSwingSet.Kernel;
+
+/// <summary>One vat created with the kernel (a static vat).</summary>
+public sealed record StaticVatConfig(string Name, string BundleName, KCapData? VatParameters = null, bool EnablePipelining = false);
+
+/// <summary>How to build a kernel: its vat code, its static vats and its policies.</summary>
+public sealed record KernelConfig
+{
+    public required VatBundleRegistry Bundles { get; init; }
+    public IReadOnlyList<StaticVatConfig> Vats { get; init; } = [];
+    /// <summary>
+    /// Deliveries a vat receives before the kernel schedules a bringOutYourDead for it; 0 never reaps. When null,
+    /// the HOCON setting <c>actorswingset.kernel.reap-interval</c> applies.
+    /// </summary>
+    public long? ReapInterval { get; init; }
+}
+
+/// <summary>The parts of <see cref="KernelConfig"/> the crank engine consults.</summary>
+internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterval);

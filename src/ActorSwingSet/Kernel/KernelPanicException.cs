@@ -1,0 +1,7 @@
+namespace ActorSwingSet.Kernel;
+
+/// <summary>
+/// The kernel found its own state inconsistent. It stops and persists nothing further; the host must restart it
+/// from the last committed state.
+/// </summary>
+public sealed class KernelPanicException(string message, Exception? inner = null) : Exception("kernel panic: " + message, inner);

@@ -1,0 +1,32 @@
+using Akka.Configuration;
+
+namespace ActorSwingSet.Kernel;
+
+/// <summary>The kernel actor's settings, read from the <c>actorswingset.kernel</c> HOCON section.</summary>
+public sealed record KernelSettings(string ActorName, long ReapInterval, int RunSlice, TimeSpan VatReplyTimeout)
+{
+    /// <summary>The library's defaults (<c>hocon/actorswingset.conf</c>, embedded in the assembly).</summary>
+    public static Config DefaultConfig { get; } = LoadDefault();
+
+    private static Config LoadDefault()
+    {
+        using var stream = typeof(KernelSettings).Assembly.GetManifestResourceStream("ActorSwingSet.reference.conf")
+            ?? throw new InvalidOperationException("ActorSwingSet's default HOCON is missing from the assembly");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>Reads the settings from <paramref name="config"/>, falling back to the defaults key by key.</summary>
+    public static KernelSettings FromConfig(Config? config)
+    {
+        var c = (config ?? Config.Empty).WithFallback(DefaultConfig).GetConfig("actorswingset.kernel");
+        var settings = new KernelSettings(
+            c.GetString("actor-name"),
+            c.GetLong("reap-interval"),
+            c.GetInt("run-slice"),
+            c.GetTimeSpan("vat-reply-timeout"));
+        if (settings.ReapInterval < 0) throw new ArgumentException("actorswingset.kernel.reap-interval must be 0 or more");
+        if (settings.RunSlice < 1) throw new ArgumentException("actorswingset.kernel.run-slice must be at least 1");
+        return settings;
+    }
+}

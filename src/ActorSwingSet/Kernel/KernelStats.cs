@@ -1,0 +1,23 @@
+using ActorSwingSet.Kernel.State;
+
+namespace ActorSwingSet.Kernel;
+
+/// <summary>Kernel counters (since the kernel was built) and current sizes.</summary>
+public sealed record KernelStats(
+    IReadOnlyDictionary<KernelStat, long> Counters,
+    long CrankNumber,
+    long RunQueueLength,
+    long AcceptanceQueueLength,
+    long PromiseCount,
+    long ObjectCount,
+    long LiveVats,
+    long TerminatedVats,
+    long GcActions)
+{
+    public long this[KernelStat s] => Counters.TryGetValue(s, out var v) ? v : 0;
+
+    public long Deliveries =>
+        this[KernelStat.DeliverMessage] + this[KernelStat.DeliverNotify] + this[KernelStat.DeliverDropExports]
+        + this[KernelStat.DeliverRetireExports] + this[KernelStat.DeliverRetireImports]
+        + this[KernelStat.DeliverBringOutYourDead] + this[KernelStat.DeliverStartVat];
+}

@@ -1,0 +1,61 @@
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Kernel.Messages;
+
+/// <summary>
+/// The kernel actor's protocol. Each request gets one reply: the type named in its summary, or
+/// <see cref="Akka.Actor.Status.Failure"/> carrying an <see cref="ArgumentException"/> (bad input; nothing changed)
+/// or a <see cref="KernelPanicException"/> (the kernel has stopped).
+/// </summary>
+public abstract record KernelRequest;
+
+/// <summary>Reply: <see cref="Queued"/>.</summary>
+public sealed record QueueToVatRoot(string Vat, KCapData Methargs) : KernelRequest;
+
+/// <summary>Reply: <see cref="Queued"/>.</summary>
+public sealed record QueueToKref(Kref Target, KCapData Methargs) : KernelRequest;
+
+/// <summary>Run until the queues are empty or <see cref="MaxCranks"/> cranks have run. Reply: <see cref="RunCompleted"/>.</summary>
+public sealed record Run(long MaxCranks = long.MaxValue) : KernelRequest;
+
+/// <summary>Reply: <see cref="PromiseStatus"/>.</summary>
+public sealed record GetPromiseStatus(Kref Kpid) : KernelRequest;
+
+/// <summary>Reply: <see cref="Done"/>.</summary>
+public sealed record ReleasePromise(Kref Kpid) : KernelRequest;
+
+/// <summary>Reply: <see cref="VatQueued"/>.</summary>
+public sealed record CreateVat(string BundleName, KCapData? VatParameters = null, bool EnablePipelining = false) : KernelRequest;
+
+/// <summary>Reply: <see cref="Queued"/> (a promise for <c>{incarnationNumber}</c>).</summary>
+public sealed record UpgradeVat(string Vat, string BundleName, KCapData? VatParameters = null, string UpgradeMessage = "vat upgraded") : KernelRequest;
+
+/// <summary>Reply: <see cref="Queued"/>.</summary>
+public sealed record TerminateVat(string Vat, bool Reject, KCapData Reason) : KernelRequest;
+
+/// <summary>Reply: <see cref="VatInfo"/>.</summary>
+public sealed record GetVatInfo(string Vat) : KernelRequest;
+
+/// <summary>Reply: <see cref="KernelStats"/>.</summary>
+public sealed record GetStats : KernelRequest;
+
+/// <summary>Reply: <see cref="KvDump"/>.</summary>
+public sealed record GetKvDump : KernelRequest;
+
+/// <summary>Reply: <see cref="Audit.AuditReport"/>.</summary>
+public sealed record RunAudit : KernelRequest;
+
+public sealed record Queued(Kref Result);
+
+public sealed record VatQueued(string VatId, Kref Result);
+
+public sealed record RunCompleted(long Cranks);
+
+public sealed record Done
+{
+    public static readonly Done Instance = new();
+}
+
+/// <summary>The kernel state in SwingSet's kvStore schema, sorted by key.</summary>
+public sealed record KvDump(IReadOnlyDictionary<string, string> Entries);

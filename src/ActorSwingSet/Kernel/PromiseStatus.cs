@@ -1,0 +1,22 @@
+using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Kernel;
+
+/// <summary>A snapshot of one promise-table row, for hosts and tests.</summary>
+public sealed record PromiseStatus(
+    Kref Kpid,
+    PromiseState State,
+    long RefCount,
+    string? Decider,
+    IReadOnlyList<string> Subscribers,
+    int QueueLength,
+    KCapData? Data)
+{
+    /// <summary>The resolution decoded from smallcaps (null while unresolved).</summary>
+    public object? Value => Data is null ? null : SmallCaps.Decode(Data.Body, Data.Slots.Length);
+}
+
+/// <summary>What the host can learn about a vat.</summary>
+public sealed record VatInfo(string VatId, string? Name, bool Dynamic, string BundleName, bool Alive, VatTermination? Termination, Kref Root);

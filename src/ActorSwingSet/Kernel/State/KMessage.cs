@@ -1,0 +1,15 @@
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Kernel.State;
+
+/// <summary>A message in kernel terms: methargs capdata and an optional result promise.</summary>
+public sealed record KMessage(KCapData Methargs, Kref? Result)
+{
+    /// <summary>Every kref the message names (result, then argument slots), for reference counting.</summary>
+    public IEnumerable<Kref> Krefs()
+    {
+        if (Result is { } r) yield return r;
+        foreach (var s in Methargs.Slots) yield return s;
+    }
+}

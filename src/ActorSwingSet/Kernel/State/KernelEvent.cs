@@ -1,0 +1,81 @@
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Kernel.State;
+
+/// <summary>
+/// A run-queue (or acceptance-queue) event. Every kref an event names holds one reference from the moment it is
+/// queued until the crank that consumes it; <see cref="Krefs"/> lists them for the refcounts and the audit.
+/// </summary>
+public abstract record KernelEvent
+{
+    /// <summary>The type tag SwingSet uses in its queue JSON.</summary>
+    public abstract string Type { get; }
+
+    /// <summary>The krefs this event names, each counted once.</summary>
+    public abstract IEnumerable<Kref> Krefs();
+}
+
+/// <summary>Deliver <see cref="Msg"/> to <see cref="Target"/> (an object, or a promise to be routed).</summary>
+public sealed record SendEvent(Kref Target, KMessage Msg) : KernelEvent
+{
+    public override string Type => "send";
+    public override IEnumerable<Kref> Krefs() => Msg.Krefs().Prepend(Target);
+}
+
+/// <summary>Tell <see cref="VatId"/> that <see cref="Kpid"/> has settled.</summary>
+public sealed record NotifyEvent(string VatId, Kref Kpid) : KernelEvent
+{
+    public override string Type => "notify";
+    public override IEnumerable<Kref> Krefs() { yield return Kpid; }
+}
+
+/// <summary>The three GC deliveries the kernel makes from its gc-action set.</summary>
+public enum GcDeliveryKind { DropExports, RetireExports, RetireImports }
+
+/// <summary>A GC delivery to <see cref="VatId"/>. Derived from <c>gcActions</c>; its krefs hold no references.</summary>
+public sealed record GcEvent(GcDeliveryKind Kind, string VatId, IReadOnlyList<Kref> Targets) : KernelEvent
+{
+    public override string Type => Kind switch
+    {
+        GcDeliveryKind.DropExports => "dropExports",
+        GcDeliveryKind.RetireExports => "retireExports",
+        _ => "retireImports",
+    };
+    public override IEnumerable<Kref> Krefs() => [];
+}
+
+/// <summary>Ask a vat to release what it no longer uses.</summary>
+public sealed record BringOutYourDeadEvent(string VatId) : KernelEvent
+{
+    public override string Type => "bringOutYourDead";
+    public override IEnumerable<Kref> Krefs() => [];
+}
+
+/// <summary>Start a static vat: deliver <c>startVat(vatParameters)</c>.</summary>
+public sealed record StartVatEvent(string VatId, KCapData VatParameters) : KernelEvent
+{
+    public override string Type => "startVat";
+    public override IEnumerable<Kref> Krefs() => VatParameters.Slots;
+}
+
+/// <summary>Create a dynamic vat from a registered bundle and start it; settle <see cref="Result"/> with the outcome.</summary>
+public sealed record CreateVatEvent(string VatId, string BundleName, KCapData VatParameters, bool EnablePipelining, Kref Result) : KernelEvent
+{
+    public override string Type => "create-vat";
+    public override IEnumerable<Kref> Krefs() => VatParameters.Slots.Prepend(Result);
+}
+
+/// <summary>Upgrade a vat to <see cref="BundleName"/> (semantics section 6); settle <see cref="Result"/> with the outcome.</summary>
+public sealed record UpgradeVatEvent(string VatId, string BundleName, KCapData VatParameters, string UpgradeMessage, Kref Result) : KernelEvent
+{
+    public override string Type => "upgrade-vat";
+    public override IEnumerable<Kref> Krefs() => VatParameters.Slots.Prepend(Result);
+}
+
+/// <summary>Terminate a vat from outside (its admin or the host); settle <see cref="Result"/> once done.</summary>
+public sealed record TerminateVatEvent(string VatId, bool Reject, KCapData Reason, Kref Result) : KernelEvent
+{
+    public override string Type => "terminate-vat";
+    public override IEnumerable<Kref> Krefs() => Reason.Slots.Prepend(Result);
+}

@@ -1,0 +1,633 @@
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+using ActorSwingSet.Translation;
+
+namespace ActorSwingSet.Kernel.State;
+
+/// <summary>
+/// The kernel's tables: objects, promises, the run-queue and acceptance queue, the GC-action set, the vat registry,
+/// host-held references and counters. Pure state logic with no actors: every mutation goes through a method here,
+/// which journals the prior value while a crank is open so <see cref="RollbackCrank"/> can restore it exactly.
+/// Reference counting follows section 4 of the kernel semantics; end-of-crank GC is <see cref="ProcessRefcounts"/>.
+/// </summary>
+internal sealed class KernelKeeper
+{
+    public const long FirstObjectId = 20;
+    public const long FirstPromiseId = 40;
+    public const long FirstVatId = 1;
+
+    private readonly Dictionary<long, KernelObject> _objects = [];
+    private readonly Dictionary<long, KernelPromise> _promises = [];
+    // importers of objects already deleted, kept until each importer retires its entry (SwingSet asks the c-list)
+    private readonly Dictionary<long, SortedSet<string>> _retiredImporters = [];
+    private readonly Dictionary<string, VatRecord> _vats = new(StringComparer.Ordinal);
+    private List<string> _staticNames = [];
+    private List<string> _dynamicIds = [];
+    private List<string> _terminated = [];
+    private Dictionary<string, VatTermination> _terminationReasons = new(StringComparer.Ordinal);
+    private SortedSet<string> _gcActions = new(StringComparer.Ordinal);
+    private List<string> _reapQueue = [];
+    private SortedDictionary<Kref, long> _hostRefs = new();
+    private long[] _stats = new long[Enum.GetValues<KernelStat>().Length];
+
+    public EventQueue RunQueue { get; } = new();
+    public EventQueue AcceptanceQueue { get; } = new();
+
+    public long NextObjectId { get; private set; } = FirstObjectId;
+    public long NextPromiseId { get; private set; } = FirstPromiseId;
+    public long NextVatId { get; private set; } = FirstVatId;
+    public long CrankNumber { get; private set; }
+
+    // ---- crank journal ----
+    private List<Action>? _undo;
+    private readonly HashSet<long> _touchedObjects = [];
+    private readonly HashSet<long> _touchedPromises = [];
+    private readonly HashSet<string> _touchedLists = new(StringComparer.Ordinal);
+    private (EventQueue.Mark Run, EventQueue.Mark Accept, long NextObj, long NextKp, long NextVat, long Crank, long[] Stats) _savepoint;
+
+    // krefs whose counts fell this crank, in first-seen order (processed until none remain)
+    private readonly List<Kref> _maybeFree = [];
+    private readonly HashSet<Kref> _maybeFreeSet = [];
+
+    public bool InCrank => _undo is not null;
+
+    public void BeginCrank()
+    {
+        if (_undo is not null) throw new KernelPanicException("crank already open");
+        _undo = [];
+        _savepoint = (RunQueue.Save(), AcceptanceQueue.Save(), NextObjectId, NextPromiseId, NextVatId, CrankNumber, (long[])_stats.Clone());
+    }
+
+    /// <summary>Undo everything since <see cref="BeginCrank"/>; the crank stays open.</summary>
+    public void RollbackCrank()
+    {
+        if (_undo is null) throw new KernelPanicException("no crank to roll back");
+        for (var i = _undo.Count - 1; i >= 0; i--) _undo[i]();
+        _undo.Clear();
+        _touchedObjects.Clear();
+        _touchedPromises.Clear();
+        _touchedLists.Clear();
+        RunQueue.Restore(_savepoint.Run);
+        AcceptanceQueue.Restore(_savepoint.Accept);
+        NextObjectId = _savepoint.NextObj;
+        NextPromiseId = _savepoint.NextKp;
+        NextVatId = _savepoint.NextVat;
+        CrankNumber = _savepoint.Crank;
+        _stats = (long[])_savepoint.Stats.Clone();
+        _maybeFree.Clear();
+        _maybeFreeSet.Clear();
+    }
+
+    public void CommitCrank()
+    {
+        if (_undo is null) throw new KernelPanicException("no crank to commit");
+        if (_maybeFree.Count > 0) throw new KernelPanicException("crank committed before end-of-crank GC");
+        _undo = null;
+        _touchedObjects.Clear();
+        _touchedPromises.Clear();
+        _touchedLists.Clear();
+        RunQueue.Compact();
+        AcceptanceQueue.Compact();
+    }
+
+    private void OnUndo(Action a) => _undo?.Add(a);
+
+    private void TouchList<T>(string name, Func<T> get, Action<T> set, Func<T, T> copy)
+    {
+        if (_undo is null || !_touchedLists.Add(name)) return;
+        var original = copy(get());
+        OnUndo(() => set(original));
+    }
+
+    private KernelPromise MutPromise(long id)
+    {
+        var p = _promises[id];
+        if (_undo is not null && _touchedPromises.Add(id))
+        {
+            var original = p.Clone();
+            OnUndo(() => _promises[id] = original);
+        }
+        return p;
+    }
+
+    private KernelObject MutObject(long id)
+    {
+        var o = _objects[id];
+        if (_undo is not null && _touchedObjects.Add(id))
+        {
+            var original = o.Clone();
+            OnUndo(() => _objects[id] = original);
+        }
+        return o;
+    }
+
+    public void IncStat(KernelStat s, long by = 1) => _stats[(int)s] += by;
+    public long Stat(KernelStat s) => _stats[(int)s];
+
+    public void IncrementCrankNumber() => CrankNumber++;
+
+    // ---- vats ----
+
+    public VatRecord? Vat(string vatId) => _vats.GetValueOrDefault(vatId);
+    public IEnumerable<VatRecord> Vats => _vats.Values;
+    public IReadOnlyList<string> StaticNames => _staticNames;
+    public IReadOnlyList<string> DynamicIds => _dynamicIds;
+    public IReadOnlyList<string> TerminatedVats => _terminated;
+    public IReadOnlyDictionary<string, VatTermination> TerminationReasons => _terminationReasons;
+    public bool IsAlive(string vatId) => _vats.TryGetValue(vatId, out var v) && v.Alive;
+
+    public string AllocateVatId()
+    {
+        var id = VatId.Of(NextVatId);
+        NextVatId++;
+        return id;
+    }
+
+    public void PutVat(VatRecord record)
+    {
+        if (_undo is not null)
+        {
+            var had = _vats.TryGetValue(record.VatId, out var old);
+            OnUndo(() =>
+            {
+                if (had) _vats[record.VatId] = old!;
+                else _vats.Remove(record.VatId);
+            });
+        }
+        _vats[record.VatId] = record;
+    }
+
+    public void AddStaticName(string name)
+    {
+        TouchList("names", () => _staticNames, v => _staticNames = v, v => [.. v]);
+        _staticNames.Add(name);
+    }
+
+    public void AddDynamicId(string vatId)
+    {
+        TouchList("dynamic", () => _dynamicIds, v => _dynamicIds = v, v => [.. v]);
+        _dynamicIds.Add(vatId);
+    }
+
+    /// <summary>Removes the vat from the live lists and records it (with why) among the terminated.</summary>
+    public void MarkTerminated(string vatId, VatTermination reason)
+    {
+        var v = _vats[vatId];
+        TouchList("names", () => _staticNames, x => _staticNames = x, x => [.. x]);
+        TouchList("dynamic", () => _dynamicIds, x => _dynamicIds = x, x => [.. x]);
+        TouchList("terminated", () => _terminated, x => _terminated = x, x => [.. x]);
+        TouchList("reasons", () => _terminationReasons, x => _terminationReasons = x, x => new Dictionary<string, VatTermination>(x, StringComparer.Ordinal));
+        if (v.Name is not null) _staticNames.Remove(v.Name);
+        _dynamicIds.Remove(vatId);
+        _terminated.Add(vatId);
+        _terminationReasons[vatId] = reason;
+        PutVat(v with { Alive = false });
+    }
+
+    // ---- host-held references ----
+
+    public IReadOnlyDictionary<Kref, long> HostRefs => _hostRefs;
+
+    public void AddHostRef(Kref kref)
+    {
+        TouchList("host", () => _hostRefs, x => _hostRefs = x, x => new SortedDictionary<Kref, long>(x));
+        _hostRefs[kref] = _hostRefs.GetValueOrDefault(kref) + 1;
+        Incref(kref);
+    }
+
+    public bool ReleaseHostRef(Kref kref)
+    {
+        if (!_hostRefs.TryGetValue(kref, out var n)) return false;
+        TouchList("host", () => _hostRefs, x => _hostRefs = x, x => new SortedDictionary<Kref, long>(x));
+        if (n == 1) _hostRefs.Remove(kref);
+        else _hostRefs[kref] = n - 1;
+        Decref(kref);
+        return true;
+    }
+
+    // ---- objects ----
+
+    public bool ObjectExists(Kref ko) => _objects.ContainsKey(ko.Id);
+    public IEnumerable<KeyValuePair<long, KernelObject>> Objects => _objects;
+    public KernelObject? GetObject(Kref ko) => _objects.GetValueOrDefault(ko.Id);
+
+    public string? OwnerOf(Kref ko) => _objects.TryGetValue(ko.Id, out var o) ? o.Owner : null;
+
+    /// <summary>The owner, if it is still alive (what message routing uses).</summary>
+    public string? LiveOwnerOf(Kref ko) => OwnerOf(ko) is { } owner && IsAlive(owner) ? owner : null;
+
+    public Kref AddObject(string owner)
+    {
+        var id = NextObjectId++;
+        _objects[id] = new KernelObject { Owner = owner };
+        if (_undo is not null)
+        {
+            _touchedObjects.Add(id);
+            OnUndo(() => _objects.Remove(id));
+        }
+        IncStat(KernelStat.ObjectsCreated);
+        return Kref.Object(id);
+    }
+
+    private void DeleteObject(Kref ko)
+    {
+        var o = MutObject(ko.Id);
+        _objects.Remove(ko.Id);
+        if (o.Importers.Count > 0) SetRetiredImporters(ko.Id, new SortedSet<string>(o.Importers, StringComparer.Ordinal));
+        IncStat(KernelStat.ObjectsDeleted);
+    }
+
+    private void SetRetiredImporters(long id, SortedSet<string>? set)
+    {
+        var had = _retiredImporters.TryGetValue(id, out var old);
+        OnUndo(() =>
+        {
+            if (had) _retiredImporters[id] = old!;
+            else _retiredImporters.Remove(id);
+        });
+        if (set is null || set.Count == 0) _retiredImporters.Remove(id);
+        else _retiredImporters[id] = set;
+    }
+
+    /// <summary>Does <paramref name="vatId"/> still hold an import entry for <paramref name="ko"/>?</summary>
+    public bool Imports(string vatId, Kref ko) =>
+        _objects.TryGetValue(ko.Id, out var o) ? o.Importers.Contains(vatId)
+        : _retiredImporters.TryGetValue(ko.Id, out var r) && r.Contains(vatId);
+
+    /// <summary>The owner gives the object up (abandonExports, upgrade, termination): it is orphaned.</summary>
+    public void OrphanObject(Kref ko, string oldOwner)
+    {
+        var o = MutObject(ko.Id);
+        if (o.Owner != oldOwner) throw new InvalidOperationException($"export {ko} is not owned by {oldOwner}");
+        o.Owner = null;
+        o.OwnerReachable = false;
+        AddMaybeFree(ko);
+    }
+
+    // ---- promises ----
+
+    public bool PromiseExists(Kref kp) => _promises.ContainsKey(kp.Id);
+    public IEnumerable<KeyValuePair<long, KernelPromise>> Promises => _promises;
+    public int PromiseCount => _promises.Count;
+
+    public KernelPromise GetPromise(Kref kp) =>
+        _promises.TryGetValue(kp.Id, out var p) ? p : throw new KeyNotFoundException($"unknown kernel promise {kp}");
+
+    public KernelPromise? TryGetPromise(Kref kp) => _promises.GetValueOrDefault(kp.Id);
+
+    public Kref AddPromise(string? decider)
+    {
+        var id = NextPromiseId++;
+        _promises[id] = new KernelPromise { State = PromiseState.Unresolved, Decider = decider };
+        if (_undo is not null)
+        {
+            _touchedPromises.Add(id);
+            OnUndo(() => _promises.Remove(id));
+        }
+        IncStat(KernelStat.PromisesCreated);
+        return Kref.Promise(id);
+    }
+
+    public void SetDecider(Kref kp, string? decider) => MutPromise(kp.Id).Decider = decider;
+
+    public void AddSubscriber(Kref kp, string vatId) => MutPromise(kp.Id).Subscribers.Add(vatId);
+
+    public void AddMessageToPromiseQueue(Kref kp, KMessage msg)
+    {
+        var p = MutPromise(kp.Id);
+        if (p.State != PromiseState.Unresolved) throw new KernelPanicException($"{kp} is {KernelPromise.StateText(p.State)}, cannot queue on it");
+        p.Queue.Add(msg);
+        p.QueueNextId++;
+    }
+
+    /// <summary>
+    /// Moves every message queued on <paramref name="kp"/> back to the acceptance queue as a send to the promise
+    /// itself (their references move with them), so each is routed afresh.
+    /// </summary>
+    public void RequeuePromiseMessages(Kref kp)
+    {
+        var p = MutPromise(kp.Id);
+        foreach (var msg in p.Queue) AcceptanceQueue.Enqueue(new SendEvent(kp, msg));
+        p.Queue.Clear();
+        p.QueueNextId = 0;
+    }
+
+    /// <summary>Settles the promise: data slots gain a reference, queued messages are re-sent, subscribers are not touched here.</summary>
+    public void SettlePromise(Kref kp, bool rejected, KCapData data)
+    {
+        foreach (var slot in data.Slots) Incref(slot);
+        RequeuePromiseMessages(kp);
+        var p = MutPromise(kp.Id);
+        p.State = rejected ? PromiseState.Rejected : PromiseState.Fulfilled;
+        p.Decider = null;
+        p.Subscribers.Clear();
+        p.Data = data;
+        IncStat(rejected ? KernelStat.PromisesRejected : KernelStat.PromisesFulfilled);
+    }
+
+    // ---- reference counts ----
+
+    /// <summary>A kernel-held reference (queue, resolution data, host): promises +1, objects reachable and recognizable +1.</summary>
+    public void Incref(Kref kref)
+    {
+        if (kref.IsPromise)
+        {
+            MutPromiseRequired(kref).RefCount++;
+        }
+        else if (kref.IsObject)
+        {
+            var o = MutObjectRequired(kref);
+            o.Reachable++;
+            o.Recognizable++;
+        }
+    }
+
+    /// <summary>Drops a kernel-held reference (see <see cref="Incref"/>).</summary>
+    public void Decref(Kref kref)
+    {
+        if (kref.IsPromise)
+        {
+            var p = MutPromiseRequired(kref);
+            if (p.RefCount <= 0) throw new KernelPanicException($"refCount underflow on {kref}");
+            if (--p.RefCount == 0) AddMaybeFree(kref);
+        }
+        else if (kref.IsObject && _objects.ContainsKey(kref.Id))
+        {
+            var o = MutObject(kref.Id);
+            o.Reachable--;
+            o.Recognizable--;
+            if (o.Reachable < 0 || o.Recognizable < 0) throw new KernelPanicException($"refCount underflow on {kref}");
+            if (o.Reachable == 0 || o.Recognizable == 0) AddMaybeFree(kref);
+        }
+    }
+
+    private KernelPromise MutPromiseRequired(Kref kp) =>
+        _promises.ContainsKey(kp.Id) ? MutPromise(kp.Id) : throw new KernelPanicException($"reference to missing promise {kp}");
+
+    private KernelObject MutObjectRequired(Kref ko) =>
+        _objects.ContainsKey(ko.Id) ? MutObject(ko.Id) : throw new KernelPanicException($"reference to missing object {ko}");
+
+    /// <summary>
+    /// Applies one c-list change a vat reported: new exports enter the kernel tables (their krefs were allocated
+    /// by the vat from the counters the delivery carried), entries count toward promises and imported objects,
+    /// and the owner's reachable flag and the importer set are mirrored for GC.
+    /// </summary>
+    public void ApplyCListChange(string vatId, in CListChange c)
+    {
+        var kref = c.Kref;
+        if (kref.IsPromise)
+        {
+            switch (c.Kind)
+            {
+                case CListChangeKind.Added:
+                    if (c.IsExport && kref.Id >= NextPromiseId)
+                    {
+                        if (kref.Id != NextPromiseId) throw new KernelPanicException($"{vatId} allocated {kref}, expected kp{NextPromiseId}");
+                        AddPromise(vatId);
+                    }
+                    MutPromiseRequired(kref).RefCount++;
+                    break;
+                case CListChangeKind.Removed:
+                    Decref(kref);
+                    break;
+            }
+            return;
+        }
+        if (!kref.IsObject) throw new KernelPanicException($"device reference {kref} in a vat c-list");
+        if (c.IsExport)
+        {
+            switch (c.Kind)
+            {
+                case CListChangeKind.Added:
+                    if (kref.Id >= NextObjectId)
+                    {
+                        if (kref.Id != NextObjectId) throw new KernelPanicException($"{vatId} allocated {kref}, expected ko{NextObjectId}");
+                        AddObject(vatId);
+                    }
+                    else if (OwnerOf(kref) != vatId)
+                    {
+                        throw new KernelPanicException($"{vatId} re-exported {kref} which it does not own");
+                    }
+                    break;
+                case CListChangeKind.Reachable:
+                case CListChangeKind.Unreachable:
+                    if (_objects.ContainsKey(kref.Id) && OwnerOf(kref) == vatId)
+                        MutObject(kref.Id).OwnerReachable = c.Kind == CListChangeKind.Reachable;
+                    break;
+            }
+            return;
+        }
+        switch (c.Kind)
+        {
+            case CListChangeKind.Added:
+                {
+                    var o = MutObjectRequired(kref);
+                    o.Recognizable++;
+                    o.Importers.Add(vatId);
+                    break;
+                }
+            case CListChangeKind.Reachable:
+                MutObjectRequired(kref).Reachable++;
+                break;
+            case CListChangeKind.Unreachable:
+                if (_objects.ContainsKey(kref.Id))
+                {
+                    var o = MutObject(kref.Id);
+                    if (--o.Reachable == 0) AddMaybeFree(kref);
+                }
+                break;
+            case CListChangeKind.Removed:
+                if (_objects.ContainsKey(kref.Id))
+                {
+                    var o = MutObject(kref.Id);
+                    o.Importers.Remove(vatId);
+                    o.Recognizable--;
+                    if (o.Reachable == 0 || o.Recognizable == 0) AddMaybeFree(kref);
+                }
+                else if (_retiredImporters.TryGetValue(kref.Id, out var r) && r.Contains(vatId))
+                {
+                    var rest = new SortedSet<string>(r, StringComparer.Ordinal);
+                    rest.Remove(vatId);
+                    SetRetiredImporters(kref.Id, rest);
+                }
+                break;
+        }
+    }
+
+    private void AddMaybeFree(Kref kref)
+    {
+        if (_maybeFreeSet.Add(kref)) _maybeFree.Add(kref);
+    }
+
+    /// <summary>
+    /// End-of-crank GC: a promise whose count reached 0 is deleted (its data slots released); an object no longer
+    /// reachable earns its owner a dropExport, no longer recognizable a retireExport; an orphaned object at 0 is
+    /// deleted, its importers told to retire it. Runs until no kref is left to look at.
+    /// </summary>
+    public void ProcessRefcounts()
+    {
+        for (var i = 0; i < _maybeFree.Count; i++)
+        {
+            var kref = _maybeFree[i];
+            _maybeFreeSet.Remove(kref);
+            if (kref.IsPromise)
+            {
+                if (!_promises.TryGetValue(kref.Id, out var p) || p.RefCount != 0) continue;
+                MutPromise(kref.Id);
+                _promises.Remove(kref.Id);
+                IncStat(KernelStat.PromisesDeleted);
+                // each queued message holds a reference to its target promise, so a promise at 0 has an empty queue
+                if (p.Queue.Count > 0) throw new KernelPanicException($"{kref} reached refCount 0 with {p.Queue.Count} queued message(s)");
+                if (p.State != PromiseState.Unresolved && p.Data is { } data)
+                    foreach (var slot in data.Slots) Decref(slot);
+                continue;
+            }
+            if (!_objects.TryGetValue(kref.Id, out var o) || o.Reachable != 0) continue;
+            if (o.Owner is { } owner && IsAlive(owner))
+            {
+                if (o.OwnerReachable) AddGcAction($"{owner} dropExport {kref}");
+                if (o.Recognizable == 0) AddGcAction($"{owner} retireExport {kref}");
+            }
+            else
+            {
+                if (o.Recognizable > 0) RetireObjects([kref]);
+                else DeleteObject(kref);
+            }
+        }
+        _maybeFree.Clear();
+        _maybeFreeSet.Clear();
+    }
+
+    /// <summary>Deletes the objects and queues a retireImport for each vat that still imports them.</summary>
+    public void RetireObjects(IEnumerable<Kref> krefs)
+    {
+        foreach (var ko in krefs)
+        {
+            if (!_objects.TryGetValue(ko.Id, out var o)) continue;
+            foreach (var importer in o.Importers) AddGcAction($"{importer} retireImport {ko}");
+            DeleteObject(ko);
+        }
+    }
+
+    // ---- GC actions and reaping ----
+
+    public IReadOnlyCollection<string> GcActions => _gcActions;
+
+    private void AddGcAction(string action)
+    {
+        TouchList("gc", () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
+        _gcActions.Add(action);
+    }
+
+    private static readonly string[] GcPriority = ["dropExport", "retireExport", "retireImport"];
+
+    /// <summary>
+    /// SwingSet's processGCActionSet: picks the first vat (in ID text order) and the highest-priority action type
+    /// with work still warranted, removing every action it examined. Returns the delivery, or null with
+    /// <paramref name="negated"/> set when actions were removed but none warranted a delivery.
+    /// </summary>
+    public GcEvent? NextGcEvent(out bool negated)
+    {
+        negated = false;
+        if (_gcActions.Count == 0) return null;
+        TouchList("gc", () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
+        var byVat = new SortedDictionary<string, Dictionary<string, List<(string Action, Kref Kref)>>>(StringComparer.Ordinal);
+        foreach (var action in _gcActions)
+        {
+            var parts = action.Split(' ');
+            if (!byVat.TryGetValue(parts[0], out var byType)) byVat[parts[0]] = byType = [];
+            if (!byType.TryGetValue(parts[1], out var list)) byType[parts[1]] = list = [];
+            list.Add((action, Kref.Parse(parts[2])));
+        }
+        foreach (var (vatId, byType) in byVat)
+        {
+            foreach (var type in GcPriority)
+            {
+                if (!byType.TryGetValue(type, out var actions)) continue;
+                var krefs = new List<Kref>();
+                foreach (var (action, kref) in actions)
+                {
+                    if (ShouldProcess(vatId, type, kref)) krefs.Add(kref);
+                    _gcActions.Remove(action);
+                }
+                if (krefs.Count > 0)
+                {
+                    krefs.Sort();
+                    var kind = type switch
+                    {
+                        "dropExport" => GcDeliveryKind.DropExports,
+                        "retireExport" => GcDeliveryKind.RetireExports,
+                        _ => GcDeliveryKind.RetireImports,
+                    };
+                    return new GcEvent(kind, vatId, krefs);
+                }
+                negated = true;
+            }
+        }
+        return null;
+    }
+
+    private bool ShouldProcess(string vatId, string type, Kref kref)
+    {
+        if (!IsAlive(vatId)) return false;
+        var o = GetObject(kref);
+        switch (type)
+        {
+            case "dropExport":
+                return o is not null && o.Reachable == 0 && o.Owner == vatId && o.OwnerReachable;
+            case "retireExport":
+                return o is not null && o.Reachable == 0 && o.Recognizable == 0 && o.Owner == vatId;
+            default:
+                return Imports(vatId, kref);
+        }
+    }
+
+    /// <summary>Deletes the objects a retireExports delivery announces (before the delivery, as SwingSet does).</summary>
+    public void DeleteRetiredExports(IEnumerable<Kref> krefs)
+    {
+        foreach (var ko in krefs) if (_objects.ContainsKey(ko.Id)) DeleteObject(ko);
+    }
+
+    public IReadOnlyList<string> ReapQueue => _reapQueue;
+
+    /// <summary>Counts a delivery toward the vat's reap interval; schedules a bringOutYourDead when it is reached.</summary>
+    public void AddReapDirt(string vatId, long reapInterval)
+    {
+        var v = _vats[vatId];
+        var dirt = v.ReapDirt + 1;
+        if (reapInterval > 0 && dirt >= reapInterval)
+        {
+            dirt = 0;
+            if (!_reapQueue.Contains(vatId))
+            {
+                TouchList("reap", () => _reapQueue, x => _reapQueue = x, x => [.. x]);
+                _reapQueue.Add(vatId);
+            }
+        }
+        PutVat(v with { ReapDirt = dirt });
+    }
+
+    public string? NextReap()
+    {
+        if (_reapQueue.Count == 0) return null;
+        TouchList("reap", () => _reapQueue, x => _reapQueue = x, x => [.. x]);
+        var v = _reapQueue[0];
+        _reapQueue.RemoveAt(0);
+        return v;
+    }
+
+    // ---- queues ----
+
+    /// <summary>Queues an event on the acceptance queue, taking a reference on every kref it names.</summary>
+    public void Accept(KernelEvent e)
+    {
+        foreach (var k in e.Krefs()) Incref(k);
+        AcceptanceQueue.Enqueue(e);
+    }
+
+    /// <summary>Drops the references an event held (it was delivered, or went splat).</summary>
+    public void ReleaseEvent(KernelEvent e)
+    {
+        foreach (var k in e.Krefs()) Decref(k);
+    }
+}

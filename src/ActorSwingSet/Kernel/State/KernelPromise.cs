@@ -1,0 +1,37 @@
+using ActorSwingSet.Marshal;
+
+namespace ActorSwingSet.Kernel.State;
+
+/// <summary>A promise's settlement state, as SwingSet names it.</summary>
+public enum PromiseState { Unresolved, Fulfilled, Rejected }
+
+/// <summary>One promise-table row. Mutated only through <see cref="KernelKeeper"/>, which journals it per crank.</summary>
+internal sealed class KernelPromise
+{
+    public PromiseState State;
+    public long RefCount;
+    /// <summary>The vat allowed to resolve it; null when the kernel (or the run-queue) decides.</summary>
+    public string? Decider;
+    public SortedSet<string> Subscribers = new(StringComparer.Ordinal);
+    public List<KMessage> Queue = [];
+    public long QueueNextId;
+    public KCapData? Data;
+
+    public KernelPromise Clone() => new()
+    {
+        State = State,
+        RefCount = RefCount,
+        Decider = Decider,
+        Subscribers = new SortedSet<string>(Subscribers, StringComparer.Ordinal),
+        Queue = [.. Queue],
+        QueueNextId = QueueNextId,
+        Data = Data,
+    };
+
+    public static string StateText(PromiseState s) => s switch
+    {
+        PromiseState.Unresolved => "unresolved",
+        PromiseState.Fulfilled => "fulfilled",
+        _ => "rejected",
+    };
+}

@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Marshal;
+
+/// <summary>Capability data on the kernel side of the boundary: a smallcaps JSON body and kernel-reference slots.</summary>
+public sealed record KCapData(string Body, ImmutableArray<Kref> Slots)
+{
+    public static KCapData Of(string body, params Kref[] slots) => new(body, [.. slots]);
+
+    public bool Equals(KCapData? other) =>
+        other is not null && Body == other.Body && Slots.SequenceEqual(other.Slots);
+
+    public override int GetHashCode() => HashCode.Combine(Body, Slots.Length);
+
+    /// <summary>The slots as SwingSet stores them in <c>kpN.data.slots</c>: comma-separated.</summary>
+    public string SlotsText => string.Join(",", Slots);
+}
+
+/// <summary>Capability data on the vat side of the boundary: a smallcaps JSON body and vat-reference slots.</summary>
+public sealed record VCapData(string Body, ImmutableArray<string> Slots)
+{
+    public static VCapData Of(string body, params string[] slots) => new(body, [.. slots]);
+
+    public bool Equals(VCapData? other) =>
+        other is not null && Body == other.Body && Slots.SequenceEqual(other.Slots);
+
+    public override int GetHashCode() => HashCode.Combine(Body, Slots.Length);
+}

@@ -1,0 +1,21 @@
+namespace ActorSwingSet.References;
+
+/// <summary>Helpers for vat IDs (<c>vN</c>).</summary>
+public static class VatId
+{
+    public static string Of(long n) => "v" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static bool IsValid(string? s) =>
+        s is { Length: > 1 } && s[0] == 'v' && NumberText.TryParseNat(s.AsSpan(1), out _);
+
+    /// <summary>Orders vat IDs numerically (v2 before v10).</summary>
+    public static int Compare(string a, string b)
+    {
+        var na = NumberOf(a);
+        var nb = NumberOf(b);
+        return na != nb ? na.CompareTo(nb) : string.CompareOrdinal(a, b);
+    }
+
+    public static long NumberOf(string vatId) =>
+        NumberText.TryParseNat(vatId.AsSpan(1), out var n) ? n : throw new FormatException($"not a vat ID: '{vatId}'");
+}

@@ -1,0 +1,41 @@
+using ActorSwingSet.Marshal;
+
+namespace ActorSwingSet.Vat;
+
+/// <summary>
+/// The syscalls a raw vat may make during a delivery, in vrefs. A syscall that breaks the rules throws
+/// <see cref="IllegalSyscallException"/>; the delivery is then unwound and the vat terminated, whether or not the
+/// vat catches the exception.
+/// </summary>
+public interface IVatSyscalls
+{
+    /// <summary>Send a message to <paramref name="target"/>; <paramref name="result"/> is a new <c>p+N</c> the sender allocates.</summary>
+    void Send(string target, VCapData methargs, string? result = null);
+
+    /// <summary>Settle promises this vat decides. The vat's c-list entry for each is retired.</summary>
+    void Resolve(IReadOnlyList<VatResolution> resolutions);
+
+    /// <summary>Ask to be notified when <paramref name="vpid"/> settles (at once, if it already has).</summary>
+    void Subscribe(string vpid);
+
+    /// <summary>Terminate this vat. A failure exit unwinds the current delivery.</summary>
+    void Exit(bool isFailure, VCapData info);
+
+    void DropImports(IReadOnlyList<string> vrefs);
+    void RetireImports(IReadOnlyList<string> vrefs);
+    void RetireExports(IReadOnlyList<string> vrefs);
+    void AbandonExports(IReadOnlyList<string> vrefs);
+
+    string? VatstoreGet(string key);
+    void VatstoreSet(string key, string value);
+    void VatstoreDelete(string key);
+    /// <summary>The first key after <paramref name="priorKey"/> in the vat's store (ordinal order), or null.</summary>
+    string? VatstoreGetNextKey(string priorKey);
+}
+
+/// <summary>Convenience forms of the syscalls.</summary>
+public static class VatSyscallExtensions
+{
+    public static void Resolve(this IVatSyscalls s, string vpid, bool rejected, VCapData data) =>
+        s.Resolve([new VatResolution(vpid, rejected, data)]);
+}

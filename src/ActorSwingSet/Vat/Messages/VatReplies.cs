@@ -1,0 +1,40 @@
+using ActorSwingSet.References;
+using ActorSwingSet.Translation;
+
+namespace ActorSwingSet.Vat.Messages;
+
+/// <summary>How a delivery went, from the vat's side.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Delivered; the effects stand unless the kernel rejects a syscall.</summary>
+    Ok,
+    /// <summary>Nothing to deliver (a notify for a promise the vat no longer holds).</summary>
+    Skipped,
+    /// <summary>The vat's code threw.</summary>
+    DeliveryError,
+    /// <summary>A syscall broke the rules.</summary>
+    IllegalSyscall,
+    /// <summary>Translation found kernel state that cannot be: the kernel must panic.</summary>
+    KernelPanic,
+}
+
+/// <summary>
+/// The vat's answer to a delivery: the c-list changes and translated syscalls in the order they happened, and how
+/// far it used the lent object and promise numbers.
+/// </summary>
+public sealed record DeliveryReply(
+    string VatId,
+    long Crank,
+    DeliveryStatus Status,
+    string? Problem,
+    IReadOnlyList<VatEffect> Effects,
+    long NextObjectId,
+    long NextPromiseId);
+
+/// <summary>The old incarnation's bringOutYourDead, its incarnation number, and its promise c-list entries in vref order.</summary>
+public sealed record PrepareUpgradeReply(DeliveryReply Boyd, long IncarnationNumber, IReadOnlyList<(string Vref, Kref Kref)> PromiseEntries);
+
+/// <summary>The terminated vat's c-list (in vref order) and the effects of deleting it.</summary>
+public sealed record TerminateVatReply(string VatId, long Crank, IReadOnlyList<(string Vref, Kref Kref, bool Reachable)> Entries, IReadOnlyList<VatEffect> Effects);
+
+public sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<string, string>> Entries);
