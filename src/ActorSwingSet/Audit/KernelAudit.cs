@@ -144,6 +144,9 @@ public static class KernelAudit
                         foreach (var p in doc.RootElement.EnumerateObject())
                             for (var i = 0; i < p.Value.GetInt64(); i++) Count(p.Name);
                     break;
+                case "pinnedObjects":
+                    foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Count(k);
+                    break;
                 case "gcActions":
                     foreach (var a in JsonSerializer.Deserialize<string[]>(value) ?? []) gcActions.Add(a);
                     break;

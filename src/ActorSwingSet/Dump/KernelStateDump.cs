@@ -70,6 +70,7 @@ public static class KernelStateDump
         WriteQueue(kv, "runQueue", K.RunQueue);
         WriteQueue(kv, "acceptanceQueue", K.AcceptanceQueue);
         kv["gcActions"] = JsonSerializer.Serialize(K.GcActions);
+        kv["pinnedObjects"] = string.Join(",", K.PinnedObjects);
         kv["reapQueue"] = JsonSerializer.Serialize(K.ReapQueue);
         if (K.HostRefs.Count > 0)
             kv["kernel.hostRefs"] = JsonSerializer.Serialize(K.HostRefs.ToDictionary(e => e.Key.ToString(), e => e.Value));

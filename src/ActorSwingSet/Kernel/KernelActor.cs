@@ -25,7 +25,7 @@ public sealed class KernelActor : ReceiveActor
         public static readonly ContinueRun Instance = new();
     }
 
-    private KernelActor(KernelConfig config, KernelSettings settings)
+    public KernelActor(KernelConfig config, KernelSettings settings)
     {
         _settings = settings;
         var port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);

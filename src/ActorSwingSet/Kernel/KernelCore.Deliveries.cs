@@ -244,6 +244,7 @@ internal sealed partial class KernelCore
         foreach (var (vref, kref, _) in reply.Entries)
             if (vref.StartsWith("o+", StringComparison.Ordinal) && K.OwnerOf(kref) == vatId) K.OrphanObject(kref, vatId);
         foreach (var effect in reply.Effects) K.ApplyCListChange(vatId, effect.Change);
+        K.Unpin(K.Vat(vatId)!.Root);
         K.IncStat(KernelStat.VatsTerminated);
         _destroyAfterCommit.Add(vatId);
     }
@@ -281,11 +282,12 @@ internal sealed partial class KernelCore
         ResolveByKernel(c.Result, false, KCapData.Of(SmallCaps.Encode(record), root));
     }
 
-    /// <summary>Creates the vat's host with its root export, and the root object owned by it.</summary>
+    /// <summary>Creates the vat's host with its root export, and the root object owned by it, pinned while the vat lives.</summary>
     private Kref NewVatHost(string vatId, string bundleName, bool enablePipelining)
     {
         var root = Keeper.AddObject(vatId);
         Keeper.ApplyCListChange(vatId, new CListChange(CListChangeKind.Reachable, root, VrefInfo.Root, true));
+        Keeper.Pin(root);
         _port.CreateVat(vatId, bundleName, root, enablePipelining);
         _createdVats.Add(vatId);
         return root;

@@ -125,7 +125,8 @@ public static class SmallCaps
             case JsonValueKind.True: return true;
             case JsonValueKind.False: return false;
             case JsonValueKind.Number:
-                return e.TryGetInt64(out var l) ? l : e.GetDouble();
+                if (e.TryGetInt64(out var l)) return l;
+                return e.GetDouble();
             case JsonValueKind.Array:
                 return e.EnumerateArray().Select(x => Read(x, slotCount)).ToList();
             case JsonValueKind.Object:

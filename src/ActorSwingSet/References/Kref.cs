@@ -51,7 +51,17 @@ public readonly record struct Kref(KrefKind Kind, long Id) : IComparable<Kref>
     }
 
     /// <summary>Orders as the kvStore orders key text, so enumerations match SwingSet's.</summary>
-    public int CompareTo(Kref other) => string.CompareOrdinal(ToString(), other.ToString());
+    public int CompareTo(Kref other)
+    {
+        if (Kind != other.Kind) return string.CompareOrdinal(Prefix(Kind), Prefix(other.Kind));
+        Span<char> a = stackalloc char[20];
+        Span<char> b = stackalloc char[20];
+        Id.TryFormat(a, out var na, default, CultureInfo.InvariantCulture);
+        other.Id.TryFormat(b, out var nb, default, CultureInfo.InvariantCulture);
+        return a[..na].SequenceCompareTo(b[..nb]);
+    }
+
+    private static string Prefix(KrefKind k) => k switch { KrefKind.Object => "ko", KrefKind.Promise => "kp", _ => "kd" };
 }
 
 /// <summary>Strict parsing of the decimal numbers that appear in references and IDs.</summary>

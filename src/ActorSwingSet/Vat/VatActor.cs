@@ -12,7 +12,7 @@ public sealed class VatActor : ReceiveActor
 {
     private readonly VatHost _host;
 
-    internal VatActor(string vatId, string bundleName, Kref root, bool enablePipelining, VatBundleRegistry bundles)
+    public VatActor(string vatId, string bundleName, Kref root, bool enablePipelining, VatBundleRegistry bundles)
     {
         _host = new VatHost(vatId, bundleName, root, enablePipelining, bundles);
         Receive<AbortCrank>(a => _host.Handle(a));

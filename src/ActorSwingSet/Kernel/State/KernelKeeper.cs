@@ -205,6 +205,25 @@ internal sealed class KernelKeeper
         return true;
     }
 
+    // ---- pinned objects (SwingSet's pinnedObjects: each live vat's root) ----
+
+    private SortedSet<Kref> _pinned = [];
+
+    public IReadOnlyCollection<Kref> PinnedObjects => _pinned;
+
+    /// <summary>Holds a kernel reference on the object for as long as it stays pinned.</summary>
+    public void Pin(Kref ko)
+    {
+        TouchList("pinned", () => _pinned, x => _pinned = x, x => new SortedSet<Kref>(x));
+        if (_pinned.Add(ko)) Incref(ko);
+    }
+
+    public void Unpin(Kref ko)
+    {
+        TouchList("pinned", () => _pinned, x => _pinned = x, x => new SortedSet<Kref>(x));
+        if (_pinned.Remove(ko)) Decref(ko);
+    }
+
     // ---- objects ----
 
     public bool ObjectExists(Kref ko) => _objects.ContainsKey(ko.Id);

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Akka.Actor;
+using ActorSwingSet.Cli.Demo;
+using ActorSwingSet.Controller;
+using ActorSwingSet.Dump;
+using ActorSwingSet.Kernel.State;
+using Spectre.Console;
+
+namespace ActorSwingSet.Cli.Commands;
+
+/// <summary><c>swingset demo</c>: the built-in many-vat scenario with upgrades, and a readable summary.</summary>
+public static class DemoCommand
+{
+    public static Command Build()
+    {
+        var vats = new Option<int>("--vats") { Description = "number of vats in the ring", DefaultValueFactory = _ => 1000 };
+        var hops = new Option<int>("--hops") { Description = "hops each relayed message travels", DefaultValueFactory = _ => 5 };
+        var upgrades = new Option<int>("--upgrades") { Description = "vats to upgrade", DefaultValueFactory = _ => 5 };
+        var dump = new Option<FileInfo?>("--dump") { Description = "write the final kernel state (kvStore schema) as one JSON object to FILE" };
+        var cmd = new Command("demo", "run the built-in scenario: a ring of vats exchanging messages and promises, with upgrades")
+        {
+            vats, hops, upgrades, dump,
+        };
+        cmd.SetAction(async (parse, _) =>
+        {
+            var n = parse.GetValue(vats);
+            var h = parse.GetValue(hops);
+            var u = parse.GetValue(upgrades);
+            if (n < 2 || h < 0 || u < 0)
+            {
+                Console.Error.WriteLine("swingset demo: --vats must be at least 2, --hops and --upgrades at least 0");
+                return 2;
+            }
+            var dumpFile = parse.GetValue(dump);
+            using var system = ActorSystem.Create("swingset-demo");
+            var controller = SwingSetController.Start(system, DemoScenario.Config(n));
+            var result = await DemoScenario.RunAsync(controller, n, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
+            Print(result, n);
+            if (dumpFile is not null)
+            {
+                await using var f = dumpFile.Create();
+                KernelStateDump.WriteJson(result.Dump, f);
+                AnsiConsole.MarkupLine($"kernel state written to [bold]{Markup.Escape(dumpFile.FullName)}[/] ({result.Dump.Count} keys)");
+            }
+            await system.Terminate();
+            return result.Audit.IsClean ? 0 : 1;
+        });
+        return cmd;
+    }
+
+    private static void Print(DemoResult r, int vats)
+    {
+        var s = r.Stats;
+        var t = new Table().Title($"ActorSwingSet demo: {vats} vats").AddColumn("what").AddColumn(new TableColumn("count").RightAligned());
+        void Row(string what, long n) => t.AddRow(what, n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        Row("cranks", s.CrankNumber);
+        Row("  routing cranks", s[KernelStat.RoutingCranks]);
+        Row("  delivery cranks", s[KernelStat.DeliveryCranks]);
+        Row("deliveries", s.Deliveries);
+        Row("  message", s[KernelStat.DeliverMessage]);
+        Row("  notify", s[KernelStat.DeliverNotify]);
+        Row("  startVat", s[KernelStat.DeliverStartVat]);
+        Row("  bringOutYourDead", s[KernelStat.DeliverBringOutYourDead]);
+        Row("  dropExports / retireExports / retireImports", s[KernelStat.DeliverDropExports] + s[KernelStat.DeliverRetireExports] + s[KernelStat.DeliverRetireImports]);
+        Row("syscalls", s[KernelStat.Syscalls]);
+        Row("promises created", s[KernelStat.PromisesCreated]);
+        Row("promises fulfilled", s[KernelStat.PromisesFulfilled]);
+        Row("promises rejected", s[KernelStat.PromisesRejected]);
+        Row("promises deleted", s[KernelStat.PromisesDeleted]);
+        Row("promises left in the table", s.PromiseCount);
+        Row("upgrades succeeded", s[KernelStat.UpgradesSucceeded]);
+        Row("upgrades failed", s[KernelStat.UpgradesFailed]);
+        Row("live vats", s.LiveVats);
+        AnsiConsole.Write(t);
+        AnsiConsole.MarkupLine(r.Audit.IsClean ? $"[green]{Markup.Escape(r.Audit.ToString())}[/]" : $"[red]{Markup.Escape(r.Audit.ToString())}[/]");
+        AnsiConsole.MarkupLine($"elapsed: {r.Elapsed.TotalSeconds:F2} s ({s.CrankNumber / Math.Max(r.Elapsed.TotalSeconds, 1e-9):N0} cranks/s)");
+    }
+}

@@ -1,0 +1,85 @@
+using ActorSwingSet.Audit;
+using ActorSwingSet.Controller;
+using ActorSwingSet.Kernel;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+using ActorSwingSet.Vat;
+
+namespace ActorSwingSet.Cli.Demo;
+
+/// <summary>What the demo did and found.</summary>
+public sealed record DemoResult(KernelStats Stats, AuditReport Audit, IReadOnlyDictionary<string, string> Dump, int Upgrades, TimeSpan Elapsed);
+
+/// <summary>
+/// The built-in scenario: a ring of vats relaying messages whose result promises chain back, then several
+/// upgrades of vats that hold every promise shape the upgrade rule cares about, then a final audit.
+/// Deterministic: the same options give byte-identical dumps.
+/// </summary>
+public static class DemoScenario
+{
+    public static VatBundleRegistry Bundles() => new VatBundleRegistry()
+        .Register("demo-v1", () => new DemoVat(1))
+        .Register("demo-v2", () => new DemoVat(2));
+
+    public static async Task<DemoResult> RunAsync(SwingSetController c, int vats, int hops, int upgrades, IProgress<string>? progress = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var names = Enumerable.Range(0, vats).Select(Name).ToArray();
+        await c.RunAsync(); // startVat for every static vat
+
+        progress?.Report($"linking {vats} vats into a ring");
+        var roots = new Kref[vats];
+        for (var i = 0; i < vats; i++) roots[i] = (await c.GetVatInfoAsync(names[i])).Root;
+        var hostHeld = new List<Kref>();
+        for (var i = 0; i < vats; i++)
+            hostHeld.Add(await c.QueueToVatRootAsync(names[i], KCapData.Of(SmallCaps.Methargs("link", new SlotRef(0, false, "vat")), roots[(i + 1) % vats])));
+        await c.RunAsync();
+
+        progress?.Report($"relaying {vats} messages {hops} hops each");
+        for (var i = 0; i < vats; i++) hostHeld.Add(await c.QueueToVatRootAsync(names[i], "relay", hops));
+        await c.RunAsync();
+
+        var upgraded = Enumerable.Range(0, Math.Min(upgrades, vats)).Select(i => names[i * Math.Max(1, vats / Math.Max(1, upgrades)) % vats]).Distinct().ToArray();
+        progress?.Report($"preparing {upgraded.Length} vats for upgrade");
+        foreach (var name in upgraded)
+        {
+            var idx = Array.IndexOf(names, name);
+            var next = names[(idx + 1) % vats];
+            hostHeld.Add(await c.QueueToVatRootAsync(name, "hang"));       // an unresolved promise it decides
+            hostHeld.Add(await c.QueueToVatRootAsync(name, "selfWatch"));  // a self-subscribed promise
+            hostHeld.Add(await c.QueueToVatRootAsync(next, "offer"));      // next vat decides a promise `name` holds
+            await c.RunAsync();
+            hostHeld.Add(await c.QueueToVatRootAsync(name, "sendToHeld")); // a promise of `name` queued on it
+            await c.RunAsync();
+        }
+
+        progress?.Report($"upgrading {upgraded.Length} vats");
+        foreach (var name in upgraded)
+            hostHeld.Add(await c.UpgradeVatAsync(name, "demo-v2", upgradeMessage: $"demo upgrade of {name}"));
+        await c.RunAsync();
+
+        progress?.Report("withdrawing offers and releasing host-held promises");
+        foreach (var name in upgraded)
+        {
+            var idx = Array.IndexOf(names, name);
+            hostHeld.Add(await c.QueueToVatRootAsync(names[(idx + 1) % vats], "settleOffered"));
+        }
+        await c.RunAsync();
+        foreach (var kp in hostHeld) await c.ReleasePromiseAsync(kp);
+        await c.RunAsync();
+
+        var stats = await c.GetStatsAsync();
+        var dump = await c.DumpAsync();
+        var audit = KernelAudit.Run(dump);
+        return new DemoResult(stats, audit, dump, upgraded.Length, clock.Elapsed);
+    }
+
+    public static string Name(int i) => "node" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static KernelConfig Config(int vats) => new()
+    {
+        Bundles = Bundles(),
+        Vats = [.. Enumerable.Range(0, vats).Select(i => new StaticVatConfig(Name(i), "demo-v1"))],
+        ReapInterval = 0,
+    };
+}
