@@ -43,11 +43,10 @@ public static class DemoScenario
         progress?.Report($"preparing {upgraded.Length} vats for upgrade");
         foreach (var name in upgraded)
         {
-            var idx = Array.IndexOf(names, name);
-            var next = names[(idx + 1) % vats];
-            hostHeld.Add(await c.QueueToVatRootAsync(name, "hang"));       // an unresolved promise it decides
-            hostHeld.Add(await c.QueueToVatRootAsync(name, "selfWatch"));  // a self-subscribed promise
-            hostHeld.Add(await c.QueueToVatRootAsync(next, "offer"));      // next vat decides a promise `name` holds
+            var previous = Previous(names, name);
+            hostHeld.Add(await c.QueueToVatRootAsync(name, "hang"));         // an unresolved promise it decides
+            hostHeld.Add(await c.QueueToVatRootAsync(name, "selfWatch"));    // a self-subscribed promise
+            hostHeld.Add(await c.QueueToVatRootAsync(previous, "offer"));    // the previous vat decides a promise `name` holds
             await c.RunAsync();
             hostHeld.Add(await c.QueueToVatRootAsync(name, "sendToHeld")); // a promise of `name` queued on it
             await c.RunAsync();
@@ -59,11 +58,7 @@ public static class DemoScenario
         await c.RunAsync();
 
         progress?.Report("withdrawing offers and releasing host-held promises");
-        foreach (var name in upgraded)
-        {
-            var idx = Array.IndexOf(names, name);
-            hostHeld.Add(await c.QueueToVatRootAsync(names[(idx + 1) % vats], "settleOffered"));
-        }
+        foreach (var name in upgraded) hostHeld.Add(await c.QueueToVatRootAsync(Previous(names, name), "settleOffered"));
         await c.RunAsync();
         foreach (var kp in hostHeld) await c.ReleasePromiseAsync(kp);
         await c.RunAsync();
@@ -73,6 +68,8 @@ public static class DemoScenario
         var audit = KernelAudit.Run(dump);
         return new DemoResult(stats, audit, dump, upgraded.Length, clock.Elapsed);
     }
+
+    private static string Previous(string[] names, string name) => names[(Array.IndexOf(names, name) + names.Length - 1) % names.Length];
 
     public static string Name(int i) => "node" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 

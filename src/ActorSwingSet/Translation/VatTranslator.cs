@@ -116,7 +116,7 @@ internal sealed class VatTranslator(VatKeeper keeper, bool enablePipelining, lon
     /// <summary>SwingSet's mapVatSlotToKernelSlot: a new <c>+</c> vref becomes a new kref owned (or decided) by the vat.</summary>
     public Kref MapVatToKernel(string vref, bool setReachable = true, bool required = false, bool requireNew = false)
     {
-        if (!VrefInfo.TryParse(vref, out var info)) throw new IllegalSyscallException($"malformed vref '{vref}'");
+        if (!VrefInfo.TryParse(vref, out var info)) throw new IllegalSyscallException(vref is null ? "missing vref" : $"malformed vref '{vref}'");
         if (keeper.TryGetKref(vref, out var kref, out var reachable))
         {
             if (requireNew) throw new IllegalSyscallException($"vref {vref} is already allocated");
