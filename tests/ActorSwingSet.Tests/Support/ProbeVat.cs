@@ -21,6 +21,8 @@ public sealed class ProbeVat(ProbeLog log, string name, int incarnationTag = 0) 
             case MessageDelivery m:
                 OnMessage(m, s);
                 break;
+            case DropExportsDelivery or RetireExportsDelivery or RetireImportsDelivery or BringOutYourDeadDelivery:
+                break;
         }
     }
 
@@ -155,6 +157,53 @@ public sealed class ProbeVat(ProbeLog log, string name, int incarnationTag = 0) 
                     Done(VCapData.Of(SmallCaps.Encode(new Dictionary<string, object?> { ["obj"] = new SlotRef(0, false, "durable") }), o));
                     break;
                 }
+            case "keep":
+                // keep(obj): hold an imported object
+                s.VatstoreSet("kept", Slot(0));
+                Done();
+                break;
+            case "dropKept":
+                s.DropImports([s.VatstoreGet("kept")!]);
+                Done();
+                break;
+            case "retireKept":
+                s.RetireImports([s.VatstoreGet("kept")!]);
+                Done();
+                break;
+            case "retireExported":
+                s.RetireExports([s.VatstoreGet("exported")!]);
+                Done();
+                break;
+            case "abandonExported":
+                s.AbandonExports([s.VatstoreGet("exported")!]);
+                Done();
+                break;
+            case "nested":
+                // settle the result and a fresh promise together; the result's data names the fresh one
+                if (m.Result is { } nr)
+                {
+                    var inner = Next(s, 'p');
+                    s.Resolve([
+                        new VatResolution(nr, false, VCapData.Of(SmallCaps.Encode(new Dictionary<string, object?> { ["inner"] = new SlotRef(0, true) }), inner)),
+                        new VatResolution(inner, false, VCapData.Of(SmallCaps.Encode("inner value"))),
+                    ]);
+                }
+                break;
+            case "askNested":
+                {
+                    var p = Next(s, 'p');
+                    s.Send(Slot(0), VCapData.Of(SmallCaps.Methargs("nested")), p);
+                    s.Subscribe(p);
+                    Done();
+                    break;
+                }
+            case "resolveTwice":
+                if (m.Result is { } rt)
+                {
+                    s.Resolve(rt, false, Undef);
+                    s.Resolve(rt, false, Undef);
+                }
+                break;
             default:
                 if (m.Result is { } dr) s.Resolve(dr, true, VCapData.Of(SmallCaps.Error($"no method {method}")));
                 break;

@@ -1,0 +1,135 @@
+using ActorSwingSet.Controller;
+using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+using ActorSwingSet.Tests.Support;
+using ActorSwingSet.Vat;
+using Xunit;
+using static ActorSwingSet.Tests.Support.Probe;
+
+namespace ActorSwingSet.Tests.Scenarios;
+
+/// <summary>Reference counting end to end: GC syscalls, the gc-action deliveries, orphans, and promise retirement.</summary>
+public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly ProbeLog _log = new();
+
+    private async Task<(SwingSetController C, Kref Ko)> ExportFromAToB()
+    {
+        var c = SwingSetController.Start(Sys, Config(_log, "A", "B"), "k" + Guid.NewGuid().ToString("N"));
+        await c.RunAsync();
+        var exported = await c.QueueToVatRootAsync("A", "exportObject");
+        await c.RunAsync();
+        var ko = (await c.GetPromiseAsync(exported)).Data!.Slots[0];
+        await c.QueueToVatRootAsync("B", CallWith("keep", ko));
+        await c.RunAsync();
+        await c.ReleasePromiseAsync(exported); // now only B's import keeps ko
+        await c.RunAsync();
+        var dump = await c.DumpAsync();
+        Assert.Equal("1,1", dump[$"{ko}.refCount"]);
+        return (c, ko);
+    }
+
+    [Fact]
+    public async Task Dropping_then_retiring_an_import_sends_dropExports_then_retireExports_and_deletes_the_object()
+    {
+        var (c, ko) = await ExportFromAToB();
+        await c.QueueToVatRootAsync("B", "dropKept");
+        await c.RunAsync();
+        var dump = await c.DumpAsync();
+        Assert.Equal("0,1", dump[$"{ko}.refCount"]);
+        Assert.StartsWith("_ ", dump[$"v1.c.{ko}"], StringComparison.Ordinal); // the owner was told: dropExports
+        Assert.Single(_log.Entries, e => e.Vat == "A" && e.Delivery is DropExportsDelivery);
+
+        await c.QueueToVatRootAsync("B", "retireKept");
+        await c.RunAsync();
+        Assert.Single(_log.Entries, e => e.Vat == "A" && e.Delivery is RetireExportsDelivery);
+        var after = await c.DumpAsync();
+        Assert.DoesNotContain(after.Keys, k => k.StartsWith(ko + ".", StringComparison.Ordinal) || k.EndsWith("." + ko, StringComparison.Ordinal));
+        var stats = await c.GetStatsAsync();
+        Assert.Equal(1, stats[KernelStat.DeliverDropExports]);
+        Assert.Equal(1, stats[KernelStat.DeliverRetireExports]);
+        await AssertAuditClean(c);
+    }
+
+    [Fact]
+    public async Task An_exporter_that_retires_an_export_makes_importers_retire_it_too()
+    {
+        var (c, ko) = await ExportFromAToB();
+        await c.QueueToVatRootAsync("B", "dropKept");
+        await c.RunAsync();
+        await c.QueueToVatRootAsync("A", "retireExported"); // legal: no longer reachable, only recognizable
+        await c.RunAsync();
+        var retire = Assert.Single(_log.Entries, e => e.Vat == "B" && e.Delivery is RetireImportsDelivery);
+        Assert.Single(((RetireImportsDelivery)retire.Delivery).Vrefs);
+        Assert.DoesNotContain((await c.DumpAsync()).Keys, k => k.Contains(ko.ToString(), StringComparison.Ordinal));
+        await AssertAuditClean(c);
+    }
+
+    [Fact]
+    public async Task An_abandoned_export_is_orphaned_and_deleted_once_its_importer_lets_go()
+    {
+        var (c, ko) = await ExportFromAToB();
+        await c.QueueToVatRootAsync("A", "abandonExported");
+        await c.RunAsync();
+        var dump = await c.DumpAsync();
+        Assert.False(dump.ContainsKey($"{ko}.owner"));
+        Assert.Equal("1,1", dump[$"{ko}.refCount"]);
+        await c.QueueToVatRootAsync("B", "dropKept");
+        await c.RunAsync();
+        Assert.Single(_log.Entries, e => e.Vat == "B" && e.Delivery is RetireImportsDelivery);
+        Assert.DoesNotContain((await c.DumpAsync()).Keys, k => k.Contains(ko.ToString(), StringComparison.Ordinal));
+        await AssertAuditClean(c);
+    }
+
+    [Fact]
+    public async Task A_notify_retires_settled_promises_nested_in_the_resolution_too()
+    {
+        var c = SwingSetController.Start(Sys, Config(_log, "A", "B"), "k" + Guid.NewGuid().ToString("N"));
+        await c.RunAsync();
+        var aRoot = (await c.GetVatInfoAsync("A")).Root;
+        await c.QueueToVatRootAsync("B", CallWith("askNested", aRoot));
+        await c.RunAsync();
+        var notify = Assert.Single(_log.NotifiesTo("B"));
+        Assert.Equal(2, notify.Resolutions.Count);
+        Assert.Equal("p+1", notify.Resolutions[0].Vpid);
+        Assert.Equal(notify.Resolutions[0].Data.Slots[0], notify.Resolutions[1].Vpid);
+        Assert.Equal(SmallCaps.Encode("inner value"), notify.Resolutions[1].Data.Body);
+        var dump = await c.DumpAsync();
+        Assert.DoesNotContain(dump.Keys, k => k.StartsWith("v2.c.p", StringComparison.Ordinal));
+        Assert.DoesNotContain(dump.Keys, k => k.StartsWith("kp", StringComparison.Ordinal) && k.EndsWith(".state", StringComparison.Ordinal) && dump[k] != "fulfilled");
+        await AssertAuditClean(c);
+    }
+
+    [Fact]
+    public async Task Messages_to_a_fulfilled_promise_follow_it_and_a_rejection_rejects_them()
+    {
+        var c = SwingSetController.Start(Sys, Config(_log, "A", "B"), "k" + Guid.NewGuid().ToString("N"));
+        await c.RunAsync();
+        var exported = await c.QueueToVatRootAsync("A", "exportObject");
+        var failed = await c.QueueToVatRootAsync("A", "fail");
+        var value = await c.QueueToVatRootAsync("A", "echo", 5);
+        await c.RunAsync();
+        // exportObject resolved to a record; its slot is an object: sending to the promise itself is "not callable"
+        var toRecord = await c.QueueToKrefAsync(exported, Call("echo", 1));
+        var toRejected = await c.QueueToKrefAsync(failed, Call("echo", 2));
+        var toNumber = await c.QueueToKrefAsync(value, Call("echo", 3));
+        await c.RunAsync();
+        Assert.Equal(SmallCaps.Error("data is not callable, has no method echo"), (await c.GetPromiseAsync(toRecord)).Data!.Body);
+        Assert.Equal(SmallCaps.Error("failed on purpose"), (await c.GetPromiseAsync(toRejected)).Data!.Body);
+        Assert.Equal(SmallCaps.Error("data is not callable, has no method echo"), (await c.GetPromiseAsync(toNumber)).Data!.Body);
+        await AssertAuditClean(c);
+    }
+
+    [Fact]
+    public async Task Resolving_the_same_promise_twice_is_illegal()
+    {
+        var c = SwingSetController.Start(Sys, Config(_log, "A"), "k" + Guid.NewGuid().ToString("N"));
+        await c.RunAsync();
+        var r = await c.QueueToVatRootAsync("A", "resolveTwice");
+        await c.RunAsync();
+        Assert.False((await c.GetVatInfoAsync("A")).Alive);
+        Assert.Equal(SmallCaps.Error("vat terminated"), (await c.GetPromiseAsync(r)).Data!.Body);
+        await AssertAuditClean(c);
+    }
+}
