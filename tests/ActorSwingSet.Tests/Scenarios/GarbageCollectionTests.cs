@@ -10,14 +10,11 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Scenarios;
 
 /// <summary>Reference counting end to end: GC syscalls, the gc-action deliveries, orphans, and promise retirement.</summary>
-public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
+public sealed class GarbageCollectionTests : ProbeKernelTest
 {
-    private readonly ProbeLog _log = new();
-
     private async Task<(SwingSetController C, Kref Ko)> ExportFromAToB()
     {
-        var c = SwingSetController.Start(Sys, Config(_log, "A", "B"), "k" + Guid.NewGuid().ToString("N"));
-        await c.RunAsync();
+        var c = await Start("A", "B");
         var exported = await c.QueueToVatRootAsync("A", "exportObject");
         await c.RunAsync();
         var ko = (await c.GetPromiseAsync(exported)).Data!.Slots[0];
@@ -39,11 +36,11 @@ public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
         var dump = await c.DumpAsync();
         Assert.Equal("0,1", dump[$"{ko}.refCount"]);
         Assert.StartsWith("_ ", dump[$"v1.c.{ko}"], StringComparison.Ordinal); // the owner was told: dropExports
-        Assert.Single(_log.Entries, e => e.Vat == "A" && e.Delivery is DropExportsDelivery);
+        Assert.Single(Deliveries.Entries, e => e.Vat == "A" && e.Delivery is DropExportsDelivery);
 
         await c.QueueToVatRootAsync("B", "retireKept");
         await c.RunAsync();
-        Assert.Single(_log.Entries, e => e.Vat == "A" && e.Delivery is RetireExportsDelivery);
+        Assert.Single(Deliveries.Entries, e => e.Vat == "A" && e.Delivery is RetireExportsDelivery);
         var after = await c.DumpAsync();
         Assert.DoesNotContain(after.Keys, k => k.StartsWith(ko + ".", StringComparison.Ordinal) || k.EndsWith("." + ko, StringComparison.Ordinal));
         var stats = await c.GetStatsAsync();
@@ -60,7 +57,7 @@ public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
         await c.RunAsync();
         await c.QueueToVatRootAsync("A", "retireExported"); // legal: no longer reachable, only recognizable
         await c.RunAsync();
-        var retire = Assert.Single(_log.Entries, e => e.Vat == "B" && e.Delivery is RetireImportsDelivery);
+        var retire = Assert.Single(Deliveries.Entries, e => e.Vat == "B" && e.Delivery is RetireImportsDelivery);
         Assert.Single(((RetireImportsDelivery)retire.Delivery).Vrefs);
         Assert.DoesNotContain((await c.DumpAsync()).Keys, k => k.Contains(ko.ToString(), StringComparison.Ordinal));
         await AssertAuditClean(c);
@@ -77,7 +74,7 @@ public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("1,1", dump[$"{ko}.refCount"]);
         await c.QueueToVatRootAsync("B", "dropKept");
         await c.RunAsync();
-        Assert.Single(_log.Entries, e => e.Vat == "B" && e.Delivery is RetireImportsDelivery);
+        Assert.Single(Deliveries.Entries, e => e.Vat == "B" && e.Delivery is RetireImportsDelivery);
         Assert.DoesNotContain((await c.DumpAsync()).Keys, k => k.Contains(ko.ToString(), StringComparison.Ordinal));
         await AssertAuditClean(c);
     }
@@ -85,12 +82,11 @@ public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_notify_retires_settled_promises_nested_in_the_resolution_too()
     {
-        var c = SwingSetController.Start(Sys, Config(_log, "A", "B"), "k" + Guid.NewGuid().ToString("N"));
-        await c.RunAsync();
+        var c = await Start("A", "B");
         var aRoot = (await c.GetVatInfoAsync("A")).Root;
         await c.QueueToVatRootAsync("B", CallWith("askNested", aRoot));
         await c.RunAsync();
-        var notify = Assert.Single(_log.NotifiesTo("B"));
+        var notify = Assert.Single(Deliveries.NotifiesTo("B"));
         Assert.Equal(2, notify.Resolutions.Count);
         Assert.Equal("p+1", notify.Resolutions[0].Vpid);
         Assert.Equal(notify.Resolutions[0].Data.Slots[0], notify.Resolutions[1].Vpid);
@@ -104,8 +100,7 @@ public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Messages_to_a_fulfilled_promise_follow_it_and_a_rejection_rejects_them()
     {
-        var c = SwingSetController.Start(Sys, Config(_log, "A", "B"), "k" + Guid.NewGuid().ToString("N"));
-        await c.RunAsync();
+        var c = await Start("A", "B");
         var exported = await c.QueueToVatRootAsync("A", "exportObject");
         var failed = await c.QueueToVatRootAsync("A", "fail");
         var value = await c.QueueToVatRootAsync("A", "echo", 5);
@@ -124,8 +119,7 @@ public sealed class GarbageCollectionTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Resolving_the_same_promise_twice_is_illegal()
     {
-        var c = SwingSetController.Start(Sys, Config(_log, "A"), "k" + Guid.NewGuid().ToString("N"));
-        await c.RunAsync();
+        var c = await Start("A");
         var r = await c.QueueToVatRootAsync("A", "resolveTwice");
         await c.RunAsync();
         Assert.False((await c.GetVatInfoAsync("A")).Alive);

@@ -10,15 +10,12 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Scenarios;
 
 /// <summary>Bad input from the host gets a clear error; nothing changes and the kernel keeps running.</summary>
-public sealed class HostInputTests : Akka.TestKit.Xunit2.TestKit
+public sealed class HostInputTests : ProbeKernelTest
 {
-    private readonly ProbeLog _log = new();
-
     [Fact]
     public async Task Bad_requests_fail_with_a_clear_error_and_change_nothing()
     {
-        var c = SwingSetController.Start(Sys, Config(_log, "A"), "k1");
-        await c.RunAsync();
+        var c = await Start("A");
         var before = await c.DumpAsync();
 
         Assert.Contains("no vat named 'nobody'", (await Assert.ThrowsAsync<ArgumentException>(() => c.QueueToVatRootAsync("nobody", "echo"))).Message);
@@ -41,7 +38,7 @@ public sealed class HostInputTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_bad_configuration_is_refused_before_anything_starts()
     {
-        var bundles = new VatBundleRegistry().Register("b", () => new ProbeVat(_log, "x"));
+        var bundles = new VatBundleRegistry().Register("b", () => new ProbeVat(Deliveries, "x"));
         Assert.Throws<ArgumentException>(() => SwingSetController.Start(Sys, new KernelConfig { Bundles = bundles, Vats = [new("a", "b"), new("a", "b")] }));
         Assert.Throws<ArgumentException>(() => SwingSetController.Start(Sys, new KernelConfig { Bundles = bundles, Vats = [new("a", "nope")] }));
         Assert.Throws<ArgumentException>(() => SwingSetController.Start(Sys, new KernelConfig { Bundles = bundles, Vats = [new("v1", "b")] }));
@@ -50,8 +47,7 @@ public sealed class HostInputTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Dynamic_vats_are_created_at_runtime_and_a_failing_start_leaves_no_trace()
     {
-        var c = SwingSetController.Start(Sys, Config(_log, "A"), "k2");
-        await c.RunAsync();
+        var c = await Start("A");
         var (vatId, created) = await c.CreateVatAsync("probe:A");
         await c.RunAsync();
         var status = await c.GetPromiseAsync(created);

@@ -9,17 +9,8 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Scenarios;
 
 /// <summary>Case (g): a vat that breaks the rules is terminated with a clear reason; the kernel and other vats carry on.</summary>
-public sealed class IllegalSyscallTests : Akka.TestKit.Xunit2.TestKit
+public sealed class IllegalSyscallTests : ProbeKernelTest
 {
-    private readonly ProbeLog _log = new();
-
-    private async Task<SwingSetController> Start(params string[] vats)
-    {
-        var c = SwingSetController.Start(Sys, Config(_log, vats), "k" + Guid.NewGuid().ToString("N"));
-        await c.RunAsync();
-        return c;
-    }
-
     private async Task AssertTerminatedAndKernelContinues(SwingSetController c, Kref result, string reasonFragment)
     {
         await c.RunAsync();
@@ -92,7 +83,7 @@ public sealed class IllegalSyscallTests : Akka.TestKit.Xunit2.TestKit
         await c.RunAsync();
         var bad = await c.QueueToVatRootAsync("A", "throw");
         await AssertTerminatedAndKernelContinues(c, bad, "vat code threw");
-        var notify = Assert.Single(_log.NotifiesTo("B"));
+        var notify = Assert.Single(Deliveries.NotifiesTo("B"));
         Assert.Equal(SmallCaps.Error("vat terminated"), notify.Resolutions[0].Data.Body);
     }
 

@@ -13,17 +13,8 @@ namespace ActorSwingSet.Tests.Scenarios;
 /// The seed issue's cases (SwingSet #9039), run on the actor kernel and checked on the kv dump and with the audit.
 /// Vat A is upgraded throughout; B is another vat.
 /// </summary>
-public sealed class SeedUpgradeTests : Akka.TestKit.Xunit2.TestKit
+public sealed class SeedUpgradeTests : ProbeKernelTest
 {
-    private readonly ProbeLog _log = new();
-
-    private async Task<SwingSetController> Start(params string[] vats)
-    {
-        var c = SwingSetController.Start(Sys, Config(_log, vats), "k" + Guid.NewGuid().ToString("N"));
-        await c.RunAsync();
-        return c;
-    }
-
     private static async Task<string> Disconnection(long incarnation, string message = "vat upgraded") =>
         await Task.FromResult(SmallCaps.Encode(new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
@@ -73,7 +64,7 @@ public sealed class SeedUpgradeTests : Akka.TestKit.Xunit2.TestKit
 
         await Upgraded(c, "A", "probe-v2:A");
 
-        var notify = Assert.Single(_log.NotifiesTo("B"));
+        var notify = Assert.Single(Deliveries.NotifiesTo("B"));
         var res = Assert.Single(notify.Resolutions);
         Assert.True(res.Rejected);
         Assert.Equal(await Disconnection(0), res.Data.Body);
@@ -99,7 +90,7 @@ public sealed class SeedUpgradeTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains(mid, e => e.Key.StartsWith("acceptanceQueue.", StringComparison.Ordinal) && e.Value.Contains($"\"kpid\":\"{kp}\"", StringComparison.Ordinal));
 
         await c.RunAsync();
-        var notify = Assert.Single(_log.NotifiesTo("A", incarnation: 1));
+        var notify = Assert.Single(Deliveries.NotifiesTo("A", incarnation: 1));
         Assert.Equal("p+1", notify.Resolutions[0].Vpid);
         Assert.Equal(await Disconnection(0), notify.Resolutions[0].Data.Body);
         var after = await c.DumpAsync();
@@ -157,7 +148,7 @@ public sealed class SeedUpgradeTests : Akka.TestKit.Xunit2.TestKit
 
         await c.QueueToVatRootAsync("B", "settleMade", false);
         await c.RunAsync();
-        var late = Assert.Single(_log.NotifiesTo("A", incarnation: 1));
+        var late = Assert.Single(Deliveries.NotifiesTo("A", incarnation: 1));
         Assert.Equal(yVref[2..], late.Resolutions[0].Vpid);
         Assert.Empty(KeysFor(await c.DumpAsync(), kpY));
         await AssertAuditClean(c);
@@ -186,11 +177,11 @@ public sealed class SeedUpgradeTests : Akka.TestKit.Xunit2.TestKit
         var diff = Dump.KernelStateDump.Diff(before, after);
         Assert.All(diff, line => Assert.Contains(line.Split(' ')[1].TrimEnd(':'), expectedToChange));
         Assert.True((await c.GetVatInfoAsync("A")).Alive);
-        Assert.DoesNotContain(_log.Entries, e => e.Vat == "A" && e.Incarnation == 9 && e.Delivery is not StartVatDelivery);
+        Assert.DoesNotContain(Deliveries.Entries, e => e.Vat == "A" && e.Incarnation == 9 && e.Delivery is not StartVatDelivery);
         // the old incarnation still decides its promises and can settle them
         await c.QueueToVatRootAsync("A", "settleMade", false);
         await c.RunAsync();
-        var settled = Assert.Single(_log.NotifiesTo("B"));
+        var settled = Assert.Single(Deliveries.NotifiesTo("B"));
         Assert.False(settled.Resolutions[0].Rejected);
         Assert.Equal(SmallCaps.Encode("made fulfilled"), settled.Resolutions[0].Data.Body);
         await AssertAuditClean(c);
