@@ -38,7 +38,7 @@ internal sealed partial class KernelCore
                     GcDeliveryKind.RetireExports => KernelStat.DeliverRetireExports,
                     _ => KernelStat.DeliverRetireImports,
                 };
-                await DeliverAndSettleAsync(g.VatId, new KGcDelivery(g.Kind, g.Targets), stat, retryOnAbort: true, countDirt: false).ConfigureAwait(false);
+                await DeliverAndSettleAsync(g.VatId, new KGcDelivery(g.Kind, g.Targets), stat, retryOnAbort: true).ConfigureAwait(false);
                 break;
             case BringOutYourDeadEvent b:
                 if (!K.IsAlive(b.VatId)) return;
@@ -137,6 +137,7 @@ internal sealed partial class KernelCore
             return;
         }
         if (countDirt) K.AddReapDirt(vatId, _options.ReapInterval);
+        else K.ClearReapDirt(vatId);
     }
 
     /// <summary>Applies a vat's reply in order: c-list changes and syscalls. Stops at the first rule the kernel finds broken.</summary>
@@ -162,7 +163,7 @@ internal sealed partial class KernelCore
                 K.ApplyCListChange(vatId, effect.Change);
                 continue;
             }
-            K.IncStat(KernelStat.Syscalls);
+            if (effect.Syscall is not AbandonNonDurableExports) K.IncStat(KernelStat.Syscalls);
             var problem = ExecuteSyscall(vatId, effect.Syscall, ref exit);
             if (problem is not null) return new Outcome(true, true, "illegal syscall: " + problem, null);
         }
@@ -209,6 +210,9 @@ internal sealed partial class KernelCore
             case RetireExportsSyscall re:
                 K.RetireObjects(re.Krefs);
                 return null;
+            case AbandonNonDurableExports upgradeAbandon:
+                foreach (var ko in upgradeAbandon.Krefs) K.OrphanObject(ko, vatId);
+                return null;
             case AbandonExportsSyscall ab:
                 foreach (var ko in ab.Krefs)
                 {
@@ -245,6 +249,7 @@ internal sealed partial class KernelCore
             if (vref.StartsWith("o+", StringComparison.Ordinal) && K.OwnerOf(kref) == vatId) K.OrphanObject(kref, vatId);
         foreach (var effect in reply.Effects) K.ApplyCListChange(vatId, effect.Change);
         K.Unpin(K.Vat(vatId)!.Root);
+        SetVatParameters(vatId, KCapData.Of("#null"));
         K.IncStat(KernelStat.VatsTerminated);
         _destroyAfterCommit.Add(vatId);
     }
@@ -266,7 +271,7 @@ internal sealed partial class KernelCore
         K.AddDynamicId(c.VatId);
         var reply = await RequestAsync<DeliveryReply>(c.VatId, Deliver(new KStartVat(c.VatParameters))).ConfigureAwait(false);
         var outcome = ApplyReply(c.VatId, reply);
-        if (outcome.Failed || outcome.Exit is not null)
+        if (outcome.Failed || outcome.Exit is { IsFailure: true })
         {
             AbortCrankAndConsume();
             ResolveByKernel(c.Result, true, KCapData.Of(SmallCaps.Error($"vat creation failed: {outcome.Problem ?? "the vat exited during startVat"}")));
@@ -280,6 +285,8 @@ internal sealed partial class KernelCore
             ["vatID"] = c.VatId,
         };
         ResolveByKernel(c.Result, false, KCapData.Of(SmallCaps.Encode(record), root));
+        // a clean exit during startVat keeps what startVat did: the vat is created, then terminated
+        if (outcome.Exit is { } exit) await TerminateVatAsync(c.VatId, false, exit.Info).ConfigureAwait(false);
     }
 
     /// <summary>Creates the vat's host with its root export, and the root object owned by it, pinned while the vat lives.</summary>

@@ -30,6 +30,9 @@ public sealed record RetireExportsSyscall(IReadOnlyList<Kref> Krefs) : KernelSys
 /// <summary>The exporter gives objects up: the kernel orphans them. Upgrade issues one for non-durable exports.</summary>
 public sealed record AbandonExportsSyscall(IReadOnlyList<Kref> Krefs) : KernelSyscall;
 
+/// <summary>Upgrade's own abandonment of the old incarnation's non-durable exports (not a syscall the vat made).</summary>
+public sealed record AbandonNonDurableExports(IReadOnlyList<Kref> Krefs) : KernelSyscall;
+
 /// <summary>A vatstore access, answered inside the vat actor; reported so the kernel can count it.</summary>
 public sealed record VatstoreSyscall(string Operation) : KernelSyscall;
 

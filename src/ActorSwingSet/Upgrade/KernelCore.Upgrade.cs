@@ -36,6 +36,10 @@ internal sealed partial class KernelCore
             return;
         }
         K.IncStat(KernelStat.DeliverBringOutYourDead);
+        K.ClearReapDirt(u.VatId);
+        // A failure from here on unwinds to this point, not to the crank's start: the old incarnation's memory has
+        // seen its bringOutYourDead (workers are not rebuilt from a transcript), so its effects stand with it.
+        var afterBoyd = K.Mark();
 
         // 2-3. reject every promise the vat decides; drop its c-list entry unless it subscribed to its own promise
         var disconnection = UpgradeDisconnection(u.UpgradeMessage, prep.IncarnationNumber);
@@ -55,14 +59,17 @@ internal sealed partial class KernelCore
         var started = ApplyReply(u.VatId, start);
         if (started.Failed || started.Exit is not null)
         {
-            // 6. a startVat that fails unwinds the whole crank
-            FailUpgrade(u);
+            // 6. a startVat that fails unwinds the upgrade: no promise rejected, no entry deleted, old incarnation kept
+            K.RollbackTo(afterBoyd);
+            _port.Tell(u.VatId, new AbortIncarnation(K.CrankNumber));
+            K.IncStat(KernelStat.UpgradesFailed);
+            ResolveByKernel(u.Result, true, KCapData.Of(SmallCaps.Error("vat-upgrade failure")));
             return;
         }
         K.IncStat(KernelStat.DeliverStartVat);
 
         // 7. report success
-        K.PutVat(K.Vat(u.VatId)! with { BundleName = u.BundleName, ReapDirt = 0 });
+        K.PutVat(K.Vat(u.VatId)! with { BundleName = u.BundleName });
         SetVatParameters(u.VatId, u.VatParameters);
         K.IncStat(KernelStat.UpgradesSucceeded);
         var result = new SortedDictionary<string, object?>(StringComparer.Ordinal) { ["incarnationNumber"] = prep.IncarnationNumber + 1 };

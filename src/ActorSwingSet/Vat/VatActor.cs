@@ -16,6 +16,7 @@ public sealed class VatActor : ReceiveActor
     {
         _host = new VatHost(vatId, bundleName, root, enablePipelining, bundles);
         Receive<AbortCrank>(a => _host.Handle(a));
+        Receive<AbortIncarnation>(a => _host.Handle(a));
         Receive<VatRequest>(r => Sender.Tell(_host.Handle(r)));
     }
 

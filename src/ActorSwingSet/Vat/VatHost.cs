@@ -20,6 +20,7 @@ internal sealed class VatHost
     private string _bundleName;
     private long _openCrank = -1;
     private (IRawVat? Vat, string Bundle, bool Terminated) _saved;
+    private (VatKeeper.Savepoint Point, IRawVat? Vat, string Bundle)? _beforeIncarnation;
 
     public VatHost(string vatId, string bundleName, Kref root, bool enablePipelining, VatBundleRegistry bundles)
     {
@@ -44,6 +45,11 @@ internal sealed class VatHost
         {
             Abort(abort.Crank);
             return abort;
+        }
+        if (request is AbortIncarnation undo)
+        {
+            AbortIncarnation(undo.Crank);
+            return undo;
         }
         OpenCrank(request.Crank);
         return request switch
@@ -71,6 +77,15 @@ internal sealed class VatHost
         Keeper.RollbackCrank();
         (_vat, _bundleName, Terminated) = _saved;
         _openCrank = -1;
+    }
+
+    /// <summary>Back to the old incarnation as it was after its upgrade-time bringOutYourDead.</summary>
+    private void AbortIncarnation(long crank)
+    {
+        if (crank != _openCrank || _beforeIncarnation is not { } before) return;
+        Keeper.RollbackTo(before.Point);
+        (_vat, _bundleName) = (before.Vat, before.Bundle);
+        _beforeIncarnation = null;
     }
 
     private DeliveryReply Deliver(long crank, KernelDelivery kd, VatTranslator translator)
@@ -117,6 +132,7 @@ internal sealed class VatHost
     private DeliveryReply StartIncarnation(StartIncarnationRequest s)
     {
         var translator = new VatTranslator(Keeper, _enablePipelining, s.NextObjectId, s.NextPromiseId);
+        _beforeIncarnation = (Keeper.Mark(), _vat, _bundleName);
         foreach (var kpid in s.DeleteKpids) Keeper.DeleteEntry(kpid, translator.Effects);
         // abandon every export but the root and durable objects: ephemeral (o+N) and virtual (o+vN/M) ones
         var abandoned = new List<Kref>();
@@ -129,7 +145,7 @@ internal sealed class VatHost
                 abandoned.Add(kref);
             }
         }
-        if (abandoned.Count > 0) translator.Effects.Add(VatEffect.Of(new AbandonExportsSyscall(abandoned)));
+        if (abandoned.Count > 0) translator.Effects.Add(VatEffect.Of(new AbandonNonDurableExports(abandoned)));
         Keeper.StartNextIncarnation();
         _vat = null;
         _bundleName = s.BundleName;

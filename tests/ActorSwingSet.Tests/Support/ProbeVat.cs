@@ -18,6 +18,16 @@ public sealed class ProbeVat(ProbeLog log, string name, int incarnationTag = 0) 
         {
             case StartVatDelivery when FailStart:
                 throw new InvalidOperationException("startVat refused");
+            case StartVatDelivery sv when sv.VatParameters.Body == SmallCaps.Encode("exit-on-start"):
+                // do some work, then leave cleanly
+                s.VatstoreSet("started", "yes");
+                s.Exit(false, VCapData.Of(SmallCaps.Encode("done already")));
+                break;
+            case BringOutYourDeadDelivery when s.VatstoreGet("dropOnBoyd") == "1" && !_droppedOnBoyd && s.VatstoreGet("kept") is { } kept:
+                // what a liveslots vat does: drop an import it no longer uses, and remember that it did
+                s.DropImports([kept]);
+                _droppedOnBoyd = true;
+                break;
             case MessageDelivery m:
                 OnMessage(m, s);
                 break;
@@ -25,6 +35,8 @@ public sealed class ProbeVat(ProbeLog log, string name, int incarnationTag = 0) 
                 break;
         }
     }
+
+    private bool _droppedOnBoyd;
 
     /// <summary>When set, startVat throws (a failing upgrade).</summary>
     public bool FailStart { get; init; }
@@ -160,6 +172,10 @@ public sealed class ProbeVat(ProbeLog log, string name, int incarnationTag = 0) 
             case "keep":
                 // keep(obj): hold an imported object
                 s.VatstoreSet("kept", Slot(0));
+                Done();
+                break;
+            case "armBoydDrop":
+                s.VatstoreSet("dropOnBoyd", "1");
                 Done();
                 break;
             case "dropKept":

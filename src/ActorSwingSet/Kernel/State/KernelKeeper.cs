@@ -43,39 +43,58 @@ internal sealed class KernelKeeper
     private readonly HashSet<long> _touchedObjects = [];
     private readonly HashSet<long> _touchedPromises = [];
     private readonly HashSet<string> _touchedLists = new(StringComparer.Ordinal);
-    private (EventQueue.Mark Run, EventQueue.Mark Accept, long NextObj, long NextKp, long NextVat, long Crank, long[] Stats) _savepoint;
+    /// <summary>A point inside a crank to roll back to: the undo-log length and everything kept by value.</summary>
+    public readonly record struct Savepoint(int UndoCount, int MaybeFree, EventQueue.Mark Run, EventQueue.Mark Accept, long NextObj, long NextKp, long NextVat, long Crank, long[] Stats);
+
+    private Savepoint _crankStart;
 
     // krefs whose counts fell this crank, in first-seen order (processed until none remain)
     private readonly List<Kref> _maybeFree = [];
     private readonly HashSet<Kref> _maybeFreeSet = [];
 
-    public bool InCrank => _undo is not null;
-
     public void BeginCrank()
     {
         if (_undo is not null) throw new KernelPanicException("crank already open");
         _undo = [];
-        _savepoint = (RunQueue.Save(), AcceptanceQueue.Save(), NextObjectId, NextPromiseId, NextVatId, CrankNumber, (long[])_stats.Clone());
+        _crankStart = Mark();
     }
 
-    /// <summary>Undo everything since <see cref="BeginCrank"/>; the crank stays open.</summary>
-    public void RollbackCrank()
+    /// <summary>
+    /// A savepoint inside the open crank. Rows touched before it are journalled afresh after it, so rolling back
+    /// to it restores their state as of the savepoint.
+    /// </summary>
+    public Savepoint Mark()
     {
-        if (_undo is null) throw new KernelPanicException("no crank to roll back");
-        for (var i = _undo.Count - 1; i >= 0; i--) _undo[i]();
-        _undo.Clear();
+        if (_undo is null) throw new KernelPanicException("no crank is open");
         _touchedObjects.Clear();
         _touchedPromises.Clear();
         _touchedLists.Clear();
-        RunQueue.Restore(_savepoint.Run);
-        AcceptanceQueue.Restore(_savepoint.Accept);
-        NextObjectId = _savepoint.NextObj;
-        NextPromiseId = _savepoint.NextKp;
-        NextVatId = _savepoint.NextVat;
-        CrankNumber = _savepoint.Crank;
-        _stats = (long[])_savepoint.Stats.Clone();
-        _maybeFree.Clear();
+        return new Savepoint(_undo.Count, _maybeFree.Count, RunQueue.Save(), AcceptanceQueue.Save(), NextObjectId, NextPromiseId, NextVatId, CrankNumber, (long[])_stats.Clone());
+    }
+
+    /// <summary>Undo everything since <see cref="BeginCrank"/>; the crank stays open.</summary>
+    public void RollbackCrank() => RollbackTo(_crankStart);
+
+    /// <summary>Undo everything since <paramref name="point"/>; the crank stays open.</summary>
+    public void RollbackTo(Savepoint point)
+    {
+        if (_undo is null) throw new KernelPanicException("no crank to roll back");
+        for (var i = _undo.Count - 1; i >= point.UndoCount; i--) _undo[i]();
+        _undo.RemoveRange(point.UndoCount, _undo.Count - point.UndoCount);
+        _touchedObjects.Clear();
+        _touchedPromises.Clear();
+        _touchedLists.Clear();
+        RunQueue.Restore(point.Run);
+        AcceptanceQueue.Restore(point.Accept);
+        NextObjectId = point.NextObj;
+        NextPromiseId = point.NextKp;
+        NextVatId = point.NextVat;
+        CrankNumber = point.Crank;
+        _stats = (long[])point.Stats.Clone();
+        // krefs noted before the savepoint still need their end-of-crank look
+        _maybeFree.RemoveRange(point.MaybeFree, _maybeFree.Count - point.MaybeFree);
         _maybeFreeSet.Clear();
+        _maybeFreeSet.UnionWith(_maybeFree);
     }
 
     public void CommitCrank()
@@ -614,16 +633,18 @@ internal sealed class KernelKeeper
     {
         var v = _vats[vatId];
         var dirt = v.ReapDirt + 1;
-        if (reapInterval > 0 && dirt >= reapInterval)
+        if (reapInterval > 0 && dirt >= reapInterval && !_reapQueue.Contains(vatId))
         {
-            dirt = 0;
-            if (!_reapQueue.Contains(vatId))
-            {
-                TouchList("reap", () => _reapQueue, x => _reapQueue = x, x => [.. x]);
-                _reapQueue.Add(vatId);
-            }
+            TouchList("reap", () => _reapQueue, x => _reapQueue = x, x => [.. x]);
+            _reapQueue.Add(vatId);
         }
         PutVat(v with { ReapDirt = dirt });
+    }
+
+    /// <summary>A bringOutYourDead was delivered: the vat starts counting afresh.</summary>
+    public void ClearReapDirt(string vatId)
+    {
+        if (_vats[vatId].ReapDirt != 0) PutVat(_vats[vatId] with { ReapDirt = 0 });
     }
 
     public string? NextReap()

@@ -33,5 +33,11 @@ public sealed record TerminateVatRequest(long Crank) : VatRequest(Crank);
 /// <summary>Undo everything done for <see cref="VatRequest.Crank"/> (no reply).</summary>
 public sealed record AbortCrank(long Crank) : VatRequest(Crank);
 
+/// <summary>
+/// Undo a <see cref="StartIncarnationRequest"/> of <see cref="VatRequest.Crank"/> (its startVat failed): the old
+/// incarnation stays, as it was after its bringOutYourDead (no reply).
+/// </summary>
+public sealed record AbortIncarnation(long Crank) : VatRequest(Crank);
+
 /// <summary>Report the vat's state in kvStore form. Reply: <see cref="VatDumpReply"/>.</summary>
 public sealed record DumpVatRequest() : VatRequest(-1);
