@@ -127,3 +127,29 @@ public sealed class GarbageCollectionTests : ProbeKernelTest
         await AssertAuditClean(c);
     }
 }
+
+/// <summary>Promise pipelining: a send to an unresolved promise goes to its decider when that vat asks for it.</summary>
+public sealed class PipeliningTests : ProbeKernelTest
+{
+    [Fact]
+    public async Task Messages_to_a_promise_go_to_a_pipelining_decider_and_wait_in_the_queue_otherwise()
+    {
+        var c = await Start("A");
+        var (_, created) = await c.CreateVatAsync("probe:A", enablePipelining: true);
+        await c.RunAsync();
+        var pipelinedRoot = (await c.GetPromiseAsync(created)).Data!.Slots[0];
+
+        var viaPipeline = await c.QueueToKrefAsync(pipelinedRoot, Call("hang"));   // decided by the pipelining vat
+        var viaQueue = await c.QueueToVatRootAsync("A", "hang");                  // decided by A (no pipelining)
+        await c.RunAsync();
+        var toPipelined = await c.QueueToKrefAsync(viaPipeline, Call("echo", 1));
+        var toQueued = await c.QueueToKrefAsync(viaQueue, Call("echo", 2));
+        await c.RunAsync();
+
+        Assert.Contains(Deliveries.Entries, e => e.Delivery is MessageDelivery { Target: "p-60" } m && m.Methargs.Body.Contains("echo", StringComparison.Ordinal));
+        Assert.Equal(1L, (await c.GetPromiseAsync(toPipelined)).Value);
+        Assert.Equal(1, (await c.GetPromiseAsync(viaQueue)).QueueLength);
+        Assert.Equal(PromiseState.Unresolved, (await c.GetPromiseAsync(toQueued)).State);
+        await AssertAuditClean(c);
+    }
+}
