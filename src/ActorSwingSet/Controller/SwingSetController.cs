@@ -84,6 +84,20 @@ public sealed class SwingSetController
     public async Task<IReadOnlyDictionary<string, string>> DumpAsync() =>
         (await Ask<KvDump>(new GetKvDump()).ConfigureAwait(false)).Entries;
 
+    /// <summary>
+    /// Finds settled promises left in live vats' c-lists with no notify on its way (SwingSet #9039 damage) and holds
+    /// a repairing notify for each until <see cref="InjectQueuedUpgradeEventsAsync"/>.
+    /// </summary>
+    public Task<RemediationReport> RemediateUpgradeLeaksAsync() => Ask<RemediationReport>(new RemediateUpgradeLeaks());
+
+    /// <summary>Queues the notifies remediation held; run the kernel afterwards to clear the damage.</summary>
+    public async Task<int> InjectQueuedUpgradeEventsAsync() =>
+        (await Ask<Injected>(new InjectQueuedUpgradeEvents()).ConfigureAwait(false)).Events;
+
+    /// <summary>Checks each alleged (vat, kpid) pair and repairs only those that really are damaged.</summary>
+    public Task<IReadOnlyList<ClaimVerdict>> RepairClaimsAsync(params (string VatId, Kref Kpid)[] claims) =>
+        Ask<IReadOnlyList<ClaimVerdict>>(new RepairClaims(claims));
+
     /// <summary>Recounts every reference and checks the invariants of semantics section 9.</summary>
     public Task<AuditReport> AuditAsync() => Ask<AuditReport>(new RunAudit());
 }

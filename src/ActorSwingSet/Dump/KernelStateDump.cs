@@ -71,6 +71,7 @@ public static class KernelStateDump
         WriteQueue(kv, "acceptanceQueue", K.AcceptanceQueue);
         kv["gcActions"] = JsonSerializer.Serialize(K.GcActions);
         kv["pinnedObjects"] = string.Join(",", K.PinnedObjects);
+        if (K.UpgradeEvents.Count > 0) kv["upgradeEvents"] = "[" + string.Join(",", K.UpgradeEvents.Select(EventJson.Write)) + "]";
         kv["reapQueue"] = JsonSerializer.Serialize(K.ReapQueue);
         if (K.HostRefs.Count > 0)
             kv["kernel.hostRefs"] = JsonSerializer.Serialize(K.HostRefs.ToDictionary(e => e.Key.ToString(), e => e.Value));

@@ -29,7 +29,7 @@ public sealed class KernelActor : ReceiveActor
     {
         _settings = settings;
         var port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
-        _core = new KernelCore(port, new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval));
+        _core = new KernelCore(port, new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039));
         KernelCore.Validate(config);
         _core.Initialize(config.Vats);
         Running();
@@ -60,6 +60,9 @@ public sealed class KernelActor : ReceiveActor
         Receive<GetStats>(_ => Answer(() => _core.GetStats()));
         ReceiveAsync<GetKvDump>(async _ => await AnswerAsync(async () => new KvDump(await _core.DumpAsync())));
         ReceiveAsync<RunAudit>(async _ => await AnswerAsync(async () => KernelAudit.Run(await _core.DumpAsync())));
+        ReceiveAsync<RemediateUpgradeLeaks>(async _ => await AnswerAsync(async () => await _core.RemediateUpgradeLeaksAsync()));
+        ReceiveAsync<RepairClaims>(async m => await AnswerAsync(async () => await _core.RepairClaimsAsync(m.Claims)));
+        Receive<InjectQueuedUpgradeEvents>(_ => Answer(() => new Injected(_core.InjectQueuedUpgradeEvents())));
         Receive<Run>(m =>
         {
             if (_run is not null)

@@ -195,7 +195,7 @@ internal sealed partial class KernelCore
     {
         HostOp();
         var vatParts = new List<VatDumpReply>();
-        foreach (var v in Keeper.Vats.Where(v => v.Alive).OrderBy(v => v.VatId, Comparer<string>.Create(VatId.Compare)))
+        foreach (var v in LiveVatsInOrder())
             vatParts.Add(await RequestAsync<VatDumpReply>(v.VatId, new DumpVatRequest()).ConfigureAwait(false));
         return KernelStateDump.Build(Keeper, vatParts);
     }

@@ -16,7 +16,14 @@ public sealed record KernelConfig
     /// the HOCON setting <c>actorswingset.kernel.reap-interval</c> applies.
     /// </summary>
     public long? ReapInterval { get; init; }
+
+    /// <summary>
+    /// Reproduces SwingSet bug #9039 on purpose: upgrade rejects the vat's promises but leaves their c-list entries
+    /// behind, leaking them. Off by default; it exists so tests and tools can produce damaged state honestly and
+    /// check that remediation repairs it.
+    /// </summary>
+    public bool ReproduceUpgradeLeakBug9039 { get; init; }
 }
 
 /// <summary>The parts of <see cref="KernelConfig"/> the crank engine consults.</summary>
-internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterval);
+internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterval, bool ReproduceUpgradeLeakBug9039 = false);

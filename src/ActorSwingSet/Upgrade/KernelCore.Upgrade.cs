@@ -50,7 +50,7 @@ internal sealed partial class KernelCore
             if (p.State != PromiseState.Unresolved || p.Decider != u.VatId) continue;
             var selfSubscribed = p.Subscribers.Contains(u.VatId);
             DoResolve(kpid, true, disconnection);
-            if (!selfSubscribed) deleteNow.Add(kpid);
+            if (!selfSubscribed && !_options.ReproduceUpgradeLeakBug9039) deleteNow.Add(kpid);
         }
 
         // 4-5. the vat deletes those entries, abandons non-durable exports, starts the next incarnation

@@ -41,6 +41,7 @@ internal sealed class VatHost
     public object Handle(VatRequest request)
     {
         if (request is DumpVatRequest) return new VatDumpReply(VatId, [.. Keeper.Dump()]);
+        if (request is ListPromiseEntries) return new PromiseEntriesReply(VatId, Keeper.PromiseEntriesByVref());
         if (request is AbortCrank abort)
         {
             Abort(abort.Crank);

@@ -7,9 +7,13 @@ public abstract class ProbeKernelTest : Akka.TestKit.Xunit2.TestKit
 {
     protected ProbeLog Deliveries { get; } = new();
 
-    protected async Task<SwingSetController> Start(params string[] vats)
+    protected Task<SwingSetController> Start(params string[] vats) => Start(legacyUpgradeLeak: false, vats);
+
+    /// <summary>With <paramref name="legacyUpgradeLeak"/>, upgrades reproduce SwingSet bug #9039.</summary>
+    protected async Task<SwingSetController> Start(bool legacyUpgradeLeak, params string[] vats)
     {
-        var c = SwingSetController.Start(Sys, Probe.Config(Deliveries, vats), "k" + Guid.NewGuid().ToString("N"));
+        var config = Probe.Config(Deliveries, vats) with { ReproduceUpgradeLeakBug9039 = legacyUpgradeLeak };
+        var c = SwingSetController.Start(Sys, config, "k" + Guid.NewGuid().ToString("N"));
         await c.RunAsync();
         return c;
     }

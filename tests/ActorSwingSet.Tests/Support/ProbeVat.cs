@@ -53,10 +53,12 @@ public sealed class ProbeVat(ProbeLog log, string name, int incarnationTag = 0) 
 
     private void OnMessage(MessageDelivery m, IVatSyscalls s)
     {
-        foreach (var slot in m.Methargs.Slots)
-            if (slot.StartsWith("p-", StringComparison.Ordinal)) s.Subscribe(slot);
         var decoded = (List<object?>)SmallCaps.Decode(m.Methargs.Body, m.Methargs.Slots.Length)!;
         var method = (string)decoded[0]!;
+        // like liveslots, subscribe to every imported promise, except in the "quiet" methods (a careless raw vat)
+        if (!method.StartsWith("quiet", StringComparison.Ordinal))
+            foreach (var slot in m.Methargs.Slots)
+                if (slot.StartsWith("p-", StringComparison.Ordinal)) s.Subscribe(slot);
         var args = (List<object?>)decoded[1]!;
         string Slot(int argIndex) => m.Methargs.Slots[((SlotRef)args[argIndex]!).Index];
         void Done(VCapData? value = null)
@@ -99,9 +101,18 @@ public sealed class ProbeVat(ProbeLog log, string name, int incarnationTag = 0) 
                     break;
                 }
             case "hold":
+            case "quietHold":
                 s.VatstoreSet("held", Slot(0));
                 Done();
                 break;
+            case "makeAndSendQuietly":
+                {
+                    var p = Next(s, 'p');
+                    s.VatstoreSet("made", p);
+                    s.Send(Slot(0), VCapData.Of(SmallCaps.Methargs("quietHold", new SlotRef(0, true)), p));
+                    Done();
+                    break;
+                }
             case "selfWatch":
                 // like a durable promise watcher on a locally decided promise: the vat subscribes to its own promise
                 {

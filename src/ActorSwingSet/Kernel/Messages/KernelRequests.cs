@@ -46,6 +46,17 @@ public sealed record GetKvDump : KernelRequest;
 /// <summary>Reply: <see cref="Audit.AuditReport"/>.</summary>
 public sealed record RunAudit : KernelRequest;
 
+/// <summary>Reply: <see cref="RemediationReport"/>.</summary>
+public sealed record RemediateUpgradeLeaks : KernelRequest;
+
+/// <summary>Reply: <see cref="Injected"/>.</summary>
+public sealed record InjectQueuedUpgradeEvents : KernelRequest;
+
+/// <summary>Reply: a list of <see cref="ClaimVerdict"/>.</summary>
+public sealed record RepairClaims(IReadOnlyList<(string VatId, Kref Kpid)> Claims) : KernelRequest;
+
+public sealed record Injected(int Events);
+
 public sealed record Queued(Kref Result);
 
 public sealed record VatQueued(string VatId, Kref Result);

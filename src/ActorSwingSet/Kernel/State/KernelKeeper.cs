@@ -656,6 +656,30 @@ internal sealed class KernelKeeper
         return v;
     }
 
+    // ---- events held until the host injects them (remediation) ----
+
+    private List<KernelEvent> _upgradeEvents = [];
+
+    public IReadOnlyList<KernelEvent> UpgradeEvents => _upgradeEvents;
+
+    /// <summary>Holds an event (and a reference on each kref it names) until <see cref="InjectUpgradeEvents"/>.</summary>
+    public void HoldUpgradeEvent(KernelEvent e)
+    {
+        TouchList("upgradeEvents", () => _upgradeEvents, x => _upgradeEvents = x, x => [.. x]);
+        foreach (var k in e.Krefs()) Incref(k);
+        _upgradeEvents.Add(e);
+    }
+
+    /// <summary>Moves the held events to the acceptance queue; their references move with them.</summary>
+    public int InjectUpgradeEvents()
+    {
+        TouchList("upgradeEvents", () => _upgradeEvents, x => _upgradeEvents = x, x => [.. x]);
+        foreach (var e in _upgradeEvents) AcceptanceQueue.Enqueue(e);
+        var n = _upgradeEvents.Count;
+        _upgradeEvents.Clear();
+        return n;
+    }
+
     // ---- queues ----
 
     /// <summary>Queues an event on the acceptance queue, taking a reference on every kref it names.</summary>

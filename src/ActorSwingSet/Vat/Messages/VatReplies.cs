@@ -38,3 +38,5 @@ public sealed record PrepareUpgradeReply(DeliveryReply Boyd, long IncarnationNum
 public sealed record TerminateVatReply(string VatId, long Crank, IReadOnlyList<(string Vref, Kref Kref, bool Reachable)> Entries, IReadOnlyList<VatEffect> Effects);
 
 public sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<string, string>> Entries);
+
+public sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string Vref, Kref Kref)> Entries);

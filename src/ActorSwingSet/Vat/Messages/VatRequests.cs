@@ -39,5 +39,8 @@ public sealed record AbortCrank(long Crank) : VatRequest(Crank);
 /// </summary>
 public sealed record AbortIncarnation(long Crank) : VatRequest(Crank);
 
+/// <summary>Report the promise part of the c-list, in vref order (between cranks). Reply: <see cref="PromiseEntriesReply"/>.</summary>
+public sealed record ListPromiseEntries() : VatRequest(-1);
+
 /// <summary>Report the vat's state in kvStore form. Reply: <see cref="VatDumpReply"/>.</summary>
 public sealed record DumpVatRequest() : VatRequest(-1);
