@@ -11,6 +11,7 @@ public static class Program
         var root = new RootCommand("ActorSwingSet: an object-capability kernel (SwingSet semantics) on Akka.NET")
         {
             DemoCommand.Build(),
+            ScanCommand.Build(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ActorSwingSet.Remediation;
+
+/// <summary>A (vat, kpid) pair that needs remediation, as found in a stored kvStore.</summary>
+public sealed record DamagedPromise(string VatId, string Kpid, string Vref, string State);
+
+/// <summary>What a scan found and what it cost: rows read, queries made, writes a repair would make, time taken.</summary>
+public sealed record ScanResult(
+    IReadOnlyList<DamagedPromise> Damaged,
+    int VatsScanned,
+    long PromiseEntriesRead,
+    long RowsRead,
+    long Queries,
+    long WritesToRepair,
+    TimeSpan Elapsed);
+
+/// <summary>The file cannot be scanned: missing, not SQLite, or not a swing-store.</summary>
+public sealed class ScanInputException(string message) : Exception(message);
+
+/// <summary>
+/// Finds SwingSet #9039 damage in a real SwingSet swing-store (a SQLite file with <c>kvStore(key, value)</c>),
+/// opened read-only: for every live vat it reads only the promise part of the c-list (one range query per vat)
+/// and each such promise's state, and skips promises with a notify to that vat already queued. The result is the
+/// set SwingSet's own v2-to-v3 upgrade would repair.
+/// </summary>
+public static class SwingStoreScanner
+{
+    /// <summary>Writes a repair makes per promise: the held notify and the refcount increment.</summary>
+    public const int WritesPerRepair = 2;
+
+    public static ScanResult Scan(string path, IProgress<(int Done, int Total)>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
+        using var db = Open(path);
+        long queries = 0, rows = 0, entries = 0;
+
+        string? Get(string key)
+        {
+            queries++;
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT value FROM kvStore WHERE key = $k";
+            cmd.Parameters.AddWithValue("$k", key);
+            var v = cmd.ExecuteScalar() as string;
+            if (v is not null) rows++;
+            return v;
+        }
+
+        List<(string Key, string Value)> Range(string from, string to)
+        {
+            queries++;
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT key, value FROM kvStore WHERE key >= $a AND key < $b ORDER BY key";
+            cmd.Parameters.AddWithValue("$a", from);
+            cmd.Parameters.AddWithValue("$b", to);
+            using var r = cmd.ExecuteReader();
+            var list = new List<(string, string)>();
+            while (r.Read()) list.Add((r.GetString(0), r.GetString(1)));
+            rows += list.Count;
+            return list;
+        }
+
+        var terminated = ReadJsonList(Get("vats.terminated")).ToHashSet(StringComparer.Ordinal);
+        var live = new SortedSet<string>(Comparer<string>.Create(References.VatId.Compare));
+        foreach (var (_, vatId) in Range("vat.name.", "vat.name/")) live.Add(vatId);
+        foreach (var vatId in ReadJsonList(Get("vat.dynamicIDs"))) live.Add(vatId);
+        live.ExceptWith(terminated);
+
+        var pending = new HashSet<(string, string)>();
+        foreach (var queue in new[] { "runQueue", "acceptanceQueue" })
+        {
+            if (Get(queue) is not { } bounds) continue;
+            var ht = JsonSerializer.Deserialize<long[]>(bounds) ?? [];
+            if (ht.Length != 2) throw new ScanInputException($"{queue} is not [head, tail]: {bounds}");
+            foreach (var (_, json) in Range(queue + ".", queue + "/")) AddNotify(json, pending);
+        }
+        if (Get("upgradeEvents") is { } held)
+        {
+            using var doc = JsonDocument.Parse(held);
+            foreach (var e in doc.RootElement.EnumerateArray()) AddNotify(e.GetRawText(), pending);
+        }
+
+        var damaged = new List<DamagedPromise>();
+        var done = 0;
+        foreach (var vatId in live)
+        {
+            var prefix = vatId + ".c.p";
+            foreach (var (key, kpid) in Range(prefix, vatId + ".c.q"))
+            {
+                entries++;
+                var state = Get(kpid + ".state");
+                if (state is "fulfilled" or "rejected" && !pending.Contains((vatId, kpid)))
+                    damaged.Add(new DamagedPromise(vatId, kpid, key[(vatId.Length + 3)..], state));
+            }
+            progress?.Report((++done, live.Count));
+        }
+        return new ScanResult(damaged, live.Count, entries, rows, queries, damaged.Count * WritesPerRepair, clock.Elapsed);
+    }
+
+    private static SqliteConnection Open(string path)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        try
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'kvStore'";
+            if (Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+                throw new ScanInputException($"{path} is a SQLite database but not a swing-store (it has no kvStore table)");
+            return db;
+        }
+        catch (SqliteException e)
+        {
+            db.Dispose();
+            throw new ScanInputException($"{path} is not a SQLite database ({e.Message.TrimEnd('.')})");
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    private static void AddNotify(string json, HashSet<(string, string)> into)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var e = doc.RootElement;
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.GetString() == "notify"
+            && e.TryGetProperty("vatID", out var v) && e.TryGetProperty("kpid", out var k))
+            into.Add((v.GetString()!, k.GetString()!));
+    }
+
+    private static string[] ReadJsonList(string? json) => json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
+}

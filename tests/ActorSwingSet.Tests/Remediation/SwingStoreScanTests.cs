@@ -1,0 +1,102 @@
+using ActorSwingSet.Cli;
+using ActorSwingSet.Remediation;
+using ActorSwingSet.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Xunit;
+using static ActorSwingSet.Tests.Support.Probe;
+
+namespace ActorSwingSet.Tests.Remediation;
+
+/// <summary>The read-only scanner over swing-store files, and the <c>swingset scan</c> command's errors.</summary>
+public sealed class SwingStoreScanTests : ProbeKernelTest, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("swingset-scan-").FullName;
+
+    public new void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        base.Dispose();
+    }
+
+    private string WriteSwingStore(IReadOnlyDictionary<string, string> kv, string name = "store.sqlite")
+    {
+        var path = Path.Combine(_dir, name);
+        using var db = new SqliteConnection($"Data Source={path}");
+        db.Open();
+        using var tx = db.BeginTransaction();
+        using (var create = db.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE kvStore (key TEXT PRIMARY KEY, value TEXT)";
+            create.ExecuteNonQuery();
+        }
+        using var insert = db.CreateCommand();
+        insert.CommandText = "INSERT INTO kvStore (key, value) VALUES ($k, $v)";
+        var k = insert.Parameters.Add("$k", SqliteType.Text);
+        var v = insert.Parameters.Add("$v", SqliteType.Text);
+        foreach (var (key, value) in kv)
+        {
+            k.Value = key;
+            v.Value = value;
+            insert.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return path;
+    }
+
+    [Fact]
+    public async Task A_scan_of_damaged_state_finds_exactly_what_remediation_repairs()
+    {
+        var c = await Start(legacyUpgradeLeak: true, "A", "B");
+        var bRoot = (await c.GetVatInfoAsync("B")).Root;
+        for (var i = 0; i < 3; i++)
+        {
+            var hung = await c.QueueToVatRootAsync("A", "hang");
+            await c.ReleasePromiseAsync(hung);
+        }
+        await c.QueueToVatRootAsync("A", CallWith("makeAndSend", bRoot));
+        await c.RunAsync();
+        await c.UpgradeVatAsync("A", "probe-v2:A");
+        Assert.True(await c.StepAsync()); // leave B's notify pending in the acceptance queue
+        var path = WriteSwingStore(await c.DumpAsync());
+
+        var scan = SwingStoreScanner.Scan(path);
+        var remediation = await c.RemediateUpgradeLeaksAsync();
+        Assert.Equal(
+            remediation.Repaired.Select(r => (r.VatId, r.Kpid.ToString())).Order(),
+            scan.Damaged.Select(d => (d.VatId, d.Kpid)).Order());
+        Assert.Equal(4, scan.Damaged.Count);
+        Assert.Equal(2, scan.VatsScanned);
+        Assert.True(scan.Queries < 20, $"{scan.Queries} queries");
+    }
+
+    [Fact]
+    public async Task Bad_files_get_a_one_line_error_and_exit_code_2()
+    {
+        var notSqlite = Path.Combine(_dir, "text.sqlite");
+        await File.WriteAllTextAsync(notSqlite, "this is not a database, just some text that is long enough to have a header");
+        var otherKind = Path.Combine(_dir, "other.sqlite");
+        using (var db = new SqliteConnection($"Data Source={otherKind}"))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "CREATE TABLE t (x)";
+            cmd.ExecuteNonQuery();
+        }
+        SqliteConnection.ClearAllPools();
+        foreach (var (file, expected) in new[] { (Path.Combine(_dir, "missing.sqlite"), "no such file"), (notSqlite, "is not a SQLite database"), (otherKind, "not a swing-store") })
+        {
+            var before = File.Exists(file) ? await File.ReadAllBytesAsync(file) : null;
+            var err = new StringWriter();
+            var old = Console.Error;
+            Console.SetError(err);
+            int code;
+            try { code = await Program.Main(["scan", "--swingstore", file]); }
+            finally { Console.SetError(old); }
+            Assert.Equal(2, code);
+            var line = Assert.Single(err.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(expected, line, StringComparison.Ordinal);
+            if (before is not null) Assert.Equal(before, await File.ReadAllBytesAsync(file)); // modified nothing
+        }
+    }
+}
