@@ -106,6 +106,49 @@ public static class EventJson
         w.WriteEndObject();
     }
 
+    /// <summary>Reads an event written by <see cref="Write(KernelEvent)"/>; throws <see cref="FormatException"/> otherwise.</summary>
+    public static KernelEvent ReadEvent(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var e = doc.RootElement;
+        string Str(string name) => e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : throw new FormatException($"event lacks '{name}': {json}");
+        return Str("type") switch
+        {
+            "send" => new SendEvent(Kref.Parse(Str("target")), ReadMessage(e.GetProperty("msg"))),
+            "notify" => new NotifyEvent(Str("vatID"), Kref.Parse(Str("kpid"))),
+            "bringOutYourDead" => new BringOutYourDeadEvent(Str("vatID")),
+            "startVat" => new StartVatEvent(Str("vatID"), ReadCapData(e.GetProperty("vatParameters"))),
+            "create-vat" => new CreateVatEvent(Str("vatID"), e.GetProperty("source").GetProperty("bundleName").GetString()!,
+                ReadCapData(e.GetProperty("vatParameters")), e.GetProperty("dynamicOptions").GetProperty("enablePipelining").GetBoolean(), Kref.Parse(Str("result"))),
+            "upgrade-vat" => new UpgradeVatEvent(Str("vatID"), Str("bundleName"), ReadCapData(e.GetProperty("vatParameters")), Str("upgradeMessage"), Kref.Parse(Str("result"))),
+            "terminate-vat" => new TerminateVatEvent(Str("vatID"), e.GetProperty("reject").GetBoolean(), ReadCapData(e.GetProperty("reason")), Kref.Parse(Str("result"))),
+            var other => throw new FormatException($"unknown event type '{other}'"),
+        };
+    }
+
+    /// <summary>Reads a message written by <see cref="Write(KMessage)"/>.</summary>
+    public static KMessage ReadMessage(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return ReadMessage(doc.RootElement);
+    }
+
+    /// <summary>Reads capdata written by <see cref="Write(KCapData)"/>.</summary>
+    public static KCapData ReadCapData(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return ReadCapData(doc.RootElement);
+    }
+
+    private static KMessage ReadMessage(JsonElement m)
+    {
+        var result = m.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String ? Kref.Parse(r.GetString()!) : (Kref?)null;
+        return new KMessage(ReadCapData(m.GetProperty("methargs")), result);
+    }
+
+    private static KCapData ReadCapData(JsonElement d) =>
+        new(d.GetProperty("body").GetString()!, [.. d.GetProperty("slots").EnumerateArray().Select(s => Kref.Parse(s.GetString()!))]);
+
     /// <summary>
     /// The krefs a stored event or message holds a reference on: <c>target</c>, <c>result</c>, <c>kpid</c> and
     /// every <c>slots</c> list, at any depth. GC events' <c>krefs</c> hold none. Works on SwingSet's own JSON too.

@@ -13,6 +13,9 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
     public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) =>
         _vats[vatId] = context.ActorOf(VatActor.Props(vatId, bundleName, root, enablePipelining, bundles), vatId);
 
+    public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state) =>
+        _vats[vatId] = context.ActorOf(VatActor.Restored(new VatHost(Vat.State.VatKeeper.Load(vatId, state), bundleName, enablePipelining, bundles)), vatId);
+
     public void DestroyVat(string vatId)
     {
         if (_vats.Remove(vatId, out var actor)) context.Stop(actor);

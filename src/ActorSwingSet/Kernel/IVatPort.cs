@@ -12,6 +12,9 @@ internal interface IVatPort
     /// <summary>Brings up the vat's host (its actor, or an in-process object) with its root export.</summary>
     void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining);
 
+    /// <summary>Brings up a vat's host from its stored state.</summary>
+    void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state);
+
     /// <summary>Stops the vat's host; its state is gone.</summary>
     void DestroyVat(string vatId);
 

@@ -12,6 +12,9 @@ internal sealed class InProcessVatPort(VatBundleRegistry bundles) : IVatPort
     public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) =>
         _hosts[vatId] = new VatHost(vatId, bundleName, root, enablePipelining, bundles);
 
+    public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state) =>
+        _hosts[vatId] = new VatHost(Vat.State.VatKeeper.Load(vatId, state), bundleName, enablePipelining, bundles);
+
     public void DestroyVat(string vatId) => _hosts.Remove(vatId);
 
     public Task<object> RequestAsync(string vatId, VatRequest request) =>

@@ -23,13 +23,38 @@ internal sealed partial class KernelCore
     private readonly List<string> _destroyAfterCommit = [];
     private bool _busy;
 
-    public KernelCore(IVatPort port, KernelOptions options)
+    public KernelCore(IVatPort port, KernelOptions options, KernelKeeper? keeper = null)
     {
         _port = port;
         _options = options;
+        Keeper = keeper ?? new KernelKeeper();
     }
 
-    public KernelKeeper Keeper { get; } = new();
+    /// <summary>
+    /// A kernel rebuilt from state in the kvStore schema: the tables, and every live vat's host with its c-list,
+    /// vatstore and incarnation. Each vat's code is built afresh from its bundle on its next delivery, so a vat
+    /// keeps across a restart exactly what it keeps in its vatstore (as across an upgrade).
+    /// </summary>
+    public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state)
+    {
+        var core = new KernelCore(port, options, KernelKeeper.Load(state));
+        var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        foreach (var (key, value) in state)
+        {
+            var dot = key.IndexOf('.');
+            if (dot < 0 || !VatId.IsValid(key[..dot])) continue;
+            if (!byVat.TryGetValue(key[..dot], out var part)) byVat[key[..dot]] = part = new(StringComparer.Ordinal);
+            part[key] = value;
+        }
+        foreach (var v in core.Keeper.Vats.Where(v => v.Alive))
+        {
+            if (!options.Bundles.Contains(v.BundleName)) throw new FormatException($"vat {v.VatId} runs bundle '{v.BundleName}', which is not registered");
+            port.RestoreVat(v.VatId, v.BundleName, v.EnablePipelining, byVat.GetValueOrDefault(v.VatId) ?? []);
+        }
+        return core;
+    }
+
+    public KernelKeeper Keeper { get; }
     public VatBundleRegistry Bundles => _options.Bundles;
     public string? PanicReason { get; private set; }
 

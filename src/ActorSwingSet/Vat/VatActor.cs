@@ -20,6 +20,16 @@ public sealed class VatActor : ReceiveActor
         Receive<VatRequest>(r => Sender.Tell(_host.Handle(r)));
     }
 
+    internal VatActor(VatHost host)
+    {
+        _host = host;
+        Receive<AbortCrank>(a => _host.Handle(a));
+        Receive<AbortIncarnation>(a => _host.Handle(a));
+        Receive<VatRequest>(r => Sender.Tell(_host.Handle(r)));
+    }
+
+    internal static Props Restored(VatHost host) => Akka.Actor.Props.Create(() => new VatActor(host));
+
     internal static Props Props(string vatId, string bundleName, Kref root, bool enablePipelining, VatBundleRegistry bundles) =>
         Akka.Actor.Props.Create(() => new VatActor(vatId, bundleName, root, enablePipelining, bundles));
 }

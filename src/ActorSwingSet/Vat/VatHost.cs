@@ -34,6 +34,15 @@ internal sealed class VatHost
         Keeper.SetReachable(root, true, sink);
     }
 
+    /// <summary>A vat host for a vat restored from stored state; its code is built afresh on its next delivery.</summary>
+    public VatHost(VatKeeper keeper, string bundleName, bool enablePipelining, VatBundleRegistry bundles)
+    {
+        _bundles = bundles;
+        _enablePipelining = enablePipelining;
+        Keeper = keeper;
+        _bundleName = bundleName;
+    }
+
     public VatKeeper Keeper { get; }
     public string VatId => Keeper.VatId;
     public bool Terminated { get; private set; }

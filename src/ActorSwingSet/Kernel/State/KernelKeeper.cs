@@ -10,7 +10,7 @@ namespace ActorSwingSet.Kernel.State;
 /// which journals the prior value while a crank is open so <see cref="RollbackCrank"/> can restore it exactly.
 /// Reference counting follows section 4 of the kernel semantics; end-of-crank GC is <see cref="ProcessRefcounts"/>.
 /// </summary>
-internal sealed class KernelKeeper
+internal sealed partial class KernelKeeper
 {
     public const long FirstObjectId = 20;
     public const long FirstPromiseId = 40;

@@ -9,7 +9,7 @@ namespace ActorSwingSet.Vat.State;
 /// its import counters and its incarnation number. Pure state logic; the vat actor owns an instance. Every change
 /// is journalled while a crank is open, so the kernel can have the vat undo a crank it aborts.
 /// </summary>
-internal sealed class VatKeeper(string vatId)
+internal sealed partial class VatKeeper(string vatId)
 {
     public const long FirstImportObjectId = 50;
     public const long FirstImportPromiseId = 60;
