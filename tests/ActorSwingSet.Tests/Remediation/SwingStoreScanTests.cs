@@ -71,6 +71,22 @@ public sealed class SwingStoreScanTests : ProbeKernelTest, IDisposable
     }
 
     [Fact]
+    public void On_a_real_SwingSet_store_the_scan_finds_exactly_what_SwingSets_own_v2_to_v3_upgrade_repairs()
+    {
+        var fixture = Path.Combine(AppContext.BaseDirectory, "fixtures", "swingstore");
+        var copy = Path.Combine(_dir, "swingstore.sqlite"); // SQLite adds -wal/-shm files beside a WAL-mode store
+        File.Copy(Path.Combine(fixture, "swingstore-v2-damaged.sqlite"), copy);
+        using var expectedJson = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture, "expected-repairs.json")));
+        var expected = expectedJson.RootElement.EnumerateArray().Select(e => (e.GetProperty("vatID").GetString()!, e.GetProperty("kpid").GetString()!)).Order().ToList();
+
+        var scan = SwingStoreScanner.Scan(copy);
+
+        Assert.Equal(33, expected.Count);
+        Assert.Equal(expected, scan.Damaged.Select(d => (d.VatId, d.Kpid)).Order().ToList());
+        Assert.Equal("fulfilled", scan.Damaged.Single(d => d.Kpid == "kp44").State);
+    }
+
+    [Fact]
     public async Task Bad_files_get_a_one_line_error_and_exit_code_2()
     {
         var notSqlite = Path.Combine(_dir, "text.sqlite");
