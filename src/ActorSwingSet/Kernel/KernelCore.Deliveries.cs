@@ -297,6 +297,7 @@ internal sealed partial class KernelCore
         Keeper.Pin(root);
         _port.CreateVat(vatId, bundleName, root, enablePipelining);
         _createdVats.Add(vatId);
+        _blockVats.Add(vatId);
         return root;
     }
 

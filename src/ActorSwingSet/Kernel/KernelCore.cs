@@ -21,6 +21,8 @@ internal sealed partial class KernelCore
     private readonly HashSet<string> _touchedVats = new(StringComparer.Ordinal);
     private readonly List<string> _createdVats = [];
     private readonly List<string> _destroyAfterCommit = [];
+    // vats asked anything since the last block delta: only they can have state to write
+    private readonly HashSet<string> _blockVats = new(StringComparer.Ordinal);
     private bool _busy;
 
     public KernelCore(IVatPort port, KernelOptions options, KernelKeeper? keeper = null)
@@ -55,6 +57,23 @@ internal sealed partial class KernelCore
     }
 
     public KernelKeeper Keeper { get; }
+
+    /// <summary>
+    /// Every state change since the last call (or since the kernel was built or restored), as kvStore writes:
+    /// first each vat's, then the kernel's. Applied to the previously committed state they give exactly the
+    /// current dump; this is what a block commit journals.
+    /// </summary>
+    public async Task<List<Persistence.KvWrite>> TakeBlockDeltaAsync()
+    {
+        HostOp();
+        var writes = new List<Persistence.KvWrite>();
+        var vats = _blockVats.Where(Keeper.IsAlive).Order(Comparer<string>.Create(VatId.Compare)).ToList();
+        foreach (var vatId in vats)
+            writes.AddRange((await RequestAsync<VatBlockDelta>(vatId, new TakeVatBlockDelta()).ConfigureAwait(false)).Writes);
+        _blockVats.Clear();
+        writes.AddRange(Keeper.TakeBlockDelta());
+        return writes;
+    }
     public VatBundleRegistry Bundles => _options.Bundles;
     public string? PanicReason { get; private set; }
 
@@ -160,6 +179,7 @@ internal sealed partial class KernelCore
     private async Task<T> RequestAsync<T>(string vatId, VatRequest request)
     {
         _touchedVats.Add(vatId);
+        _blockVats.Add(vatId);
         var reply = await _port.RequestAsync(vatId, request).ConfigureAwait(false);
         return reply is T t ? t : throw new KernelPanicException($"{vatId} answered {request.GetType().Name} with {reply?.GetType().Name ?? "nothing"}");
     }

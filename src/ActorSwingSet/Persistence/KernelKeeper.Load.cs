@@ -130,6 +130,7 @@ internal sealed partial class KernelKeeper
                 set.Add(vatId);
             }
         }
+        k.MarkCommitted();
         return k;
     }
 }

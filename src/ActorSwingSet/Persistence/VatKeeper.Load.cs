@@ -39,6 +39,7 @@ internal sealed partial class VatKeeper
         foreach (var (vref, (kref, _)) in keeper._byVref)
             if (!kv.TryGetValue(prefix + "c." + vref, out var back) || back != kref.ToString())
                 throw new FormatException($"{vatId}'s c-list is not a two-way map at {vref}");
+        keeper.MarkCommitted();
         return keeper;
     }
 }

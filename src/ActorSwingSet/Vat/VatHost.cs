@@ -50,6 +50,12 @@ internal sealed class VatHost
     public object Handle(VatRequest request)
     {
         if (request is DumpVatRequest) return new VatDumpReply(VatId, [.. Keeper.Dump()]);
+        if (request is TakeVatBlockDelta)
+        {
+            Keeper.CommitCrank();
+            _openCrank = -1;
+            return new VatBlockDelta(VatId, Keeper.TakeBlockDelta());
+        }
         if (request is ListPromiseEntries) return new PromiseEntriesReply(VatId, Keeper.PromiseEntriesByVref());
         if (request is AbortCrank abort)
         {

@@ -70,6 +70,21 @@ public sealed class RestoreTests
     }
 
     [Fact]
+    public async Task A_restored_kernel_journals_only_what_changes_after_the_restore()
+    {
+        var original = Fresh(new ProbeLog(), false, "A", "B", "C");
+        await original.RunAsync();
+        await Busy(original);
+        var committed = await original.DumpAsync();
+        var copy = Restored(new ProbeLog(), false, committed, "A", "B", "C");
+        await More(copy);
+        var delta = await copy.TakeBlockDeltaAsync();
+        Assert.True(delta.Count < committed.Count, $"{delta.Count} writes for {committed.Count} keys");
+        ActorSwingSet.Persistence.KvWrite.Apply(committed, delta);
+        Assert.Empty(Dump.KernelStateDump.Diff(committed, await copy.DumpAsync()));
+    }
+
+    [Fact]
     public void State_of_another_schema_version_is_refused_with_a_clear_message()
     {
         var state = new Dictionary<string, string> { ["version"] = "2" };

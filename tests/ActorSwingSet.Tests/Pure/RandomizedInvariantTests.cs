@@ -133,8 +133,9 @@ public sealed class ChaosVat(int seed) : IRawVat
 /// </summary>
 public sealed class RandomizedInvariantTests
 {
-    private static async Task<SortedDictionary<string, string>> Run(int seed, int steps, bool auditEveryCrank)
+    private static async Task<SortedDictionary<string, string>> Run(int seed, int steps, bool auditEveryCrank, bool checkBlockDeltas = false)
     {
+        var committed = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var bundles = new VatBundleRegistry();
         var counter = seed * 1000;
         bundles.Register("chaos", () => new ChaosVat(Interlocked.Increment(ref counter)));
@@ -186,6 +187,13 @@ public sealed class RandomizedInvariantTests
                 var report = KernelAudit.Run(await k.DumpAsync());
                 Assert.True(report.IsClean, $"seed {seed}, step {step}, crank {k.Keeper.CrankNumber}: {report}");
             }
+            if (checkBlockDeltas && rng.Next(3) == 0)
+            {
+                // a block boundary: the last committed state plus this block's writes is the current state
+                ActorSwingSet.Persistence.KvWrite.Apply(committed, await k.TakeBlockDeltaAsync());
+                var diff = Dump.KernelStateDump.Diff(committed, await k.DumpAsync());
+                Assert.True(diff.Count == 0, $"seed {seed}, step {step}: block delta differs from the dump:\n" + string.Join("\n", diff.Take(20)));
+            }
         }
         await k.RunAsync();
         var final = await k.DumpAsync();
@@ -214,6 +222,14 @@ public sealed class RandomizedInvariantTests
         Assert.True(Stat("DeliverNotify") > 20, $"{Stat("DeliverNotify")} notifies");
         Assert.True(Stat("PromisesDeleted") > 50, $"{Stat("PromisesDeleted")} promises deleted");
     }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(14)]
+    public async Task Block_deltas_applied_to_the_committed_state_give_exactly_the_current_state(int seed) =>
+        await Run(seed, 400, auditEveryCrank: false, checkBlockDeltas: true);
 
     [Fact]
     public async Task A_random_run_repeated_gives_the_same_state_byte_for_byte()

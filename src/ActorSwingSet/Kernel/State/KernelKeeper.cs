@@ -113,6 +113,7 @@ internal sealed partial class KernelKeeper
 
     private void TouchList<T>(string name, Func<T> get, Action<T> set, Func<T, T> copy)
     {
+        _blockLists.Add(name);
         if (_undo is null || !_touchedLists.Add(name)) return;
         var original = copy(get());
         OnUndo(() => set(original));
@@ -120,6 +121,7 @@ internal sealed partial class KernelKeeper
 
     private KernelPromise MutPromise(long id)
     {
+        _blockPromises.Add(id);
         var p = _promises[id];
         if (_undo is not null && _touchedPromises.Add(id))
         {
@@ -131,6 +133,7 @@ internal sealed partial class KernelKeeper
 
     private KernelObject MutObject(long id)
     {
+        _blockObjects.Add(id);
         var o = _objects[id];
         if (_undo is not null && _touchedObjects.Add(id))
         {
@@ -164,6 +167,7 @@ internal sealed partial class KernelKeeper
 
     public void PutVat(VatRecord record)
     {
+        _blockVats.Add(record.VatId);
         if (_undo is not null)
         {
             var had = _vats.TryGetValue(record.VatId, out var old);
@@ -258,6 +262,7 @@ internal sealed partial class KernelKeeper
     {
         var id = NextObjectId++;
         _objects[id] = new KernelObject { Owner = owner };
+        _blockObjects.Add(id);
         if (_undo is not null)
         {
             _touchedObjects.Add(id);
@@ -317,6 +322,7 @@ internal sealed partial class KernelKeeper
     {
         var id = NextPromiseId++;
         _promises[id] = new KernelPromise { State = PromiseState.Unresolved, Decider = decider };
+        _blockPromises.Add(id);
         if (_undo is not null)
         {
             _touchedPromises.Add(id);

@@ -40,3 +40,5 @@ public sealed record TerminateVatReply(string VatId, long Crank, IReadOnlyList<(
 public sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<string, string>> Entries);
 
 public sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string Vref, Kref Kref)> Entries);
+
+public sealed record VatBlockDelta(string VatId, IReadOnlyList<Persistence.KvWrite> Writes);

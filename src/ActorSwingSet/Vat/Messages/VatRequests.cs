@@ -42,5 +42,8 @@ public sealed record AbortIncarnation(long Crank) : VatRequest(Crank);
 /// <summary>Report the promise part of the c-list, in vref order (between cranks). Reply: <see cref="PromiseEntriesReply"/>.</summary>
 public sealed record ListPromiseEntries() : VatRequest(-1);
 
+/// <summary>Report the vat's writes since the last block (between cranks). Reply: <see cref="VatBlockDelta"/>.</summary>
+public sealed record TakeVatBlockDelta() : VatRequest(-1);
+
 /// <summary>Report the vat's state in kvStore form. Reply: <see cref="VatDumpReply"/>.</summary>
 public sealed record DumpVatRequest() : VatRequest(-1);

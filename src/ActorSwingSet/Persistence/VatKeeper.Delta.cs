@@ -1,0 +1,48 @@
+using System.Globalization;
+using ActorSwingSet.Persistence;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Vat.State;
+
+/// <summary>What changed in one vat's state since the last block, as kvStore writes.</summary>
+internal sealed partial class VatKeeper
+{
+    // every vref whose entry changed this block, with the kref it named then
+    private readonly Dictionary<string, Kref> _blockVrefs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _blockVatstore = new(StringComparer.Ordinal);
+
+    public List<KvWrite> TakeBlockDelta()
+    {
+        var p = VatId + ".";
+        var writes = new List<KvWrite>();
+        // deletions first: a kref that left under one vref may have come back under another
+        foreach (var (vref, kref) in _blockVrefs)
+        {
+            if (_byVref.ContainsKey(vref)) continue;
+            writes.Add(KvWrite.Delete(p + "c." + vref));
+            if (!_byKref.ContainsKey(kref)) writes.Add(KvWrite.Delete(p + "c." + kref));
+        }
+        foreach (var (vref, oldKref) in _blockVrefs)
+        {
+            if (!_byVref.TryGetValue(vref, out var e)) continue;
+            if (oldKref != e.Kref && !_byKref.ContainsKey(oldKref)) writes.Add(KvWrite.Delete(p + "c." + oldKref));
+            writes.Add(KvWrite.Set(p + "c." + vref, e.Kref.ToString()));
+            writes.Add(KvWrite.Set(p + "c." + e.Kref, (e.Reachable ? "R " : "_ ") + vref));
+        }
+        foreach (var key in _blockVatstore)
+            writes.Add(_vatstore.TryGetValue(key, out var v) ? KvWrite.Set(p + "vs." + key, v) : KvWrite.Delete(p + "vs." + key));
+        writes.Add(KvWrite.Set(p + "o.nextID", NextImportObjectId.ToString(CultureInfo.InvariantCulture)));
+        writes.Add(KvWrite.Set(p + "p.nextID", NextImportPromiseId.ToString(CultureInfo.InvariantCulture)));
+        writes.Add(KvWrite.Set(p + "incarnationNumber", IncarnationNumber.ToString(CultureInfo.InvariantCulture)));
+        _blockVrefs.Clear();
+        _blockVatstore.Clear();
+        return writes;
+    }
+
+    /// <summary>Marks everything as written, for a vat whose state was just loaded from storage.</summary>
+    internal void MarkCommitted()
+    {
+        _blockVrefs.Clear();
+        _blockVatstore.Clear();
+    }
+}
