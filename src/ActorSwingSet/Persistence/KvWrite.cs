@@ -17,25 +17,4 @@ public readonly record struct KvWrite(KvOp Op, string Key, string? Value = null)
     public static KvWrite Set(string key, string value) => new(KvOp.Set, key, value);
     public static KvWrite Delete(string key) => new(KvOp.Delete, key);
     public static KvWrite DeleteEntity(string entity) => new(KvOp.DeleteEntity, entity);
-
-    /// <summary>Applies writes, in order, to a state held as a sorted map.</summary>
-    public static void Apply(SortedDictionary<string, string> kv, IEnumerable<KvWrite> writes)
-    {
-        foreach (var w in writes)
-        {
-            switch (w.Op)
-            {
-                case KvOp.Set:
-                    kv[w.Key] = w.Value!;
-                    break;
-                case KvOp.Delete:
-                    kv.Remove(w.Key);
-                    break;
-                case KvOp.DeleteEntity:
-                    var prefix = w.Key + ".";
-                    foreach (var key in kv.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList()) kv.Remove(key);
-                    break;
-            }
-        }
-    }
 }

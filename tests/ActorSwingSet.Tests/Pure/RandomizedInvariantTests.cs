@@ -135,7 +135,7 @@ public sealed class RandomizedInvariantTests
 {
     private static async Task<SortedDictionary<string, string>> Run(int seed, int steps, bool auditEveryCrank, bool checkBlockDeltas = false)
     {
-        var committed = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var committed = new ActorSwingSet.Persistence.KvState();
         var bundles = new VatBundleRegistry();
         var counter = seed * 1000;
         bundles.Register("chaos", () => new ChaosVat(Interlocked.Increment(ref counter)));
@@ -190,8 +190,8 @@ public sealed class RandomizedInvariantTests
             if (checkBlockDeltas && rng.Next(3) == 0)
             {
                 // a block boundary: the last committed state plus this block's writes is the current state
-                ActorSwingSet.Persistence.KvWrite.Apply(committed, await k.TakeBlockDeltaAsync());
-                var diff = Dump.KernelStateDump.Diff(committed, await k.DumpAsync());
+                committed.Apply(await k.TakeBlockDeltaAsync());
+                var diff = Dump.KernelStateDump.Diff(committed.ToSorted(), await k.DumpAsync());
                 Assert.True(diff.Count == 0, $"seed {seed}, step {step}: block delta differs from the dump:\n" + string.Join("\n", diff.Take(20)));
             }
         }

@@ -1,0 +1,74 @@
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Persistence;
+
+/// <summary>
+/// State in kvStore form held in memory, with an index from each entity (a kref or a vat ID, the part of a key
+/// before its first dot) to its keys, so <see cref="KvOp.DeleteEntity"/> costs the entity's size, not the state's.
+/// </summary>
+public sealed class KvState
+{
+    private readonly Dictionary<string, string> _kv = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _byEntity = new(StringComparer.Ordinal);
+
+    public int Count => _kv.Count;
+
+    public static KvState From(IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        var s = new KvState();
+        foreach (var (k, v) in entries) s.Set(k, v);
+        return s;
+    }
+
+    public void Apply(IEnumerable<KvWrite> writes)
+    {
+        foreach (var w in writes)
+        {
+            switch (w.Op)
+            {
+                case KvOp.Set: Set(w.Key, w.Value!); break;
+                case KvOp.Delete: Delete(w.Key); break;
+                case KvOp.DeleteEntity:
+                    if (_byEntity.Remove(w.Key, out var keys))
+                        foreach (var k in keys) _kv.Remove(k);
+                    break;
+            }
+        }
+    }
+
+    private void Set(string key, string value)
+    {
+        if (_kv.TryAdd(key, value))
+        {
+            if (EntityOf(key) is { } e)
+            {
+                if (!_byEntity.TryGetValue(e, out var set)) _byEntity[e] = set = new HashSet<string>(StringComparer.Ordinal);
+                set.Add(key);
+            }
+        }
+        else
+        {
+            _kv[key] = value;
+        }
+    }
+
+    private void Delete(string key)
+    {
+        if (_kv.Remove(key) && EntityOf(key) is { } e && _byEntity.TryGetValue(e, out var set))
+        {
+            set.Remove(key);
+            if (set.Count == 0) _byEntity.Remove(e);
+        }
+    }
+
+    private static string? EntityOf(string key)
+    {
+        var dot = key.IndexOf('.');
+        if (dot < 0) return null;
+        var head = key[..dot];
+        return Kref.TryParse(head, out _) || VatId.IsValid(head) ? head : null;
+    }
+
+    /// <summary>The state sorted by key, as the dump and the loader take it.</summary>
+    public SortedDictionary<string, string> ToSorted() => new(_kv, StringComparer.Ordinal);
+}
