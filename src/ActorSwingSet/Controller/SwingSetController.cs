@@ -3,6 +3,7 @@ using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
 using ActorSwingSet.Marshal;
+using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 
 namespace ActorSwingSet.Controller;
@@ -35,6 +36,7 @@ public sealed class SwingSetController
         ArgumentNullException.ThrowIfNull(system);
         KernelCore.Validate(config);
         var settings = KernelSettings.FromConfig(system.Settings.Config);
+        if (settings.Persistence.Enabled) StoredStateSerializer.Register(system);
         var kernel = system.ActorOf(KernelActor.Props(config, settings), actorName ?? settings.ActorName);
         return new SwingSetController(kernel, settings);
     }
@@ -54,6 +56,12 @@ public sealed class SwingSetController
     /// <summary>Runs until the queues are empty (or <paramref name="maxCranks"/> cranks); returns how many ran.</summary>
     public async Task<long> RunAsync(long maxCranks = long.MaxValue) =>
         (await Ask<RunCompleted>(new Run(maxCranks)).ConfigureAwait(false)).Cranks;
+
+    /// <summary>
+    /// Commits a block: every change since the last commit is journalled in one write. After a crash the kernel
+    /// restarts from the last committed block. Fails on a kernel without a journal.
+    /// </summary>
+    public async Task<long> CommitAsync() => (await Ask<Committed>(new Commit()).ConfigureAwait(false)).Block;
 
     /// <summary>Runs exactly one crank if there is work; returns whether it did.</summary>
     public async Task<bool> StepAsync() => await RunAsync(1).ConfigureAwait(false) == 1;

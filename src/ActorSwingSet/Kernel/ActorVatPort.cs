@@ -11,10 +11,10 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
     private readonly Dictionary<string, IActorRef> _vats = new(StringComparer.Ordinal);
 
     public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) =>
-        _vats[vatId] = context.ActorOf(VatActor.Props(vatId, bundleName, root, enablePipelining, bundles), vatId);
+        _vats[vatId] = context.ActorOf(VatActor.Props(new VatHost(vatId, bundleName, root, enablePipelining, bundles)), vatId);
 
     public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state) =>
-        _vats[vatId] = context.ActorOf(VatActor.Restored(new VatHost(Vat.State.VatKeeper.Load(vatId, state), bundleName, enablePipelining, bundles)), vatId);
+        _vats[vatId] = context.ActorOf(VatActor.Props(new VatHost(Vat.State.VatKeeper.Load(vatId, state), bundleName, enablePipelining, bundles)), vatId);
 
     public void DestroyVat(string vatId)
     {

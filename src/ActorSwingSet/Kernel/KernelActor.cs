@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel.Messages;
+using ActorSwingSet.Persistence;
 
 namespace ActorSwingSet.Kernel;
 
@@ -11,12 +12,19 @@ namespace ActorSwingSet.Kernel;
 /// cut into slices of <see cref="KernelSettings.RunSlice"/> cranks so the host is answered meanwhile. After a kernel
 /// panic it runs nothing more and answers every request with the panic.
 /// </summary>
-public sealed class KernelActor : ReceiveActor
+public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
 {
-    private readonly KernelCore _core;
+    private KernelCore _core;
     private readonly KernelSettings _settings;
+    private readonly KernelConfig _config;
+    private readonly ActorVatPort _port;
+    private readonly KernelOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef? _journal;
+    private long _cranksSinceCommit;
     private PendingRun? _run;
+
+    public IStash Stash { get; set; } = null!;
 
     private sealed record PendingRun(IActorRef ReplyTo, long Remaining, long Done);
 
@@ -28,12 +36,52 @@ public sealed class KernelActor : ReceiveActor
     public KernelActor(KernelConfig config, KernelSettings settings)
     {
         _settings = settings;
-        var port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
-        _core = new KernelCore(port, new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039));
+        _config = config;
         KernelCore.Validate(config);
-        _core.Initialize(config.Vats);
-        Running();
+        _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
+        _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039);
+        _core = new KernelCore(_port, _options);
+        if (!settings.Persistence.Enabled)
+        {
+            _core.Initialize(config.Vats);
+            Running();
+            return;
+        }
+        var p = settings.Persistence;
+        _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, p.SnapshotEveryBlocks, p.JournalPluginId, p.SnapshotPluginId), "journal");
+        Context.Watch(_journal);
+        Recovering();
     }
+
+    /// <summary>Until the journal has recovered the committed state, requests wait.</summary>
+    private void Recovering()
+    {
+        _journal!.Ask<CommittedState>(GetCommittedState.Instance, _settings.VatReplyTimeout).PipeTo(Self);
+        Receive<CommittedState>(s =>
+        {
+            try
+            {
+                if (s.Block == 0) _core.Initialize(_config.Vats);
+                else _core = KernelCore.Restore(_port, _options, s.State);
+                _log.Info("ActorSwingSet kernel {0} at block {1}, crank {2}", s.Block == 0 ? "created" : "recovered", s.Block, _core.Keeper.CrankNumber);
+                Become(Running);
+            }
+            catch (FormatException e)
+            {
+                Panic(new KernelPanicException($"the stored state cannot be used: {e.Message}"));
+            }
+            Stash.UnstashAll();
+        });
+        Receive<Status.Failure>(f =>
+        {
+            Panic(new KernelPanicException($"the journal could not recover the kernel's state: {f.Cause.Message}", f.Cause));
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    /// <summary>A vat actor that throws is a kernel bug: it is stopped, never restarted with half its state.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     /// <summary>Props for a kernel built from <paramref name="config"/>; its static vats start on the first run.</summary>
     public static Props Props(KernelConfig config, KernelSettings settings) =>
@@ -74,6 +122,36 @@ public sealed class KernelActor : ReceiveActor
             Self.Tell(ContinueRun.Instance);
         });
         ReceiveAsync<ContinueRun>(_ => RunSliceAsync());
+        ReceiveAsync<Commit>(async _ =>
+        {
+            var replyTo = Sender;
+            if (_journal is null)
+            {
+                replyTo.Tell(new Status.Failure(new InvalidOperationException("this kernel has no journal (actorswingset.persistence.enabled = off)")));
+                return;
+            }
+            if (await CommitBlockAsync() is { } block) replyTo.Tell(new Committed(block));
+            else replyTo.Tell(new Status.Failure(new KernelPanicException(_core.PanicReason ?? "the block could not be committed")));
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
+            Panic(new KernelPanicException("the journal stopped (a write failed); the kernel runs nothing more")));
+    }
+
+    /// <summary>Journals every change since the last block; on any failure the kernel panics. Returns the block number.</summary>
+    private async Task<long?> CommitBlockAsync()
+    {
+        try
+        {
+            var writes = await _core.TakeBlockDeltaAsync();
+            var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes), _settings.VatReplyTimeout);
+            _cranksSinceCommit = 0;
+            return stored.Block;
+        }
+        catch (Exception e)
+        {
+            Panic(new KernelPanicException($"a block could not be committed: {e.Message}", e));
+            return null;
+        }
     }
 
     private async Task RunSliceAsync()
@@ -82,8 +160,17 @@ public sealed class KernelActor : ReceiveActor
         var run = _run;
         try
         {
+            var every = _journal is null ? 0 : _settings.Persistence.CommitEveryCranks;
             var slice = Math.Min(run.Remaining, _settings.RunSlice);
+            if (every > 0) slice = Math.Min(slice, every - _cranksSinceCommit);
             var n = await _core.RunAsync(slice);
+            _cranksSinceCommit += n;
+            if (every > 0 && _cranksSinceCommit >= every && await CommitBlockAsync() is null)
+            {
+                _run = null;
+                run.ReplyTo.Tell(new Status.Failure(new KernelPanicException(_core.PanicReason ?? "the block could not be committed")));
+                return;
+            }
             run = run with { Remaining = run.Remaining - n, Done = run.Done + n };
             if (n == slice && run.Remaining > 0)
             {
@@ -137,9 +224,12 @@ public sealed class KernelActor : ReceiveActor
         }
     }
 
+    private string? _panic;
+
     private void Panic(KernelPanicException e)
     {
-        _log.Error(e, "ActorSwingSet kernel panic; the kernel has stopped");
-        Become(() => ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_core.PanicReason ?? e.Message)))));
+        _panic ??= _core.PanicReason ?? e.Message;
+        _log.Error(e, "ActorSwingSet kernel panic; the kernel has stopped and persists nothing further");
+        Become(() => ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic)))));
     }
 }

@@ -3,7 +3,7 @@ using Akka.Configuration;
 namespace ActorSwingSet.Kernel;
 
 /// <summary>The kernel actor's settings, read from the <c>actorswingset.kernel</c> HOCON section.</summary>
-public sealed record KernelSettings(string ActorName, long ReapInterval, int RunSlice, TimeSpan VatReplyTimeout)
+public sealed record KernelSettings(string ActorName, long ReapInterval, int RunSlice, TimeSpan VatReplyTimeout, PersistenceSettings Persistence)
 {
     /// <summary>The library's defaults (<c>hocon/actorswingset.conf</c>, embedded in the assembly).</summary>
     public static Config DefaultConfig { get; } = LoadDefault();
@@ -19,14 +19,27 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
     /// <summary>Reads the settings from <paramref name="config"/>, falling back to the defaults key by key.</summary>
     public static KernelSettings FromConfig(Config? config)
     {
-        var c = (config ?? Config.Empty).WithFallback(DefaultConfig).GetConfig("actorswingset.kernel");
+        var all = (config ?? Config.Empty).WithFallback(DefaultConfig);
+        var c = all.GetConfig("actorswingset.kernel");
+        var p = all.GetConfig("actorswingset.persistence");
         var settings = new KernelSettings(
             c.GetString("actor-name"),
             c.GetLong("reap-interval"),
             c.GetInt("run-slice"),
-            c.GetTimeSpan("vat-reply-timeout"));
+            c.GetTimeSpan("vat-reply-timeout"),
+            new PersistenceSettings(
+                p.GetBoolean("enabled"),
+                p.GetString("persistence-id"),
+                p.GetString("journal-plugin-id"),
+                p.GetString("snapshot-plugin-id"),
+                p.GetLong("commit-every-cranks"),
+                p.GetLong("snapshot-every-blocks")));
+        if (settings.Persistence.CommitEveryCranks < 0) throw new ArgumentException("actorswingset.persistence.commit-every-cranks must be 0 or more");
         if (settings.ReapInterval < 0) throw new ArgumentException("actorswingset.kernel.reap-interval must be 0 or more");
         if (settings.RunSlice < 1) throw new ArgumentException("actorswingset.kernel.run-slice must be at least 1");
         return settings;
     }
 }
+
+/// <summary>The <c>actorswingset.persistence</c> section.</summary>
+public sealed record PersistenceSettings(bool Enabled, string PersistenceId, string JournalPluginId, string SnapshotPluginId, long CommitEveryCranks, long SnapshotEveryBlocks);

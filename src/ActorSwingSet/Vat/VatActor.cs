@@ -1,5 +1,4 @@
 using Akka.Actor;
-using ActorSwingSet.References;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Vat;
@@ -12,14 +11,6 @@ public sealed class VatActor : ReceiveActor
 {
     private readonly VatHost _host;
 
-    public VatActor(string vatId, string bundleName, Kref root, bool enablePipelining, VatBundleRegistry bundles)
-    {
-        _host = new VatHost(vatId, bundleName, root, enablePipelining, bundles);
-        Receive<AbortCrank>(a => _host.Handle(a));
-        Receive<AbortIncarnation>(a => _host.Handle(a));
-        Receive<VatRequest>(r => Sender.Tell(_host.Handle(r)));
-    }
-
     internal VatActor(VatHost host)
     {
         _host = host;
@@ -28,8 +19,13 @@ public sealed class VatActor : ReceiveActor
         Receive<VatRequest>(r => Sender.Tell(_host.Handle(r)));
     }
 
-    internal static Props Restored(VatHost host) => Akka.Actor.Props.Create(() => new VatActor(host));
+    /// <summary>Props for the actor of <paramref name="host"/> (a new vat, or one restored from storage).</summary>
+    internal static Props Props(VatHost host) => Akka.Actor.Props.CreateBy(new Producer(host));
 
-    internal static Props Props(string vatId, string bundleName, Kref root, bool enablePipelining, VatBundleRegistry bundles) =>
-        Akka.Actor.Props.Create(() => new VatActor(vatId, bundleName, root, enablePipelining, bundles));
+    private sealed class Producer(VatHost host) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(VatActor);
+        public ActorBase Produce() => new VatActor(host);
+        public void Release(ActorBase actor) { }
+    }
 }

@@ -55,6 +55,11 @@ public sealed record InjectQueuedUpgradeEvents : KernelRequest;
 /// <summary>Reply: a list of <see cref="ClaimVerdict"/>.</summary>
 public sealed record RepairClaims(IReadOnlyList<(string VatId, Kref Kpid)> Claims) : KernelRequest;
 
+/// <summary>Journal every change since the last block (the host's commit). Reply: <see cref="Committed"/>.</summary>
+public sealed record Commit : KernelRequest;
+
+public sealed record Committed(long Block);
+
 public sealed record Injected(int Events);
 
 public sealed record Queued(Kref Result);

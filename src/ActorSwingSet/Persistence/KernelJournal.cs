@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Akka.Persistence;
+
+namespace ActorSwingSet.Persistence;
+
+/// <summary>
+/// The kernel's journal: one persistent actor whose events are committed blocks. It keeps the committed state in
+/// kvStore form, snapshots it every <c>snapshot-every-blocks</c> blocks, and on start recovers it (snapshot plus
+/// the blocks after it) for the kernel. A block is one journal write, however many cranks it holds.
+/// </summary>
+public sealed class KernelJournal : ReceivePersistentActor
+{
+    private readonly KvState _state = new();
+    private readonly long _snapshotEvery;
+    private long _block;
+    private long _crank;
+    private IActorRef? _waiting;
+
+    public KernelJournal(string persistenceId, long snapshotEvery, string? journalPluginId, string? snapshotPluginId)
+    {
+        PersistenceId = persistenceId;
+        _snapshotEvery = snapshotEvery;
+        if (!string.IsNullOrEmpty(journalPluginId)) JournalPluginId = journalPluginId;
+        if (!string.IsNullOrEmpty(snapshotPluginId)) SnapshotPluginId = snapshotPluginId;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            var s = (StateSnapshot)offer.Snapshot;
+            _state.Apply(s.State.Select(e => KvWrite.Set(e.Key, e.Value)));
+            _block = s.Block;
+        });
+        Recover<BlockCommitted>(Apply);
+
+        Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToSorted())));
+        Command<CommitBlock>(c =>
+        {
+            _waiting = Sender;
+            Persist(new BlockCommitted(_block + 1, c.CrankNumber, c.Writes), b =>
+            {
+                Apply(b);
+                _waiting = null;
+                Sender.Tell(new BlockStored(b.Block));
+                if (_snapshotEvery > 0 && b.Block % _snapshotEvery == 0)
+                    SaveSnapshot(new StateSnapshot(b.Block, _state.ToSorted()));
+            });
+        });
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(_ => { });
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    private void Apply(BlockCommitted b)
+    {
+        _state.Apply(b.Writes);
+        _block = b.Block;
+        _crank = b.CrankNumber;
+    }
+
+    /// <summary>The write failed: tell the kernel, which stops running; this actor stops too (Akka's rule).</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _waiting?.Tell(new Status.Failure(new JournalWriteFailedException($"block {_block + 1} (after crank {_crank}) could not be written: {cause.Message}", cause)));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _waiting?.Tell(new Status.Failure(new JournalWriteFailedException($"block {_block + 1} was rejected by the journal: {cause.Message}", cause)));
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
+
+    public static Props Props(string persistenceId, long snapshotEvery, string? journalPluginId = null, string? snapshotPluginId = null) =>
+        Akka.Actor.Props.Create(() => new KernelJournal(persistenceId, snapshotEvery, journalPluginId, snapshotPluginId));
+}
+
+/// <summary>Ask for the committed state. Reply: <see cref="CommittedState"/>.</summary>
+public sealed record GetCommittedState
+{
+    public static readonly GetCommittedState Instance = new();
+}
+
+public sealed record CommittedState(long Block, SortedDictionary<string, string> State);
+
+/// <summary>Store one block. Reply: <see cref="BlockStored"/>, or a failure with <see cref="JournalWriteFailedException"/>.</summary>
+public sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes);
+
+public sealed record BlockStored(long Block);
+
+/// <summary>The journal could not store a block; the kernel stops rather than run on state it could not persist.</summary>
+public sealed class JournalWriteFailedException(string message, Exception inner) : Exception(message, inner);

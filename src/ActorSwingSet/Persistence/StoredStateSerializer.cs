@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace ActorSwingSet.Persistence;
+
+/// <summary>
+/// How blocks and snapshots are stored: UTF-8 JSON under fixed manifests, so stored state never depends on .NET
+/// type names and survives any renaming in code. Format (documented in docs/ARCHITECTURE.md):
+/// <c>swingset.block.v1</c> = <c>{"block":N,"crank":N,"writes":[["s",key,value] | ["d",key] | ["e",entity], ...]}</c>;
+/// <c>swingset.state.v1</c> = <c>{"block":N,"state":{key:value,...}}</c> with keys in ordinal order.
+/// </summary>
+public sealed class StoredStateSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const string BlockManifest = "swingset.block.v1";
+    public const string StateManifest = "swingset.state.v1";
+
+    /// <summary>The HOCON binding blocks and snapshots to this serializer; include it in a persistent kernel's ActorSystem.</summary>
+    public const string Hocon = """
+        akka.actor {
+          serializers { actorswingset-state = "ActorSwingSet.Persistence.StoredStateSerializer, ActorSwingSet" }
+          serialization-bindings {
+            "ActorSwingSet.Persistence.BlockCommitted, ActorSwingSet" = actorswingset-state
+            "ActorSwingSet.Persistence.StateSnapshot, ActorSwingSet" = actorswingset-state
+          }
+        }
+        """;
+
+    /// <summary>Binds blocks and snapshots to this serializer in <paramref name="system"/> unless its HOCON already does.</summary>
+    public static void Register(ActorSystem system)
+    {
+        var serialization = system.Serialization;
+        if (serialization.FindSerializerForType(typeof(BlockCommitted)) is StoredStateSerializer) return;
+        var serializer = new StoredStateSerializer((ExtendedActorSystem)system);
+        serialization.AddSerializer("actorswingset-state", serializer);
+        serialization.AddSerializationMap(typeof(BlockCommitted), serializer);
+        serialization.AddSerializationMap(typeof(StateSnapshot), serializer);
+    }
+
+    /// <summary>Our serializer ID (Akka reserves 0-40).</summary>
+    public override int Identifier => 9039;
+
+    public override string Manifest(object o) => o switch
+    {
+        BlockCommitted => BlockManifest,
+        StateSnapshot => StateManifest,
+        _ => throw new ArgumentException($"cannot store a {o.GetType().Name}"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            switch (obj)
+            {
+                case BlockCommitted b:
+                    w.WriteNumber("block", b.Block);
+                    w.WriteNumber("crank", b.CrankNumber);
+                    w.WriteStartArray("writes");
+                    foreach (var write in b.Writes)
+                    {
+                        w.WriteStartArray();
+                        w.WriteStringValue(write.Op switch { KvOp.Set => "s", KvOp.Delete => "d", _ => "e" });
+                        w.WriteStringValue(write.Key);
+                        if (write.Op == KvOp.Set) w.WriteStringValue(write.Value);
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndArray();
+                    break;
+                case StateSnapshot s:
+                    w.WriteNumber("block", s.Block);
+                    w.WriteStartObject("state");
+                    foreach (var (k, v) in s.State.OrderBy(e => e.Key, StringComparer.Ordinal)) w.WriteString(k, v);
+                    w.WriteEndObject();
+                    break;
+                default:
+                    throw new ArgumentException($"cannot store a {obj.GetType().Name}");
+            }
+            w.WriteEndObject();
+        }
+        return ms.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var doc = JsonDocument.Parse(bytes);
+        var root = doc.RootElement;
+        switch (manifest)
+        {
+            case BlockManifest:
+                {
+                    var writes = new List<KvWrite>();
+                    foreach (var w in root.GetProperty("writes").EnumerateArray())
+                    {
+                        var op = w[0].GetString();
+                        var key = w[1].GetString()!;
+                        writes.Add(op switch
+                        {
+                            "s" => KvWrite.Set(key, w[2].GetString()!),
+                            "d" => KvWrite.Delete(key),
+                            "e" => KvWrite.DeleteEntity(key),
+                            _ => throw new FormatException($"unknown stored write '{op}'"),
+                        });
+                    }
+                    return new BlockCommitted(root.GetProperty("block").GetInt64(), root.GetProperty("crank").GetInt64(), writes);
+                }
+            case StateManifest:
+                {
+                    var state = new Dictionary<string, string>(StringComparer.Ordinal);
+                    foreach (var p in root.GetProperty("state").EnumerateObject()) state[p.Name] = p.Value.GetString()!;
+                    return new StateSnapshot(root.GetProperty("block").GetInt64(), state);
+                }
+            default:
+                throw new FormatException($"unknown stored manifest '{manifest}' ({Encoding.UTF8.GetString(bytes, 0, Math.Min(40, bytes.Length))}...)");
+        }
+    }
+}

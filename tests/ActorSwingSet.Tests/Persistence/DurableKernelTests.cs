@@ -1,0 +1,92 @@
+using Akka.Actor;
+using Akka.Configuration;
+using ActorSwingSet.Controller;
+using ActorSwingSet.Persistence;
+using ActorSwingSet.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Xunit;
+using static ActorSwingSet.Tests.Support.Probe;
+
+namespace ActorSwingSet.Tests.Persistence;
+
+/// <summary>The kernel on SQLite: blocks committed by the host survive a crash, and nothing else does.</summary>
+public sealed class DurableKernelTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("swingset-durable-").FullName;
+    private readonly ProbeLog _log = new();
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private (ActorSystem System, SwingSetController Controller) Boot(string db, long commitEvery = 0)
+    {
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db, commitEvery));
+        var system = ActorSystem.Create("durable" + Guid.NewGuid().ToString("N"), config);
+        return (system, SwingSetController.Start(system, Config(_log, "A", "B")));
+    }
+
+    [Fact]
+    public async Task Committed_blocks_survive_a_crash_and_uncommitted_cranks_do_not()
+    {
+        var db = Path.Combine(_dir, "kernel.db");
+        var (system, c) = Boot(db);
+        await c.RunAsync();
+        var bRoot = (await c.GetVatInfoAsync("B")).Root;
+        await c.QueueToVatRootAsync("A", CallWith("makeAndSend", bRoot));
+        var echo = await c.QueueToVatRootAsync("A", "echo", "kept");
+        await c.RunAsync();
+        Assert.Equal(1, await c.CommitAsync());
+        var committed = await c.DumpAsync();
+
+        await c.QueueToVatRootAsync("A", "selfWatch");
+        await c.UpgradeVatAsync("A", "probe-v2:A");
+        await c.RunAsync();
+        Assert.NotEmpty(Dump.KernelStateDump.Diff(committed, await c.DumpAsync()));
+        await system.Terminate(); // a crash: the last block was never committed
+
+        var (again, c2) = Boot(db);
+        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        Assert.Equal("kept", (await c2.GetPromiseAsync(echo)).Value);
+        await AssertAuditClean(c2);
+
+        // the kernel carries on from the committed state, and its next block is block 2
+        await c2.UpgradeVatAsync("A", "probe-v2:A");
+        await c2.RunAsync();
+        Assert.Equal(2, await c2.CommitAsync());
+        var second = await c2.DumpAsync();
+        await again.Terminate();
+
+        var (third, c3) = Boot(db);
+        Assert.Empty(Dump.KernelStateDump.Diff(second, await c3.DumpAsync()));
+        Assert.Equal("1", second["v1.incarnationNumber"]);
+        await AssertAuditClean(c3);
+        await third.Terminate();
+    }
+
+    [Fact]
+    public async Task With_commit_every_N_cranks_a_run_commits_on_its_own()
+    {
+        var db = Path.Combine(_dir, "auto.db");
+        var (system, c) = Boot(db, commitEvery: 4);
+        await c.RunAsync();
+        var bRoot = (await c.GetVatInfoAsync("B")).Root;
+        await c.QueueToVatRootAsync("A", KCapDataPing(bRoot, 10));
+        await c.RunAsync();
+        var cranks = (await c.GetStatsAsync()).CrankNumber;
+        await system.Terminate();
+
+        var (again, c2) = Boot(db, commitEvery: 4);
+        var recovered = (await c2.GetStatsAsync()).CrankNumber;
+        Assert.Equal(cranks - cranks % 4, recovered);
+        await c2.RunAsync(); // the rest is redone, deterministically
+        Assert.Equal(cranks, (await c2.GetStatsAsync()).CrankNumber);
+        await AssertAuditClean(c2);
+        await again.Terminate();
+    }
+
+    private static Marshal.KCapData KCapDataPing(References.Kref target, int n) =>
+        Marshal.KCapData.Of(Marshal.SmallCaps.Methargs("ping", new Marshal.SlotRef(0, false, "B"), n), target);
+}
