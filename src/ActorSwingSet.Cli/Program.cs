@@ -12,6 +12,7 @@ public static class Program
         {
             DemoCommand.Build(),
             ScanCommand.Build(),
+            AuditCommand.Build(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -4,6 +4,8 @@ using ActorSwingSet.Cli.Demo;
 using ActorSwingSet.Controller;
 using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Persistence;
+using Akka.Configuration;
 using Spectre.Console;
 
 namespace ActorSwingSet.Cli.Commands;
@@ -17,25 +19,38 @@ public static class DemoCommand
         var hops = new Option<int>("--hops") { Description = "hops each relayed message travels", DefaultValueFactory = _ => 5 };
         var upgrades = new Option<int>("--upgrades") { Description = "vats to upgrade", DefaultValueFactory = _ => 5 };
         var dump = new Option<FileInfo?>("--dump") { Description = "write the final kernel state (kvStore schema) as one JSON object to FILE" };
+        var db = new Option<FileInfo>("--db") { Description = "the SQLite database the kernel lives in; a second run continues from it", DefaultValueFactory = _ => new FileInfo("swingset.db") };
+        var inMemory = new Option<bool>("--in-memory") { Description = "keep the kernel in memory only (no database)" };
+        var commitEvery = new Option<long>("--commit-every") { Description = "commit a block every N cranks", DefaultValueFactory = _ => 1000 };
         var cmd = new Command("demo", "run the built-in scenario: a ring of vats exchanging messages and promises, with upgrades")
         {
-            vats, hops, upgrades, dump,
+            vats, hops, upgrades, dump, db, inMemory, commitEvery,
         };
         cmd.SetAction(async (parse, _) =>
         {
             var n = parse.GetValue(vats);
             var h = parse.GetValue(hops);
             var u = parse.GetValue(upgrades);
-            if (n < 2 || h < 0 || u < 0)
+            var every = parse.GetValue(commitEvery);
+            if (n < 2 || h < 0 || u < 0 || every < 1)
             {
-                Console.Error.WriteLine("swingset demo: --vats must be at least 2, --hops and --upgrades at least 0");
+                Console.Error.WriteLine("swingset demo: --vats must be at least 2, --hops and --upgrades at least 0, --commit-every at least 1");
                 return 2;
             }
             var dumpFile = parse.GetValue(dump);
-            using var system = ActorSystem.Create("swingset-demo");
+            var durable = !parse.GetValue(inMemory);
+            var dbFile = parse.GetValue(db)!;
+            var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING");
+            if (durable) config = config.WithFallback(SqliteStorage.Config(dbFile.FullName, every));
+            using var system = ActorSystem.Create("swingset-demo", config);
             var controller = SwingSetController.Start(system, DemoScenario.Config(n));
             var result = await DemoScenario.RunAsync(controller, n, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
-            Print(result, n);
+            Print(result, (int)result.Stats.LiveVats);
+            if (durable)
+            {
+                var block = await controller.CommitAsync();
+                AnsiConsole.MarkupLine($"{(result.Continued ? "continued the kernel stored in" : "stored the kernel in")} [bold]{Markup.Escape(dbFile.FullName)}[/], committed through block {block}");
+            }
             if (dumpFile is not null)
             {
                 await using var f = dumpFile.Create();
@@ -73,6 +88,6 @@ public static class DemoCommand
         Row("live vats", s.LiveVats);
         AnsiConsole.Write(t);
         AnsiConsole.MarkupLine(r.Audit.IsClean ? $"[green]{Markup.Escape(r.Audit.ToString())}[/]" : $"[red]{Markup.Escape(r.Audit.ToString())}[/]");
-        AnsiConsole.MarkupLine($"elapsed: {r.Elapsed.TotalSeconds:F2} s ({s.CrankNumber / Math.Max(r.Elapsed.TotalSeconds, 1e-9):N0} cranks/s)");
+        AnsiConsole.MarkupLine($"this run: {r.CranksThisRun:N0} cranks in {r.Elapsed.TotalSeconds:F2} s ({r.CranksThisRun / Math.Max(r.Elapsed.TotalSeconds, 1e-9):N0} cranks/s)");
     }
 }

@@ -8,7 +8,7 @@ using ActorSwingSet.Vat;
 namespace ActorSwingSet.Cli.Demo;
 
 /// <summary>What the demo did and found.</summary>
-public sealed record DemoResult(KernelStats Stats, AuditReport Audit, IReadOnlyDictionary<string, string> Dump, int Upgrades, TimeSpan Elapsed);
+public sealed record DemoResult(KernelStats Stats, AuditReport Audit, IReadOnlyDictionary<string, string> Dump, int Upgrades, TimeSpan Elapsed, bool Continued, long CranksThisRun);
 
 /// <summary>
 /// The built-in scenario: a ring of vats relaying messages whose result promises chain back, then several
@@ -21,19 +21,33 @@ public static class DemoScenario
         .Register("demo-v1", () => new DemoVat(1))
         .Register("demo-v2", () => new DemoVat(2));
 
+    /// <summary>
+    /// Runs the scenario. On a kernel recovered from storage (its ring already linked) it goes on from there: more
+    /// relays and another round of upgrades, so each run adds an incarnation to the upgraded vats.
+    /// </summary>
     public static async Task<DemoResult> RunAsync(SwingSetController c, int vats, int hops, int upgrades, IProgress<string>? progress = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var before = await c.GetStatsAsync();
+        var continued = before.CrankNumber > 0;
+        if (continued) vats = (int)before.LiveVats;
         var names = Enumerable.Range(0, vats).Select(Name).ToArray();
-        await c.RunAsync(); // startVat for every static vat
-
-        progress?.Report($"linking {vats} vats into a ring");
-        var roots = new Kref[vats];
-        for (var i = 0; i < vats; i++) roots[i] = (await c.GetVatInfoAsync(names[i])).Root;
+        await c.RunAsync(); // startVat for every static vat, or what a previous run left queued
         var hostHeld = new List<Kref>();
-        for (var i = 0; i < vats; i++)
-            hostHeld.Add(await c.QueueToVatRootAsync(names[i], KCapData.Of(SmallCaps.Methargs("link", new SlotRef(0, false, "vat")), roots[(i + 1) % vats])));
-        await c.RunAsync();
+
+        if (continued)
+        {
+            progress?.Report($"continuing a stored kernel of {vats} vats from crank {before.CrankNumber}");
+        }
+        else
+        {
+            progress?.Report($"linking {vats} vats into a ring");
+            var roots = new Kref[vats];
+            for (var i = 0; i < vats; i++) roots[i] = (await c.GetVatInfoAsync(names[i])).Root;
+            for (var i = 0; i < vats; i++)
+                hostHeld.Add(await c.QueueToVatRootAsync(names[i], KCapData.Of(SmallCaps.Methargs("link", new SlotRef(0, false, "vat")), roots[(i + 1) % vats])));
+            await c.RunAsync();
+        }
 
         progress?.Report($"relaying {vats} messages {hops} hops each");
         for (var i = 0; i < vats; i++) hostHeld.Add(await c.QueueToVatRootAsync(names[i], "relay", hops));
@@ -66,7 +80,7 @@ public static class DemoScenario
         var stats = await c.GetStatsAsync();
         var dump = await c.DumpAsync();
         var audit = KernelAudit.Run(dump);
-        return new DemoResult(stats, audit, dump, upgraded.Length, clock.Elapsed);
+        return new DemoResult(stats, audit, dump, upgraded.Length, clock.Elapsed, continued, stats.CrankNumber - before.CrankNumber);
     }
 
     private static string Previous(string[] names, string name) => names[(Array.IndexOf(names, name) + names.Length - 1) % names.Length];

@@ -1,0 +1,73 @@
+using ActorSwingSet.Cli;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace ActorSwingSet.Tests.Scenarios;
+
+/// <summary>The swingset command: the demo on its SQLite file twice (the second run continues), then an audit of it.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("swingset-cli-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static async Task<(int Code, string Out, string Err)> Swingset(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o);
+        Console.SetError(e);
+        // Spectre.Console keeps the writer it first saw: give it this call's
+        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(o) });
+        try
+        {
+            return (await Program.Main(args), o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_stores_its_kernel_a_second_run_continues_and_the_audit_reads_it()
+    {
+        var db = Path.Combine(_dir, "demo.db");
+        var dump = Path.Combine(_dir, "dump.json");
+        var first = await Swingset("demo", "--vats", "12", "--hops", "2", "--upgrades", "2", "--db", db, "--commit-every", "50");
+        Assert.True(first.Code == 0, first.Out + first.Err);
+        Assert.Contains("stored the kernel in", first.Out, StringComparison.Ordinal);
+        var second = await Swingset("demo", "--vats", "12", "--hops", "2", "--upgrades", "2", "--db", db, "--dump", dump);
+        Assert.True(second.Code == 0, second.Out + second.Err);
+        Assert.Contains("continued the kernel stored in", second.Out, StringComparison.Ordinal);
+        using (var json = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(dump)))
+            Assert.Equal("2", json.RootElement.GetProperty("v1.incarnationNumber").GetString()); // upgraded once per run
+        var audit = await Swingset("audit", "--db", db);
+        Assert.True(audit.Code == 0, audit.Out + audit.Err);
+        Assert.Contains("audit clean", audit.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_and_files_get_one_line_and_exit_code_2()
+    {
+        var notDb = Path.Combine(_dir, "notes.txt");
+        await File.WriteAllTextAsync(notDb, "just some text, certainly not a database file of any kind at all");
+        foreach (var (args, expected) in new[]
+        {
+            (new[] { "demo", "--vats", "1", "--in-memory" }, "--vats must be at least 2"),
+            (new[] { "audit", "--db", Path.Combine(_dir, "missing.db") }, "no such file"),
+            (new[] { "audit", "--db", notDb }, "is not a SQLite database"),
+        })
+        {
+            var r = await Swingset(args);
+            Assert.Equal(2, r.Code);
+            Assert.Contains(expected, Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        }
+        Assert.Equal("just some text, certainly not a database file of any kind at all", await File.ReadAllTextAsync(notDb));
+    }
+}
