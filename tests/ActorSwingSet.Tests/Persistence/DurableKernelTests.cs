@@ -87,6 +87,48 @@ public sealed class DurableKernelTests : IDisposable
         await again.Terminate();
     }
 
+    [Fact]
+    public async Task A_journal_write_that_fails_stops_the_kernel_cleanly_and_the_stored_state_stays_as_committed()
+    {
+        var db = Path.Combine(_dir, "failing.db");
+        var (system, c) = Boot(db);
+        await c.RunAsync();
+        var echo = await c.QueueToVatRootAsync("A", "echo", 1);
+        await c.RunAsync();
+        Assert.Equal(1, await c.CommitAsync());
+        var committed = await c.DumpAsync();
+
+        // the storage breaks underneath the kernel
+        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "ALTER TABLE journal RENAME TO journal_gone";
+            cmd.ExecuteNonQuery();
+        }
+        await c.QueueToVatRootAsync("A", "echo", 2);
+        await c.RunAsync();
+        var failure = await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => c.CommitAsync());
+        Assert.Contains("could not be committed", failure.Message, StringComparison.Ordinal);
+        // it runs nothing more and says why
+        await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => c.QueueToVatRootAsync("A", "echo", 3));
+        await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => c.RunAsync());
+        await system.Terminate();
+
+        // repaired storage: the kernel comes back exactly as committed
+        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "ALTER TABLE journal_gone RENAME TO journal";
+            cmd.ExecuteNonQuery();
+        }
+        var (again, c2) = Boot(db);
+        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        Assert.Equal(1L, (await c2.GetPromiseAsync(echo)).Value);
+        await again.Terminate();
+    }
+
     private static Marshal.KCapData KCapDataPing(References.Kref target, int n) =>
         Marshal.KCapData.Of(Marshal.SmallCaps.Methargs("ping", new Marshal.SlotRef(0, false, "B"), n), target);
 }
