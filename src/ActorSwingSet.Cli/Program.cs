@@ -13,6 +13,7 @@ public static class Program
             DemoCommand.Build(),
             ScanCommand.Build(),
             AuditCommand.Build(),
+            UpgradeStateCommand.Build(),
         };
         return await root.Parse(args).InvokeAsync();
     }

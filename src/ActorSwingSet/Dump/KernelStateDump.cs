@@ -15,6 +15,9 @@ public static class KernelStateDump
     /// <summary>The schema version of the dump (SwingSet's kvStore version after the #9039 remediation).</summary>
     public const string SchemaVersion = "3";
 
+    /// <summary>The version of state written by a kernel with the #9039 upgrade leak (before remediation).</summary>
+    public const string LeakySchemaVersion = "2";
+
     internal static SortedDictionary<string, string> Build(KernelKeeper K, IEnumerable<VatDumpReply> vats)
     {
         var kv = new SortedDictionary<string, string>(StringComparer.Ordinal);

@@ -17,7 +17,7 @@ internal static class KernelStateRenderer
 
     public static void Scalars(KernelKeeper K, Action<string, string> set)
     {
-        set("version", KernelStateDump.SchemaVersion);
+        set("version", K.SchemaVersion);
         set("crankNumber", N(K.CrankNumber));
         set("kernelStats", JsonSerializer.Serialize(
             Enum.GetValues<KernelStat>().OrderBy(s => s.ToString(), StringComparer.Ordinal).ToDictionary(s => s.ToString(), K.Stat)));

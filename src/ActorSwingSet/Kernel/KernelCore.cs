@@ -29,17 +29,24 @@ internal sealed partial class KernelCore
     {
         _port = port;
         _options = options;
-        Keeper = keeper ?? new KernelKeeper();
+        // state made with the leak on purpose is marked as what it is: the schema version before remediation
+        Keeper = keeper ?? new KernelKeeper { SchemaVersion = options.ReproduceUpgradeLeakBug9039 ? Dump.KernelStateDump.LeakySchemaVersion : Dump.KernelStateDump.SchemaVersion };
     }
+
+    private static string ExpectedVersion(KernelOptions options) =>
+        options.ReproduceUpgradeLeakBug9039 ? Dump.KernelStateDump.LeakySchemaVersion : Dump.KernelStateDump.SchemaVersion;
 
     /// <summary>
     /// A kernel rebuilt from state in the kvStore schema: the tables, and every live vat's host with its c-list,
     /// vatstore and incarnation. Each vat's code is built afresh from its bundle on its next delivery, so a vat
     /// keeps across a restart exactly what it keeps in its vatstore (as across an upgrade).
     /// </summary>
-    public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state)
+    public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state) =>
+        Restore(port, options, state, ExpectedVersion(options), requireBundles: true);
+
+    private static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state, string version, bool requireBundles)
     {
-        var core = new KernelCore(port, options, KernelKeeper.Load(state));
+        var core = new KernelCore(port, options, KernelKeeper.Load(state, version));
         var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (var (key, value) in state)
         {
@@ -50,7 +57,7 @@ internal sealed partial class KernelCore
         }
         foreach (var v in core.Keeper.Vats.Where(v => v.Alive))
         {
-            if (!options.Bundles.Contains(v.BundleName)) throw new FormatException($"vat {v.VatId} runs bundle '{v.BundleName}', which is not registered");
+            if (requireBundles && !options.Bundles.Contains(v.BundleName)) throw new FormatException($"vat {v.VatId} runs bundle '{v.BundleName}', which is not registered");
             port.RestoreVat(v.VatId, v.BundleName, v.EnablePipelining, byVat.GetValueOrDefault(v.VatId) ?? []);
         }
         return core;

@@ -13,16 +13,22 @@ internal sealed partial class KernelKeeper
     /// derived from the vats' c-list keys in the same state. Throws <see cref="FormatException"/> on state it
     /// cannot read, or of another schema version.
     /// </summary>
-    public static KernelKeeper Load(IReadOnlyDictionary<string, string> kv)
+    public static KernelKeeper Load(IReadOnlyDictionary<string, string> kv, string expectedVersion = KernelStateDump.SchemaVersion)
     {
         string Req(string key) => kv.TryGetValue(key, out var v) ? v : throw new FormatException($"state lacks '{key}'");
         static long N(string s) => long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture);
         static T Json<T>(string s) => JsonSerializer.Deserialize<T>(s) ?? throw new FormatException($"bad JSON: {s}");
 
         var version = Req("version");
-        if (version != KernelStateDump.SchemaVersion) throw new FormatException($"state has schema version {version}, this kernel reads {KernelStateDump.SchemaVersion}");
+        if (version != expectedVersion)
+        {
+            throw new FormatException(version == KernelStateDump.LeakySchemaVersion && expectedVersion == KernelStateDump.SchemaVersion
+                ? "the stored state has schema version 2 (written with the #9039 upgrade leak); run `swingset upgrade-state --db FILE` once to repair and upgrade it"
+                : $"the stored state has schema version {version}; this kernel reads version {expectedVersion}");
+        }
         var k = new KernelKeeper
         {
+            SchemaVersion = version,
             CrankNumber = N(Req("crankNumber")),
             NextVatId = N(Req("vat.nextID")),
             NextObjectId = N(Req("ko.nextID")),

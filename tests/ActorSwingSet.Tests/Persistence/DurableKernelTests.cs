@@ -21,11 +21,48 @@ public sealed class DurableKernelTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private (ActorSystem System, SwingSetController Controller) Boot(string db, long commitEvery = 0)
+    private (ActorSystem System, SwingSetController Controller) Boot(string db, long commitEvery = 0, bool legacyUpgradeLeak = false)
     {
         var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db, commitEvery));
         var system = ActorSystem.Create("durable" + Guid.NewGuid().ToString("N"), config);
-        return (system, SwingSetController.Start(system, Config(_log, "A", "B")));
+        return (system, SwingSetController.Start(system, Config(_log, "A", "B") with { ReproduceUpgradeLeakBug9039 = legacyUpgradeLeak }));
+    }
+
+    [Fact]
+    public async Task State_damaged_by_the_old_kernel_is_refused_until_upgrade_state_repairs_it_once()
+    {
+        var db = Path.Combine(_dir, "leaky.db");
+        var (legacy, old) = Boot(db, legacyUpgradeLeak: true);
+        await old.RunAsync();
+        var leaked = await old.QueueToVatRootAsync("A", "hang");
+        await old.ReleasePromiseAsync(leaked);
+        await old.RunAsync();
+        await old.UpgradeVatAsync("A", "probe-v2:A");
+        await old.RunAsync();
+        await old.CommitAsync();
+        Assert.Equal("2", (await old.DumpAsync())["version"]);
+        await legacy.Terminate();
+
+        var (refusing, fixedKernel) = Boot(db);
+        var refusal = await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => fixedKernel.GetStatsAsync());
+        Assert.Contains("swingset upgrade-state --db", refusal.Message, StringComparison.Ordinal);
+        await refusing.Terminate();
+        SqliteConnection.ClearAllPools();
+
+        Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["upgrade-state", "--db", db]));
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["upgrade-state", "--db", db])); // idempotent
+        SqliteConnection.ClearAllPools();
+
+        var (system, c) = Boot(db);
+        var held = await c.DumpAsync();
+        Assert.Equal("3", held["version"]);
+        Assert.Contains($"\"kpid\":\"{leaked}\"", held["upgradeEvents"], StringComparison.Ordinal);
+        Assert.Equal(1, await c.InjectQueuedUpgradeEventsAsync());
+        await c.RunAsync();
+        Assert.Empty(KeysFor(await c.DumpAsync(), leaked));
+        await AssertAuditClean(c);
+        await system.Terminate();
     }
 
     [Fact]

@@ -38,6 +38,9 @@ internal sealed partial class KernelKeeper
     public long NextVatId { get; private set; } = FirstVatId;
     public long CrankNumber { get; private set; }
 
+    /// <summary>The kvStore schema version this state is in (see <see cref="Dump.KernelStateDump.SchemaVersion"/>).</summary>
+    public string SchemaVersion { get; set; } = Dump.KernelStateDump.SchemaVersion;
+
     // ---- crank journal ----
     private List<Action>? _undo;
     private readonly HashSet<long> _touchedObjects = [];
