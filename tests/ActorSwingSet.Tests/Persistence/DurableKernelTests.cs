@@ -21,9 +21,10 @@ public sealed class DurableKernelTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private (ActorSystem System, SwingSetController Controller) Boot(string db, long commitEvery = 0, bool legacyUpgradeLeak = false)
+    private (ActorSystem System, SwingSetController Controller) Boot(string db, long commitEvery = 0, bool legacyUpgradeLeak = false, int snapshotEvery = 100)
     {
-        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db, commitEvery));
+        var config = ConfigurationFactory.ParseString($"akka.loglevel = WARNING\nactorswingset.persistence.snapshot-every-blocks = {snapshotEvery}")
+            .WithFallback(SqliteStorage.Config(db, commitEvery));
         var system = ActorSystem.Create("durable" + Guid.NewGuid().ToString("N"), config);
         return (system, SwingSetController.Start(system, Config(_log, "A", "B") with { ReproduceUpgradeLeakBug9039 = legacyUpgradeLeak }));
     }
@@ -101,6 +102,40 @@ public sealed class DurableKernelTests : IDisposable
         Assert.Equal("1", second["v1.incarnationNumber"]);
         await AssertAuditClean(c3);
         await third.Terminate();
+    }
+
+    [Fact]
+    public async Task Recovery_starts_from_the_latest_snapshot_and_replays_only_the_blocks_after_it()
+    {
+        var db = Path.Combine(_dir, "snap.db");
+        var (system, c) = Boot(db, snapshotEvery: 2);
+        await c.RunAsync();
+        var bRoot = (await c.GetVatInfoAsync("B")).Root;
+        for (var i = 0; i < 5; i++)
+        {
+            await c.QueueToVatRootAsync("A", KCapDataPing(bRoot, 3));
+            await c.RunAsync();
+            await c.CommitAsync();
+        }
+        var committed = await c.DumpAsync();
+        await system.Terminate();
+        SqliteConnection.ClearAllPools();
+
+        long Count(string sql)
+        {
+            using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = sql;
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.Equal(1, Count("SELECT count(*) FROM snapshot")); // the newest one (block 4); older ones are deleted
+        Assert.Equal(5, Count("SELECT count(*) FROM journal"));
+
+        var (again, c2) = Boot(db, snapshotEvery: 2);
+        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        await AssertAuditClean(c2);
+        await again.Terminate();
     }
 
     [Fact]
