@@ -14,6 +14,7 @@ public static class Program
             ScanCommand.Build(),
             AuditCommand.Build(),
             UpgradeStateCommand.Build(),
+            RepairCommand.Build(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -13,25 +13,45 @@ public static class ScanCommand
 {
     public static Command Build()
     {
-        var swingstore = new Option<FileInfo>("--swingstore") { Description = "a SwingSet swing-store SQLite file (table kvStore), opened read-only", Required = true };
+        var swingstore = new Option<FileInfo?>("--swingstore") { Description = "a SwingSet swing-store SQLite file (table kvStore), opened read-only" };
+        var db = new Option<FileInfo?>("--db") { Description = "an ActorSwingSet SQLite database (its committed state)" };
         var json = new Option<bool>("--json") { Description = "print the result as one JSON object" };
         var cmd = new Command("scan", "find promises damaged by SwingSet bug #9039 (settled, still in a vat's c-list, no notify pending)")
         {
-            swingstore, json,
+            swingstore, db, json,
         };
-        cmd.SetAction(parse =>
+        cmd.SetAction(async parse =>
         {
-            var file = parse.GetValue(swingstore)!;
+            var store = parse.GetValue(swingstore);
+            var ours = parse.GetValue(db);
             var asJson = parse.GetValue(json);
+            if ((store is null) == (ours is null))
+            {
+                Console.Error.WriteLine("swingset scan: give exactly one of --swingstore FILE and --db FILE");
+                return 2;
+            }
+            SortedDictionary<string, string>? state = null;
+            if (ours is not null)
+            {
+                await using var stored = await StoredKernel.OpenAsync(ours, "scan");
+                if (stored.Problem is { } problem)
+                {
+                    Console.Error.WriteLine(problem);
+                    return 2;
+                }
+                state = stored.State!.State;
+            }
+            ScanResult Run(IProgress<(int Done, int Total)>? progress) =>
+                state is not null ? SwingStoreScanner.Scan(state, progress) : SwingStoreScanner.Scan(store!.FullName, progress);
             ScanResult result;
             try
             {
                 result = asJson
-                    ? SwingStoreScanner.Scan(file.FullName)
+                    ? Run(null)
                     : AnsiConsole.Progress().AutoClear(true).Start(ctx =>
                     {
                         var task = ctx.AddTask("scanning c-lists");
-                        return SwingStoreScanner.Scan(file.FullName, new Progress<(int Done, int Total)>(p =>
+                        return Run(new Progress<(int Done, int Total)>(p =>
                         {
                             task.MaxValue = p.Total;
                             task.Value = p.Done;

@@ -22,6 +22,19 @@ namespace ActorSwingSet.Kernel
             core.Keeper.SchemaVersion = KernelStateDump.SchemaVersion;
             return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
         }
+
+        /// <summary>
+        /// Verified-claims repair on stored state (no vat code needed): each claim is checked and only real damage
+        /// gets a notify queued. Returns the verdicts and the writes to journal.
+        /// </summary>
+        public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairStoredAsync(
+            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, References.Kref Kpid)> claims)
+        {
+            var bundles = new VatBundleRegistry();
+            var core = Restore(new InProcessVatPort(bundles), new KernelOptions(bundles, 0), state, KernelStateDump.SchemaVersion, requireBundles: false);
+            var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
+            return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
+        }
     }
 }
 
@@ -37,5 +50,10 @@ namespace ActorSwingSet.Remediation
         /// </summary>
         public static Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeAsync(IReadOnlyDictionary<string, string> state) =>
             KernelCore.UpgradeSchemaAsync(state);
+
+        /// <summary>Verified-claims repair of stored state: see <see cref="KernelCore.RepairClaimsAsync"/>.</summary>
+        public static Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
+            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, References.Kref Kpid)> claims) =>
+            KernelCore.RepairStoredAsync(state, claims);
     }
 }

@@ -21,8 +21,8 @@ public sealed record ScanResult(
 public sealed class ScanInputException(string message) : Exception(message);
 
 /// <summary>
-/// Finds SwingSet #9039 damage in a real SwingSet swing-store (a SQLite file with <c>kvStore(key, value)</c>),
-/// opened read-only: for every live vat it reads only the promise part of the c-list (one range query per vat)
+/// Finds SwingSet #9039 damage in a real SwingSet swing-store (a SQLite file with <c>kvStore(key, value)</c>,
+/// opened read-only) or in an ActorSwingSet kernel's committed state (the same schema): for every live vat it reads only the promise part of the c-list (one range query per vat)
 /// and each such promise's state, and skips promises with a notify to that vat already queued. The result is the
 /// set SwingSet's own v2-to-v3 upgrade would repair.
 /// </summary>
@@ -31,27 +31,44 @@ public static class SwingStoreScanner
     /// <summary>Writes a repair makes per promise: the held notify and the refcount increment.</summary>
     public const int WritesPerRepair = 2;
 
+    /// <summary>Scans a swing-store SQLite file, opened read-only.</summary>
     public static ScanResult Scan(string path, IProgress<(int Done, int Total)>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
         using var db = Open(path);
-        long queries = 0, rows = 0, entries = 0;
+        return Scan(new SqliteReader(db), progress, clock);
+    }
 
-        string? Get(string key)
+    /// <summary>Scans state in kvStore form held in memory (an ActorSwingSet kernel's committed state).</summary>
+    public static ScanResult Scan(SortedDictionary<string, string> state, IProgress<(int Done, int Total)>? progress = null) =>
+        Scan(new SortedReader(state), progress, Stopwatch.StartNew());
+
+    /// <summary>Point and range reads over a kvStore, counting what they cost.</summary>
+    private abstract class Reader
+    {
+        public long Queries;
+        public long Rows;
+        public abstract string? Get(string key);
+        public abstract List<(string Key, string Value)> Range(string from, string to);
+    }
+
+    private sealed class SqliteReader(SqliteConnection db) : Reader
+    {
+        public override string? Get(string key)
         {
-            queries++;
+            Queries++;
             using var cmd = db.CreateCommand();
             cmd.CommandText = "SELECT value FROM kvStore WHERE key = $k";
             cmd.Parameters.AddWithValue("$k", key);
             var v = cmd.ExecuteScalar() as string;
-            if (v is not null) rows++;
+            if (v is not null) Rows++;
             return v;
         }
 
-        List<(string Key, string Value)> Range(string from, string to)
+        public override List<(string Key, string Value)> Range(string from, string to)
         {
-            queries++;
+            Queries++;
             using var cmd = db.CreateCommand();
             cmd.CommandText = "SELECT key, value FROM kvStore WHERE key >= $a AND key < $b ORDER BY key";
             cmd.Parameters.AddWithValue("$a", from);
@@ -59,25 +76,53 @@ public static class SwingStoreScanner
             using var r = cmd.ExecuteReader();
             var list = new List<(string, string)>();
             while (r.Read()) list.Add((r.GetString(0), r.GetString(1)));
-            rows += list.Count;
+            Rows += list.Count;
             return list;
         }
+    }
 
-        var terminated = ReadJsonList(Get("vats.terminated")).ToHashSet(StringComparer.Ordinal);
+    private sealed class SortedReader(SortedDictionary<string, string> state) : Reader
+    {
+        private readonly string[] _keys = [.. state.Keys];
+
+        public override string? Get(string key)
+        {
+            Queries++;
+            if (!state.TryGetValue(key, out var v)) return null;
+            Rows++;
+            return v;
+        }
+
+        public override List<(string Key, string Value)> Range(string from, string to)
+        {
+            Queries++;
+            var i = Array.BinarySearch(_keys, from, StringComparer.Ordinal);
+            if (i < 0) i = ~i;
+            var list = new List<(string, string)>();
+            for (; i < _keys.Length && string.CompareOrdinal(_keys[i], to) < 0; i++) list.Add((_keys[i], state[_keys[i]]));
+            Rows += list.Count;
+            return list;
+        }
+    }
+
+    private static ScanResult Scan(Reader kv, IProgress<(int Done, int Total)>? progress, Stopwatch clock)
+    {
+        long entries = 0;
+        var terminated = ReadJsonList(kv.Get("vats.terminated")).ToHashSet(StringComparer.Ordinal);
         var live = new SortedSet<string>(Comparer<string>.Create(References.VatId.Compare));
-        foreach (var (_, vatId) in Range("vat.name.", "vat.name/")) live.Add(vatId);
-        foreach (var vatId in ReadJsonList(Get("vat.dynamicIDs"))) live.Add(vatId);
+        foreach (var (_, vatId) in kv.Range("vat.name.", "vat.name/")) live.Add(vatId);
+        foreach (var vatId in ReadJsonList(kv.Get("vat.dynamicIDs"))) live.Add(vatId);
         live.ExceptWith(terminated);
 
         var pending = new HashSet<(string, string)>();
         foreach (var queue in new[] { "runQueue", "acceptanceQueue" })
         {
-            if (Get(queue) is not { } bounds) continue;
+            if (kv.Get(queue) is not { } bounds) continue;
             var ht = JsonSerializer.Deserialize<long[]>(bounds) ?? [];
             if (ht.Length != 2) throw new ScanInputException($"{queue} is not [head, tail]: {bounds}");
-            foreach (var (_, json) in Range(queue + ".", queue + "/")) AddNotify(json, pending);
+            foreach (var (_, json) in kv.Range(queue + ".", queue + "/")) AddNotify(json, pending);
         }
-        if (Get("upgradeEvents") is { } held)
+        if (kv.Get("upgradeEvents") is { } held)
         {
             using var doc = JsonDocument.Parse(held);
             foreach (var e in doc.RootElement.EnumerateArray()) AddNotify(e.GetRawText(), pending);
@@ -87,17 +132,16 @@ public static class SwingStoreScanner
         var done = 0;
         foreach (var vatId in live)
         {
-            var prefix = vatId + ".c.p";
-            foreach (var (key, kpid) in Range(prefix, vatId + ".c.q"))
+            foreach (var (key, kpid) in kv.Range(vatId + ".c.p", vatId + ".c.q"))
             {
                 entries++;
-                var state = Get(kpid + ".state");
+                var state = kv.Get(kpid + ".state");
                 if (state is "fulfilled" or "rejected" && !pending.Contains((vatId, kpid)))
                     damaged.Add(new DamagedPromise(vatId, kpid, key[(vatId.Length + 3)..], state));
             }
             progress?.Report((++done, live.Count));
         }
-        return new ScanResult(damaged, live.Count, entries, rows, queries, damaged.Count * WritesPerRepair, clock.Elapsed);
+        return new ScanResult(damaged, live.Count, entries, kv.Rows, kv.Queries, damaged.Count * WritesPerRepair, clock.Elapsed);
     }
 
     private static SqliteConnection Open(string path)

@@ -105,6 +105,47 @@ public sealed class DurableKernelTests : IDisposable
     }
 
     [Fact]
+    public async Task Scan_then_repair_on_a_stored_kernel_fixes_exactly_the_verified_claims()
+    {
+        var db = Path.Combine(_dir, "careless.db");
+        var (system, c) = Boot(db);
+        await c.RunAsync();
+        var bRoot = (await c.GetVatInfoAsync("B")).Root;
+        await c.QueueToVatRootAsync("A", CallWith("makeAndSendQuietly", bRoot)); // B holds A's promise, never subscribes
+        await c.RunAsync();
+        await c.QueueToVatRootAsync("A", "settleMade", false);
+        await c.RunAsync();
+        await c.CommitAsync();
+        var kp = CList(await c.DumpAsync(), "v2", "p-60")!;
+        await system.Terminate();
+        SqliteConnection.ClearAllPools();
+
+        var scanJson = Path.Combine(_dir, "scan.json");
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var output = new StringWriter();
+        Console.SetOut(output);
+        try { Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["scan", "--db", db, "--json"])); }
+        finally { Console.SetOut(oldOut); }
+        await File.WriteAllTextAsync(scanJson, output.ToString());
+        Assert.Contains($"\"kpid\":\"{kp}\"", output.ToString(), StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+
+        var repairOut = new StringWriter();
+        Console.SetOut(repairOut);
+        try { Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["repair", "--db", db, "--claims", scanJson, "--claim", "v1:kp999"])); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+        Assert.Contains($"v2 {kp}: repaired", repairOut.ToString(), StringComparison.Ordinal);
+        Assert.Contains("v1 kp999: refused: kp999 does not exist", repairOut.ToString(), StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+
+        var (again, c2) = Boot(db);
+        await c2.RunAsync();
+        Assert.Null(CList(await c2.DumpAsync(), "v2", "p-60"));
+        await AssertAuditClean(c2);
+        await again.Terminate();
+    }
+
+    [Fact]
     public async Task Recovery_starts_from_the_latest_snapshot_and_replays_only_the_blocks_after_it()
     {
         var db = Path.Combine(_dir, "snap.db");
