@@ -180,6 +180,40 @@ public sealed class DurableKernelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_snapshot_that_cannot_be_saved_costs_only_a_longer_replay()
+    {
+        var db = Path.Combine(_dir, "nosnap.db");
+        var (system, c) = Boot(db, snapshotEvery: 1);
+        await c.RunAsync();
+        await c.CommitAsync(); // block 1 and its snapshot
+        void Rename(string from, string to)
+        {
+            using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
+            conn.Open();
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"ALTER TABLE {from} RENAME TO {to}";
+            cmd.ExecuteNonQuery();
+        }
+        Rename("snapshot", "snapshot_away"); // snapshots now fail to save; blocks must still commit
+        var bRoot = (await c.GetVatInfoAsync("B")).Root;
+        for (var i = 0; i < 3; i++)
+        {
+            await c.QueueToVatRootAsync("A", KCapDataPing(bRoot, 2));
+            await c.RunAsync();
+            Assert.Equal(i + 2, await c.CommitAsync());
+        }
+        var committed = await c.DumpAsync();
+        await system.Terminate();
+        Rename("snapshot_away", "snapshot");
+        SqliteConnection.ClearAllPools();
+
+        var (again, c2) = Boot(db, snapshotEvery: 1); // from the block-1 snapshot plus blocks 2-4
+        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        await AssertAuditClean(c2);
+        await again.Terminate();
+    }
+
+    [Fact]
     public async Task With_commit_every_N_cranks_a_run_commits_on_its_own()
     {
         var db = Path.Combine(_dir, "auto.db");
