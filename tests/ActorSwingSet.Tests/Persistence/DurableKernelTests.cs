@@ -21,6 +21,16 @@ public sealed class DurableKernelTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
+    /// <summary>Runs one SQL statement on the database behind the kernel's back (to break or mend its storage).</summary>
+    private static long Sql(string db, string statement)
+    {
+        using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = statement;
+        return Convert.ToInt64(cmd.ExecuteScalar() ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private (ActorSystem System, SwingSetController Controller) Boot(string db, long commitEvery = 0, bool legacyUpgradeLeak = false, int snapshotEvery = 100)
     {
         var config = ConfigurationFactory.ParseString($"akka.loglevel = WARNING\nactorswingset.persistence.snapshot-every-blocks = {snapshotEvery}")
@@ -162,16 +172,8 @@ public sealed class DurableKernelTests : IDisposable
         await system.Terminate();
         SqliteConnection.ClearAllPools();
 
-        long Count(string sql)
-        {
-            using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
-            conn.Open();
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = sql;
-            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-        Assert.Equal(1, Count("SELECT count(*) FROM snapshot")); // the newest one (block 4); older ones are deleted
-        Assert.Equal(5, Count("SELECT count(*) FROM journal"));
+        Assert.Equal(1, Sql(db, "SELECT count(*) FROM snapshot")); // the newest one (block 4); older ones are deleted
+        Assert.Equal(5, Sql(db, "SELECT count(*) FROM journal"));
 
         var (again, c2) = Boot(db, snapshotEvery: 2);
         Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
@@ -186,15 +188,7 @@ public sealed class DurableKernelTests : IDisposable
         var (system, c) = Boot(db, snapshotEvery: 1);
         await c.RunAsync();
         await c.CommitAsync(); // block 1 and its snapshot
-        void Rename(string from, string to)
-        {
-            using var conn = new SqliteConnection($"Data Source={db};Pooling=False");
-            conn.Open();
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = $"ALTER TABLE {from} RENAME TO {to}";
-            cmd.ExecuteNonQuery();
-        }
-        Rename("snapshot", "snapshot_away"); // snapshots now fail to save; blocks must still commit
+        Sql(db, "ALTER TABLE snapshot RENAME TO snapshot_away"); // snapshots now fail to save; blocks must still commit
         var bRoot = (await c.GetVatInfoAsync("B")).Root;
         for (var i = 0; i < 3; i++)
         {
@@ -204,7 +198,7 @@ public sealed class DurableKernelTests : IDisposable
         }
         var committed = await c.DumpAsync();
         await system.Terminate();
-        Rename("snapshot_away", "snapshot");
+        Sql(db, "ALTER TABLE snapshot_away RENAME TO snapshot");
         SqliteConnection.ClearAllPools();
 
         var (again, c2) = Boot(db, snapshotEvery: 1); // from the block-1 snapshot plus blocks 2-4
@@ -246,13 +240,7 @@ public sealed class DurableKernelTests : IDisposable
         var committed = await c.DumpAsync();
 
         // the storage breaks underneath the kernel
-        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            conn.Open();
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "ALTER TABLE journal RENAME TO journal_gone";
-            cmd.ExecuteNonQuery();
-        }
+        Sql(db, "ALTER TABLE journal RENAME TO journal_gone");
         await c.QueueToVatRootAsync("A", "echo", 2);
         await c.RunAsync();
         var failure = await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => c.CommitAsync());
@@ -263,13 +251,7 @@ public sealed class DurableKernelTests : IDisposable
         await system.Terminate();
 
         // repaired storage: the kernel comes back exactly as committed
-        using (var conn = new SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            conn.Open();
-            using var cmd = conn.CreateCommand();
-            cmd.CommandText = "ALTER TABLE journal_gone RENAME TO journal";
-            cmd.ExecuteNonQuery();
-        }
+        Sql(db, "ALTER TABLE journal_gone RENAME TO journal");
         var (again, c2) = Boot(db);
         Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
         Assert.Equal(1L, (await c2.GetPromiseAsync(echo)).Value);
