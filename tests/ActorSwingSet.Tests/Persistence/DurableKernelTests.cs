@@ -229,6 +229,47 @@ public sealed class DurableKernelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_crash_after_any_crank_of_a_block_comes_back_to_the_committed_state_and_redoes_the_block_identically()
+    {
+        var db = Path.Combine(_dir, "steps.db");
+        var (system, c) = Boot(db);
+        await c.RunAsync();
+        var bRoot = (await c.GetVatInfoAsync("B")).Root;
+        var exported = await c.QueueToVatRootAsync("B", "exportObject");
+        await c.RunAsync();
+        // the block ahead holds deliveries, syscalls, notifies, GC and an upgrade
+        await c.QueueToVatRootAsync("A", CallWith("makeAndSend", bRoot));
+        await c.QueueToVatRootAsync("A", "selfWatch");
+        await c.QueueToVatRootAsync("A", KCapDataPing(bRoot, 3));
+        await c.QueueToVatRootAsync("A", CallWith("keep", (await c.GetPromiseAsync(exported)).Data!.Slots[0]));
+        await c.ReleasePromiseAsync(exported);
+        await c.QueueToVatRootAsync("A", "dropKept");
+        await c.UpgradeVatAsync("A", "probe-v2:A");
+        await c.CommitAsync();
+        var committed = await c.DumpAsync();
+        var total = await c.RunAsync();
+        var finished = await c.DumpAsync();
+        await system.Terminate();
+        Assert.True(total > 20, $"{total} cranks");
+
+        for (var k = 0; k <= total; k++)
+        {
+            SqliteConnection.ClearAllPools();
+            var (crashing, c1) = Boot(db);
+            Assert.Empty(Dump.KernelStateDump.Diff(committed, await c1.DumpAsync()));
+            Assert.Equal(k, await c1.RunAsync(k));
+            await crashing.Terminate(); // a crash k cranks into the block
+        }
+        SqliteConnection.ClearAllPools();
+        var (again, c2) = Boot(db);
+        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        await c2.RunAsync();
+        Assert.Empty(Dump.KernelStateDump.Diff(finished, await c2.DumpAsync()));
+        await AssertAuditClean(c2);
+        await again.Terminate();
+    }
+
+    [Fact]
     public async Task A_journal_write_that_fails_stops_the_kernel_cleanly_and_the_stored_state_stays_as_committed()
     {
         var db = Path.Combine(_dir, "failing.db");
