@@ -77,6 +77,11 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             Panic(new KernelPanicException($"the journal could not recover the kernel's state: {f.Cause.Message}", f.Cause));
             Stash.UnstashAll();
         });
+        Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
+        {
+            Panic(new KernelPanicException("the journal could not recover the kernel's state (it stopped)"));
+            Stash.UnstashAll();
+        });
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -131,7 +136,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
                 return;
             }
             if (await CommitBlockAsync() is { } block) replyTo.Tell(new Committed(block));
-            else replyTo.Tell(new Status.Failure(new KernelPanicException(_core.PanicReason ?? "the block could not be committed")));
+            else replyTo.Tell(new Status.Failure(new KernelPanicException(_panic ?? "the block could not be committed")));
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
             Panic(new KernelPanicException("the journal stopped (a write failed); the kernel runs nothing more")));
@@ -168,7 +173,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             if (every > 0 && _cranksSinceCommit >= every && await CommitBlockAsync() is null)
             {
                 _run = null;
-                run.ReplyTo.Tell(new Status.Failure(new KernelPanicException(_core.PanicReason ?? "the block could not be committed")));
+                run.ReplyTo.Tell(new Status.Failure(new KernelPanicException(_panic ?? "the block could not be committed")));
                 return;
             }
             run = run with { Remaining = run.Remaining - n, Done = run.Done + n };
