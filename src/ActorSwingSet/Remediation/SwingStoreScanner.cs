@@ -51,10 +51,37 @@ public static class SwingStoreScanner
         public long Rows;
         public abstract string? Get(string key);
         public abstract List<(string Key, string Value)> Range(string from, string to);
+
+        /// <summary>The values of many keys (missing ones are absent from the result).</summary>
+        public abstract Dictionary<string, string> GetMany(IReadOnlyList<string> keys);
     }
 
     private sealed class SqliteReader(SqliteConnection db) : Reader
     {
+        private const int Batch = 500;
+
+        public override Dictionary<string, string> GetMany(IReadOnlyList<string> keys)
+        {
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var start = 0; start < keys.Count; start += Batch)
+            {
+                Queries++;
+                using var cmd = db.CreateCommand();
+                var n = Math.Min(Batch, keys.Count - start);
+                var names = new string[n];
+                for (var i = 0; i < n; i++)
+                {
+                    names[i] = "$k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    cmd.Parameters.AddWithValue(names[i], keys[start + i]);
+                }
+                cmd.CommandText = $"SELECT key, value FROM kvStore WHERE key IN ({string.Join(",", names)})";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) found[r.GetString(0)] = r.GetString(1);
+            }
+            Rows += found.Count;
+            return found;
+        }
+
         public override string? Get(string key)
         {
             Queries++;
@@ -83,6 +110,16 @@ public static class SwingStoreScanner
 
     private sealed class SortedReader(SortedDictionary<string, string> state) : Reader
     {
+        public override Dictionary<string, string> GetMany(IReadOnlyList<string> keys)
+        {
+            Queries++;
+            var found = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var k in keys)
+                if (state.TryGetValue(k, out var v)) found[k] = v;
+            Rows += found.Count;
+            return found;
+        }
+
         private readonly string[] _keys = [.. state.Keys];
 
         public override string? Get(string key)
@@ -132,10 +169,13 @@ public static class SwingStoreScanner
         var done = 0;
         foreach (var vatId in live)
         {
-            foreach (var (key, kpid) in kv.Range(vatId + ".c.p", vatId + ".c.q"))
+            // the promise part of this vat's c-list in one range read, then its promises' states in batches
+            var clist = kv.Range(vatId + ".c.p", vatId + ".c.q");
+            entries += clist.Count;
+            var states = kv.GetMany([.. clist.Select(e => e.Value + ".state")]);
+            foreach (var (key, kpid) in clist)
             {
-                entries++;
-                var state = kv.Get(kpid + ".state");
+                var state = states.GetValueOrDefault(kpid + ".state");
                 if (state is "fulfilled" or "rejected" && !pending.Contains((vatId, kpid)))
                     damaged.Add(new DamagedPromise(vatId, kpid, key[(vatId.Length + 3)..], state));
             }
