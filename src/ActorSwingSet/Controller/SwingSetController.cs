@@ -16,10 +16,13 @@ namespace ActorSwingSet.Controller;
 /// </summary>
 public sealed class SwingSetController
 {
+    private readonly Task _stopped;
+
     private SwingSetController(IActorRef kernel, KernelSettings settings)
     {
         Kernel = kernel;
         Settings = settings;
+        _stopped = kernel.WatchAsync();
     }
 
     /// <summary>The kernel actor (<c>/user/{actor-name}</c>); vat actors are its children, named by vat ID.</summary>
@@ -41,7 +44,18 @@ public sealed class SwingSetController
         return new SwingSetController(kernel, settings);
     }
 
-    private async Task<T> Ask<T>(KernelRequest request) => await Kernel.Ask<T>(request).ConfigureAwait(false);
+    /// <summary>Asks the kernel actor; if it stops instead of answering, the call fails rather than waiting forever.</summary>
+    private async Task<T> Ask<T>(KernelRequest request)
+    {
+        using var cancel = new CancellationTokenSource();
+        var answer = Kernel.Ask<T>(request, cancel.Token);
+        if (await Task.WhenAny(answer, _stopped).ConfigureAwait(false) != answer)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            throw new KernelPanicException("the kernel actor has stopped");
+        }
+        return await answer.ConfigureAwait(false);
+    }
 
     /// <summary>Queues <c>method(...args)</c> to a vat's root object; args are plain passable values (no references).</summary>
     public Task<Kref> QueueToVatRootAsync(string vat, string method, params object?[] args) =>

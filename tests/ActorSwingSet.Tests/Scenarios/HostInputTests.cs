@@ -36,6 +36,17 @@ public sealed class HostInputTests : ProbeKernelTest
     }
 
     [Fact]
+    public async Task A_call_to_a_kernel_actor_that_has_stopped_fails_instead_of_waiting()
+    {
+        var c = await Start("A");
+        Watch(c.Kernel);
+        Sys.Stop(c.Kernel);
+        ExpectTerminated(c.Kernel);
+        var e = await Assert.ThrowsAsync<KernelPanicException>(() => c.GetStatsAsync());
+        Assert.Contains("has stopped", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_configuration_is_refused_before_anything_starts()
     {
         var bundles = new VatBundleRegistry().Register("b", () => new ProbeVat(Deliveries, "x"));
