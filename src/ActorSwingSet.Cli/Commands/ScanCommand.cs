@@ -30,7 +30,7 @@ public static class ScanCommand
                 Console.Error.WriteLine("swingset scan: give exactly one of --swingstore FILE and --db FILE");
                 return 2;
             }
-            SortedDictionary<string, string>? state = null;
+            IReadOnlyDictionary<string, string>? state = null;
             if (ours is not null)
             {
                 await using var stored = await StoredKernel.OpenAsync(ours, "scan");

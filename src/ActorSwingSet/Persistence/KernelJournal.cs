@@ -31,7 +31,7 @@ public sealed class KernelJournal : ReceivePersistentActor
         });
         Recover<BlockCommitted>(Apply);
 
-        Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToSorted())));
+        Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToDictionary())));
         Command<CommitBlock>(c =>
         {
             _waiting = Sender;
@@ -41,7 +41,7 @@ public sealed class KernelJournal : ReceivePersistentActor
                 _waiting = null;
                 Sender.Tell(new BlockStored(b.Block));
                 if (_snapshotEvery > 0 && b.Block % _snapshotEvery == 0)
-                    SaveSnapshot(new StateSnapshot(b.Block, _state.ToSorted()));
+                    SaveSnapshot(new StateSnapshot(b.Block, _state.ToDictionary()));
             });
         });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -82,7 +82,7 @@ public sealed record GetCommittedState
     public static readonly GetCommittedState Instance = new();
 }
 
-public sealed record CommittedState(long Block, SortedDictionary<string, string> State);
+public sealed record CommittedState(long Block, IReadOnlyDictionary<string, string> State);
 
 /// <summary>Store one block. Reply: <see cref="BlockStored"/>, or a failure with <see cref="JournalWriteFailedException"/>.</summary>
 public sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes);

@@ -69,6 +69,9 @@ public sealed class KvState
         return Kref.TryParse(head, out _) || VatId.IsValid(head) ? head : null;
     }
 
-    /// <summary>The state sorted by key, as the dump and the loader take it.</summary>
+    /// <summary>A copy of the state, unsorted: what recovery and the tools read (none of them needs key order).</summary>
+    public Dictionary<string, string> ToDictionary() => new(_kv, StringComparer.Ordinal);
+
+    /// <summary>A copy of the state sorted by key, as the dump shows it.</summary>
     public SortedDictionary<string, string> ToSorted() => new(_kv, StringComparer.Ordinal);
 }

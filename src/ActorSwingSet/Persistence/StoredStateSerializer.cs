@@ -9,7 +9,7 @@ namespace ActorSwingSet.Persistence;
 /// How blocks and snapshots are stored: UTF-8 JSON under fixed manifests, so stored state never depends on .NET
 /// type names and survives any renaming in code. Format (documented in docs/ARCHITECTURE.md):
 /// <c>swingset.block.v1</c> = <c>{"block":N,"crank":N,"writes":[["s",key,value] | ["d",key] | ["e",entity], ...]}</c>;
-/// <c>swingset.state.v1</c> = <c>{"block":N,"state":{key:value,...}}</c> with keys in ordinal order.
+/// <c>swingset.state.v1</c> = <c>{"block":N,"state":{key:value,...}}</c> (keys in no particular order).
 /// </summary>
 public sealed class StoredStateSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -73,7 +73,7 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
                 case StateSnapshot s:
                     w.WriteNumber("block", s.Block);
                     w.WriteStartObject("state");
-                    foreach (var (k, v) in s.State.OrderBy(e => e.Key, StringComparer.Ordinal)) w.WriteString(k, v);
+                    foreach (var (k, v) in s.State) w.WriteString(k, v);
                     w.WriteEndObject();
                     break;
                 default:

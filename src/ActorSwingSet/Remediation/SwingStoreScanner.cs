@@ -41,7 +41,7 @@ public static class SwingStoreScanner
     }
 
     /// <summary>Scans state in kvStore form held in memory (an ActorSwingSet kernel's committed state).</summary>
-    public static ScanResult Scan(SortedDictionary<string, string> state, IProgress<(int Done, int Total)>? progress = null) =>
+    public static ScanResult Scan(IReadOnlyDictionary<string, string> state, IProgress<(int Done, int Total)>? progress = null) =>
         Scan(new SortedReader(state), progress, Stopwatch.StartNew());
 
     /// <summary>Point and range reads over a kvStore, counting what they cost.</summary>
@@ -108,7 +108,7 @@ public static class SwingStoreScanner
         }
     }
 
-    private sealed class SortedReader(SortedDictionary<string, string> state) : Reader
+    private sealed class SortedReader(IReadOnlyDictionary<string, string> state) : Reader
     {
         public override Dictionary<string, string> GetMany(IReadOnlyList<string> keys)
         {
@@ -120,7 +120,7 @@ public static class SwingStoreScanner
             return found;
         }
 
-        private readonly string[] _keys = [.. state.Keys];
+        private readonly string[] _keys = [.. state.Keys.Order(StringComparer.Ordinal)];
 
         public override string? Get(string key)
         {
