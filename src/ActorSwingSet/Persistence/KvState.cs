@@ -11,8 +11,6 @@ public sealed class KvState
     private readonly Dictionary<string, string> _kv = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _byEntity = new(StringComparer.Ordinal);
 
-    public int Count => _kv.Count;
-
     public static KvState From(IEnumerable<KeyValuePair<string, string>> entries)
     {
         var s = new KvState();

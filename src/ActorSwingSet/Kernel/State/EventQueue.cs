@@ -31,12 +31,6 @@ internal sealed class EventQueue
         return true;
     }
 
-    public bool TryPeek(out KernelEvent e)
-    {
-        e = _offset < _items.Count ? _items[_offset] : null!;
-        return _offset < _items.Count;
-    }
-
     /// <summary>Queued events with their positions, head first.</summary>
     public IEnumerable<(long Position, KernelEvent Event)> Entries()
     {
