@@ -44,17 +44,18 @@ public static class DemoCommand
             if (durable) config = config.WithFallback(SqliteStorage.Config(dbFile.FullName, every));
             using var system = ActorSystem.Create("swingset-demo", config);
             var controller = SwingSetController.Start(system, DemoScenario.Config(n));
+            DemoResult result;
             try
             {
                 // repairs a schema upgrade left waiting, if any, go in first (as SwingSet's host does)
                 if (durable) await controller.InjectQueuedUpgradeEventsAsync();
+                result = await DemoScenario.RunAsync(controller, n, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
             }
             catch (Kernel.KernelPanicException e)
             {
                 Console.Error.WriteLine("swingset demo: " + e.Message);
                 return 2;
             }
-            var result = await DemoScenario.RunAsync(controller, n, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
             Print(result, (int)result.Stats.LiveVats);
             if (durable)
             {

@@ -70,8 +70,7 @@ internal sealed partial class KernelKeeper
         {
             var (oldHead, oldTail) = _committedQueues[name];
             for (var pos = oldHead; pos < Math.Min(q.Head, oldTail); pos++) writes.Add(KvWrite.Delete(name + "." + pos.ToString(CultureInfo.InvariantCulture)));
-            foreach (var (pos, e) in q.Entries())
-                if (pos >= oldTail) Set(name + "." + pos.ToString(CultureInfo.InvariantCulture), EventJson.Write(e));
+            foreach (var (pos, e) in q.EntriesFrom(oldTail)) Set(name + "." + pos.ToString(CultureInfo.InvariantCulture), EventJson.Write(e));
             Set(name, KernelStateRenderer.QueueBounds(q));
             _committedQueues[name] = (q.Head, q.Tail);
         }

@@ -60,6 +60,14 @@ public sealed class DurableKernelTests : IDisposable
         await refusing.Terminate();
         SqliteConnection.ClearAllPools();
 
+        var demoErr = new StringWriter();
+        var oldErr = Console.Error;
+        Console.SetError(demoErr);
+        try { Assert.Equal(2, await ActorSwingSet.Cli.Program.Main(["demo", "--db", db])); } // the CLI refuses in one line too
+        finally { Console.SetError(oldErr); }
+        Assert.Contains("swingset upgrade-state", Assert.Single(demoErr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+
         Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["upgrade-state", "--db", db]));
         SqliteConnection.ClearAllPools();
         Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["upgrade-state", "--db", db])); // idempotent

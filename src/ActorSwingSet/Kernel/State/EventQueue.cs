@@ -32,9 +32,13 @@ internal sealed class EventQueue
     }
 
     /// <summary>Queued events with their positions, head first.</summary>
-    public IEnumerable<(long Position, KernelEvent Event)> Entries()
+    public IEnumerable<(long Position, KernelEvent Event)> Entries() => EntriesFrom(Head);
+
+    /// <summary>Queued events at <paramref name="position"/> and after, without walking the ones before.</summary>
+    public IEnumerable<(long Position, KernelEvent Event)> EntriesFrom(long position)
     {
-        for (var i = _offset; i < _items.Count; i++) yield return (Head + i - _offset, _items[i]);
+        var start = _offset + (int)Math.Max(0, position - Head);
+        for (var i = start; i < _items.Count; i++) yield return (Head + i - _offset, _items[i]);
     }
 
     public readonly record struct Mark(int Offset, int Count, long Head, long Tail);
