@@ -36,6 +36,7 @@ public static class KernelAudit
         public string? State;
         public long? RefCount;
         public string? Decider;
+        public bool Durable;
         public string Subscribers = "";
         public List<string> QueueJson = [];
         public string? DataSlots;
@@ -85,6 +86,7 @@ public static class KernelAudit
                         case "state": Row(head).State = value; break;
                         case "refCount": Row(head).RefCount = ParseLong(value); break;
                         case "decider": Row(head).Decider = value; break;
+                        case "durable": Row(head).Durable = value == "1"; break;
                         case "subscribers": Row(head).Subscribers = value; break;
                         case "data.slots": Row(head).DataSlots = value; break;
                         default:
@@ -211,6 +213,8 @@ public static class KernelAudit
             var expected = counts.GetValueOrDefault(kpid).C;
             if (row.RefCount != expected) violations.Add($"I1: {kpid}.refCount is {row.RefCount?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, recount finds {expected}");
             if (row.RefCount == 0) violations.Add($"I5: {kpid} survives with refCount 0");
+            if (row.Durable && (row.State != "unresolved" || string.IsNullOrEmpty(row.Decider)))
+                violations.Add($"I3: {kpid} is marked durable but has no deciding vat");
             if (row.State == "unresolved" && !string.IsNullOrEmpty(row.Decider) && !live.Contains(row.Decider))
                 violations.Add($"I3: unresolved {kpid} is decided by {row.Decider}, which is not a live vat");
         }

@@ -57,9 +57,13 @@ public sealed class SwingSetController
         return await answer.ConfigureAwait(false);
     }
 
-    /// <summary>Queues <c>method(...args)</c> to a vat's root object; args are plain passable values (no references).</summary>
+    /// <summary>Queues <c>method(...args)</c> to a vat's root object; any <see cref="Kref"/> in args passes as a reference.</summary>
     public Task<Kref> QueueToVatRootAsync(string vat, string method, params object?[] args) =>
-        QueueToVatRootAsync(vat, KCapData.Of(SmallCaps.Methargs(method, args)));
+        QueueToVatRootAsync(vat, HostValues.Methargs(method, args));
+
+    /// <summary>Queues <c>method(...args)</c> to an object or promise; any <see cref="Kref"/> in args passes as a reference.</summary>
+    public Task<Kref> QueueToKrefAsync(Kref target, string method, params object?[] args) =>
+        QueueToKrefAsync(target, HostValues.Methargs(method, args));
 
     public async Task<Kref> QueueToVatRootAsync(string vat, KCapData methargs) =>
         (await Ask<Queued>(new QueueToVatRoot(vat, methargs)).ConfigureAwait(false)).Result;
@@ -99,6 +103,12 @@ public sealed class SwingSetController
         (await Ask<Queued>(new TerminateVat(vat, reject, KCapData.Of(SmallCaps.Error(reason)))).ConfigureAwait(false)).Result;
 
     public Task<VatInfo> GetVatInfoAsync(string vat) => Ask<VatInfo>(new GetVatInfo(vat));
+
+    /// <summary>
+    /// The vat-admin service's kref (the root of the vat-admin vat), to hand to vats that create and upgrade vats.
+    /// Fails when the kernel runs without <see cref="KernelConfig.EnableVatAdmin"/>.
+    /// </summary>
+    public async Task<Kref> GetVatAdminServiceAsync() => (await GetVatInfoAsync(VatAdmin.VatAdminVat.VatName).ConfigureAwait(false)).Root;
 
     public Task<KernelStats> GetStatsAsync() => Ask<KernelStats>(new GetStats());
 

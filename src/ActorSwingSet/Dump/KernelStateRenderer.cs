@@ -79,6 +79,7 @@ internal static class KernelStateRenderer
         if (p.State == PromiseState.Unresolved)
         {
             set(k + ".decider", p.Decider ?? "");
+            if (p.Durable) set(k + ".durable", "1");
             set(k + ".subscribers", string.Join(",", p.Subscribers));
             var first = p.QueueNextId - p.Queue.Count;
             for (var i = 0; i < p.Queue.Count; i++) set(k + ".queue." + N(first + i), EventJson.Write(p.Queue[i]));

@@ -38,12 +38,13 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         _settings = settings;
         _config = config;
         KernelCore.Validate(config);
+        if (config.EnableVatAdmin) VatAdmin.VatAdminVat.Register(config.Bundles);
         _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039);
         _core = new KernelCore(_port, _options);
         if (!settings.Persistence.Enabled)
         {
-            _core.Initialize(config.Vats);
+            _core.Initialize(config.StaticVats());
             Running();
             return;
         }
@@ -61,7 +62,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         {
             try
             {
-                if (s.Block == 0) _core.Initialize(_config.Vats);
+                if (s.Block == 0) _core.Initialize(_config.StaticVats());
                 else _core = KernelCore.Restore(_port, _options, s.State);
                 _log.Info("ActorSwingSet kernel {0} at block {1}, crank {2}", s.Block == 0 ? "created" : "recovered", s.Block, _core.Keeper.CrankNumber);
                 Become(Running);

@@ -204,6 +204,16 @@ internal sealed partial class KernelCore
                     else K.Accept(new NotifyEvent(vatId, sub.Kpid));
                     return null;
                 }
+            case MarkDurableSyscall md:
+                {
+                    var p = K.GetPromise(md.Kpid);
+                    if (p.State != PromiseState.Unresolved) return $"markPromiseDurable(): {md.Kpid} is already resolved";
+                    if (p.Decider != vatId) return $"markPromiseDurable(): {md.Kpid} is decided by {p.Decider ?? "the kernel"}, not {vatId}";
+                    K.MarkDurable(md.Kpid);
+                    return null;
+                }
+            case VatAdminSyscall va:
+                return ExecuteVatAdmin(vatId, va);
             case ExitSyscall e:
                 exit ??= e;
                 return null;
@@ -251,6 +261,7 @@ internal sealed partial class KernelCore
         K.Unpin(K.Vat(vatId)!.Root);
         SetVatParameters(vatId, KCapData.Of("#null"));
         K.IncStat(KernelStat.VatsTerminated);
+        NotifyVatAdminOfTermination(vatId, reject, info);
         _destroyAfterCommit.Add(vatId);
     }
 

@@ -23,6 +23,22 @@ public sealed record KernelConfig
     /// check that remediation repairs it.
     /// </summary>
     public bool ReproduceUpgradeLeakBug9039 { get; init; }
+
+    /// <summary>
+    /// Runs the vat-admin vat (static vat <c>vatAdmin</c>, created first): a service vats use to create, upgrade
+    /// and terminate dynamic vats and to await their end. Its root is
+    /// <see cref="Controller.SwingSetController.GetVatAdminServiceAsync"/>. Off by default; a stored kernel keeps the
+    /// choice it was created with.
+    /// </summary>
+    public bool EnableVatAdmin { get; init; }
+
+    /// <summary>The static vats to create: the vat-admin vat first when enabled, then <see cref="Vats"/>.</summary>
+    internal IReadOnlyList<StaticVatConfig> StaticVats()
+    {
+        if (!EnableVatAdmin) return Vats;
+        VatAdmin.VatAdminVat.Register(Bundles);
+        return [new StaticVatConfig(VatAdmin.VatAdminVat.VatName, VatAdmin.VatAdminVat.BundleName), .. Vats];
+    }
 }
 
 /// <summary>The parts of <see cref="KernelConfig"/> the crank engine consults.</summary>

@@ -16,6 +16,9 @@ public sealed record PromiseStatus(
 {
     /// <summary>The resolution decoded from smallcaps (null while unresolved).</summary>
     public object? Value => Data is null ? null : SmallCaps.Decode(Data.Body, Data.Slots.Length);
+
+    /// <summary>The resolution decoded with its references as <see cref="Kref"/>s (null while unresolved).</summary>
+    public object? Resolution => Data is null ? null : HostValues.Decode(Data);
 }
 
 /// <summary>What the host can learn about a vat.</summary>

@@ -83,6 +83,7 @@ internal sealed partial class KernelKeeper
                 case "state": p.State = value switch { "unresolved" => PromiseState.Unresolved, "fulfilled" => PromiseState.Fulfilled, "rejected" => PromiseState.Rejected, _ => throw new FormatException($"{key} = {value}") }; break;
                 case "refCount": p.RefCount = N(value); break;
                 case "decider": p.Decider = value.Length == 0 ? null : value; break;
+                case "durable": p.Durable = value == "1"; break;
                 case "subscribers": foreach (var v in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) p.Subscribers.Add(v); break;
                 case "queue.nextID": p.QueueNextId = N(value); break;
                 case "data.body": p.Data = new Marshal.KCapData(value, p.Data?.Slots ?? []); break;

@@ -16,6 +16,12 @@ public sealed record ResolveSyscall(IReadOnlyList<KResolution> Resolutions) : Ke
 
 public sealed record SubscribeSyscall(Kref Kpid) : KernelSyscall;
 
+/// <summary>The decider marks <see cref="Kpid"/> durable (semantics section 8).</summary>
+public sealed record MarkDurableSyscall(Kref Kpid) : KernelSyscall;
+
+/// <summary>The vat-admin vat asks the kernel to create, upgrade or terminate a vat; <see cref="Result"/> reports the outcome.</summary>
+public sealed record VatAdminSyscall(KCapData Operation, Kref Result) : KernelSyscall;
+
 public sealed record ExitSyscall(bool IsFailure, KCapData Info) : KernelSyscall;
 
 /// <summary>Translation already cleared the reachable flags; the kernel only counts it.</summary>

@@ -194,6 +194,19 @@ internal sealed class VatTranslator(VatKeeper keeper, bool enablePipelining, lon
         return new SubscribeSyscall(MapVatToKernel(vpid));
     }
 
+    public MarkDurableSyscall TranslateMarkDurable(string vpid)
+    {
+        RequirePromiseVref(vpid, "markPromiseDurable()");
+        return new MarkDurableSyscall(MapVatToKernel(vpid));
+    }
+
+    public VatAdminSyscall TranslateVatAdmin(VCapData operation, string resultVpid)
+    {
+        var kop = ToKernel(operation, "vatAdmin()");
+        RequirePromiseVref(resultVpid, "vatAdmin() result");
+        return new VatAdminSyscall(kop, MapVatToKernel(resultVpid));
+    }
+
     public ExitSyscall TranslateExit(bool isFailure, VCapData info) => new(isFailure, ToKernel(info, "exit()"));
 
     public KernelSyscall TranslateGcSyscall(string op, IReadOnlyList<string> vrefs)

@@ -41,13 +41,14 @@ internal sealed partial class KernelCore
         // seen its bringOutYourDead (workers are not rebuilt from a transcript), so its effects stand with it.
         var afterBoyd = K.Mark();
 
-        // 2-3. reject every promise the vat decides; drop its c-list entry unless it subscribed to its own promise
+        // 2-3. reject every (ephemeral) promise the vat decides; drop its c-list entry unless it subscribed to its own promise
         var disconnection = UpgradeDisconnection(u.UpgradeMessage, prep.IncarnationNumber);
         var deleteNow = new List<Kref>();
         foreach (var (_, kpid) in prep.PromiseEntries)
         {
             var p = K.GetPromise(kpid);
-            if (p.State != PromiseState.Unresolved || p.Decider != u.VatId) continue;
+            // a promise the vat marked durable (section 8) survives: unresolved, still in the c-list
+            if (p.State != PromiseState.Unresolved || p.Decider != u.VatId || p.Durable) continue;
             var selfSubscribed = p.Subscribers.Contains(u.VatId);
             DoResolve(kpid, true, disconnection);
             if (!selfSubscribed && !_options.ReproduceUpgradeLeakBug9039) deleteNow.Add(kpid);

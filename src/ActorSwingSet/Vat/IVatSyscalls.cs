@@ -18,6 +18,13 @@ public interface IVatSyscalls
     /// <summary>Ask to be notified when <paramref name="vpid"/> settles (at once, if it already has).</summary>
     void Subscribe(string vpid);
 
+    /// <summary>
+    /// Marks a promise this vat decides as durable (an ActorSwingSet extension, semantics section 8): an upgrade
+    /// leaves it unresolved and in the c-list, so the next incarnation can settle it. A <c>p+N</c> this vat has not
+    /// used yet becomes a new promise it decides. The mark ends if the decision moves to another vat.
+    /// </summary>
+    void MarkPromiseDurable(string vpid);
+
     /// <summary>Terminate this vat. A failure exit unwinds the current delivery.</summary>
     void Exit(bool isFailure, VCapData info);
 
@@ -31,6 +38,15 @@ public interface IVatSyscalls
     void VatstoreDelete(string key);
     /// <summary>The first key after <paramref name="priorKey"/> in the vat's store (ordinal order), or null.</summary>
     string? VatstoreGetNextKey(string priorKey);
+}
+
+/// <summary>
+/// The syscall only the kernel's vat-admin vat may make: <c>[operation, [args...]]</c> (<c>createVat</c>,
+/// <c>upgradeVat</c>, <c>terminateVat</c>), answered by settling the result promise.
+/// </summary>
+internal interface IVatAdminSyscalls
+{
+    void CallVatAdmin(VCapData operation, string result);
 }
 
 /// <summary>Convenience forms of the syscalls.</summary>

@@ -178,7 +178,7 @@ internal sealed class VatHost
     }
 
     /// <summary>The syscall object handed to the raw vat for one delivery.</summary>
-    private sealed class SyscallHandler(VatHost host, VatTranslator t) : IVatSyscalls
+    private sealed class SyscallHandler(VatHost host, VatTranslator t) : IVatSyscalls, IVatAdminSyscalls
     {
         public string? Illegal { get; private set; }
 
@@ -212,6 +212,8 @@ internal sealed class VatHost
         public void Send(string target, VCapData methargs, string? result = null) => Record(() => t.TranslateSend(target, methargs, result));
         public void Resolve(IReadOnlyList<VatResolution> resolutions) => Record(() => t.TranslateResolve(resolutions));
         public void Subscribe(string vpid) => Record(() => t.TranslateSubscribe(vpid));
+        public void MarkPromiseDurable(string vpid) => Record(() => t.TranslateMarkDurable(vpid));
+        public void CallVatAdmin(VCapData operation, string result) => Record(() => t.TranslateVatAdmin(operation, result));
         public void Exit(bool isFailure, VCapData info) => Record(() => t.TranslateExit(isFailure, info));
         public void DropImports(IReadOnlyList<string> vrefs) => Record(() => t.TranslateGcSyscall("dropImports", vrefs));
         public void RetireImports(IReadOnlyList<string> vrefs) => Record(() => t.TranslateGcSyscall("retireImports", vrefs));

@@ -335,7 +335,15 @@ internal sealed partial class KernelKeeper
         return Kref.Promise(id);
     }
 
-    public void SetDecider(Kref kp, string? decider) => MutPromise(kp.Id).Decider = decider;
+    public void SetDecider(Kref kp, string? decider)
+    {
+        var p = MutPromise(kp.Id);
+        p.Decider = decider;
+        p.Durable = false;
+    }
+
+    /// <summary>Marks an unresolved promise durable for its current decider (semantics section 8).</summary>
+    public void MarkDurable(Kref kp) => MutPromise(kp.Id).Durable = true;
 
     public void AddSubscriber(Kref kp, string vatId) => MutPromise(kp.Id).Subscribers.Add(vatId);
 
@@ -367,6 +375,7 @@ internal sealed partial class KernelKeeper
         var p = MutPromise(kp.Id);
         p.State = rejected ? PromiseState.Rejected : PromiseState.Fulfilled;
         p.Decider = null;
+        p.Durable = false;
         p.Subscribers.Clear();
         p.Data = data;
         IncStat(rejected ? KernelStat.PromisesRejected : KernelStat.PromisesFulfilled);

@@ -12,6 +12,11 @@ internal sealed class KernelPromise
     public long RefCount;
     /// <summary>The vat allowed to resolve it; null when the kernel (or the run-queue) decides.</summary>
     public string? Decider;
+    /// <summary>
+    /// The decider marked it durable (semantics section 8): its upgrade leaves it unresolved and in the c-list.
+    /// The mark belongs to the decider and is cleared when the decision moves elsewhere.
+    /// </summary>
+    public bool Durable;
     public SortedSet<string> Subscribers = new(StringComparer.Ordinal);
     public List<KMessage> Queue = [];
     public long QueueNextId;
@@ -22,6 +27,7 @@ internal sealed class KernelPromise
         State = State,
         RefCount = RefCount,
         Decider = Decider,
+        Durable = Durable,
         Subscribers = new SortedSet<string>(Subscribers, StringComparer.Ordinal),
         Queue = [.. Queue],
         QueueNextId = QueueNextId,
