@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Liveslots;
+
+/// <summary>
+/// Virtual and durable kinds: their descriptors (<c>vom.dkind.K</c> / <c>vom.vkind.K</c>: tag and next instance
+/// number), their instances' state (<c>vom.o+dK/I</c>) and the in-memory representatives, made on demand and held
+/// weakly. A durable kind is found again by its tag in each incarnation; virtual kinds end with the incarnation.
+/// </summary>
+internal sealed class KindTable(LiveslotsVat vat)
+{
+    internal sealed class KindInfo(KindTable owner, long id, string tag, bool durable, long nextInstance)
+    {
+        public KindTable Owner { get; } = owner;
+        public long Id { get; } = id;
+        public string Tag { get; } = tag;
+        public bool Durable { get; } = durable;
+        public long NextInstance { get; set; } = nextInstance;
+        public Func<ObjectState, object>? Behavior { get; set; }
+        public string DescriptorKey => (Durable ? "vom.dkind." : "vom.vkind.") + Id.ToString(CultureInfo.InvariantCulture);
+        public string VrefPrefix => (Durable ? "o+d" : "o+v") + Id.ToString(CultureInfo.InvariantCulture) + "/";
+    }
+
+    private sealed record Descriptor(string Tag, long NextId);
+
+    private readonly Dictionary<long, KindInfo> _byId = [];
+    private readonly Dictionary<string, KindInfo> _durableByTag = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WeakReference<object>> _reps = new(StringComparer.Ordinal);
+
+    /// <summary>Reads the durable kinds earlier incarnations defined (they must be defined again).</summary>
+    public void Load()
+    {
+        foreach (var key in vat.Store.KeysWithPrefix("vom.dkind."))
+        {
+            var d = JsonSerializer.Deserialize<Descriptor>(vat.Store.Get(key)!, JsonSerializerOptions.Web)!;
+            var id = long.Parse(key["vom.dkind.".Length..], CultureInfo.InvariantCulture);
+            var info = new KindInfo(this, id, d.Tag, true, d.NextId);
+            _byId[id] = info;
+            _durableByTag[d.Tag] = info;
+        }
+    }
+
+    /// <summary>Deletes what virtual kinds of an earlier incarnation left: their instances were abandoned.</summary>
+    public void DeleteVirtualLeftovers()
+    {
+        foreach (var key in vat.Store.KeysWithPrefix("vom.o+v")) vat.Marshaller.DeleteStored(key);
+        foreach (var key in vat.Store.KeysWithPrefix("vom.es.o+v")) vat.Store.Delete(key);
+        foreach (var key in vat.Store.KeysWithPrefix("vom.vkind.")) vat.Store.Delete(key);
+    }
+
+    public Kind<T> Define<T>(string tag, Func<ObjectState, T> behavior, bool durable) where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tag);
+        ArgumentNullException.ThrowIfNull(behavior);
+        KindInfo info;
+        if (durable && _durableByTag.TryGetValue(tag, out var existing))
+        {
+            if (existing.Behavior is not null) throw new ArgumentException($"durable kind '{tag}' is already defined in this incarnation");
+            info = existing;
+        }
+        else
+        {
+            info = new KindInfo(this, vat.Counters.NextKind(), tag, durable, 1);
+            _byId[info.Id] = info;
+            if (durable) _durableByTag[tag] = info;
+            SaveDescriptor(info);
+        }
+        info.Behavior = state => behavior(state);
+        return new Kind<T>(info);
+    }
+
+    /// <summary>Every durable kind an earlier incarnation defined must have been defined again by now.</summary>
+    public void CheckDurableKindsDefined()
+    {
+        var missing = _durableByTag.Values.Where(k => k.Behavior is null).Select(k => k.Tag).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"durable kind(s) {string.Join(", ", missing.Select(t => "'" + t + "'"))} not defined by the new incarnation");
+    }
+
+    private void SaveDescriptor(KindInfo info) =>
+        vat.Store.Set(info.DescriptorKey, JsonSerializer.Serialize(new Descriptor(info.Tag, info.NextInstance), JsonSerializerOptions.Web));
+
+    public object Make(KindInfo info, IReadOnlyDictionary<string, object?> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var vref = info.VrefPrefix + info.NextInstance.ToString(CultureInfo.InvariantCulture);
+        var fields = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (k, v) in state) fields[k] = v;
+        SaveState(vref, fields, info.Durable);
+        info.NextInstance++;
+        SaveDescriptor(info);
+        vat.Collector.MaybeDead(vref);
+        var os = new ObjectState(this, vref, info.Durable);
+        os.Reset(fields);
+        return Represent(info, vref, os);
+    }
+
+    private object Represent(KindInfo info, string vref, ObjectState state)
+    {
+        var rep = info.Behavior!(state);
+        vat.Exports.AddRepresentative(rep, vref, info.Tag);
+        _reps[vref] = new WeakReference<object>(rep);
+        return rep;
+    }
+
+    /// <summary>The representative for <paramref name="vref"/>, made anew if memory no longer holds one.</summary>
+    public object Representative(string vref)
+    {
+        if (_reps.TryGetValue(vref, out var w) && w.TryGetTarget(out var rep)) return rep;
+        var info = KindOf(vref) ?? throw new InvalidOperationException($"{vref} belongs to a kind this incarnation has not defined");
+        if (info.Behavior is null) throw new InvalidOperationException($"{vref}: kind '{info.Tag}' is not defined in this incarnation");
+        if (vat.Store.Get("vom." + vref) is null) throw new InvalidOperationException($"{vref} no longer exists");
+        return Represent(info, vref, new ObjectState(this, vref, info.Durable));
+    }
+
+    public bool RepresentativeAlive(string vref) => _reps.TryGetValue(vref, out var w) && w.TryGetTarget(out _);
+
+    public void ForgetRepresentative(string vref) => _reps.Remove(vref);
+
+    private KindInfo? KindOf(string vref)
+    {
+        var slash = vref.IndexOf('/');
+        return slash > 3 && long.TryParse(vref.AsSpan(3, slash - 3), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? _byId.GetValueOrDefault(id) : null;
+    }
+
+    public SortedDictionary<string, object?> LoadState(string vref)
+    {
+        var raw = vat.Store.Get("vom." + vref) ?? throw new InvalidOperationException($"{vref} no longer exists");
+        return vat.Marshaller.ReadStored(raw) as SortedDictionary<string, object?>
+            ?? throw new InvalidOperationException($"{vref}: stored state is not a record");
+    }
+
+    public void SaveState(string vref, SortedDictionary<string, object?> fields, bool durable) =>
+        vat.Marshaller.WriteStored("vom." + vref, fields, durable);
+
+    public static bool IsKindVref(string vref) => VrefInfo.TryParse(vref, out var i) && (i.IsDurable || i.IsVirtual);
+}

@@ -1,0 +1,158 @@
+using System.Collections;
+using System.Numerics;
+using System.Text.Json;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Liveslots;
+
+/// <summary>
+/// Converts between C# values and capdata (smallcaps body plus vref slots), both for messages to the kernel and
+/// for data stored in the vatstore. Remotables, presences and promises become slots (each distinct vref once);
+/// anything that is not passable raises <see cref="NotPassableException"/>. Stored data may hold only storable
+/// references (durable ones for baggage and durable state), and counts each in <c>vom.rc</c>.
+/// </summary>
+internal sealed class Marshaller(LiveslotsVat vat)
+{
+    private enum Mode { Kernel, Virtual, Durable }
+
+    // ---------------- to capdata ----------------
+
+    public VCapData ToCapData(object? value)
+    {
+        var slots = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var prepared = Prepare(value, Mode.Kernel, slots, index, 0);
+        return new VCapData(SmallCaps.Encode(prepared), [.. slots]);
+    }
+
+    public VCapData Methargs(string method, object?[] args)
+    {
+        var slots = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var prepared = new object?[args.Length];
+        for (var i = 0; i < args.Length; i++) prepared[i] = Prepare(args[i], Mode.Kernel, slots, index, 0);
+        return new VCapData(SmallCaps.Encode(new object?[] { method, prepared }), [.. slots]);
+    }
+
+    private object? Prepare(object? v, Mode mode, List<string> slots, Dictionary<string, int> index, int depth)
+    {
+        if (depth > 100) throw new NotPassableException("not passable: nested more than 100 levels (a cycle?)");
+        switch (v)
+        {
+            case null or Undefined or bool or string or BigInteger or PassableError: return v;
+            case int or long or short or byte or sbyte or ushort or uint: return v;
+            case double or float: return v;
+            case ulong u: return u <= long.MaxValue ? (long)u : new BigInteger(u);
+            case decimal: throw new NotPassableException("not passable: decimal (use long, double or BigInteger)");
+            case VatRejectedException r: return Prepare(r.Reason, mode, slots, index, depth + 1);
+            case Exception e: return new PassableError(LiveslotsVat.ErrorName(e), e.Message);
+            case DurablePromise dp: return Slot(dp.Vpid, null, true);
+            case Task t:
+                if (mode != Mode.Kernel)
+                {
+                    if (vat.Promises.DurableVpidOf(t) is { } dvpid) return Slot(dvpid, null, true);
+                    throw new NotPassableException("not storable: a promise (only durable promises can be stored)");
+                }
+                return Slot(vat.Promises.VpidFor(t), null, true);
+            case Presence p:
+                if (!ReferenceEquals(p.Owner, vat)) throw new NotPassableException($"not passable: {p} belongs to another vat");
+                return Slot(p.Vref, p.Interface, false);
+            case IEnumerable when !vat.Exports.IsRemotable(v):
+                return PrepareData(v, mode, slots, index, depth);
+        }
+        if (vat.Exports.IsRemotable(v))
+        {
+            var vref = vat.Exports.VrefFor(v);
+            if (mode != Mode.Kernel)
+            {
+                var info = VrefInfo.Parse(vref);
+                if (!info.IsDurable && !info.IsVirtual)
+                    throw new NotPassableException($"not storable: {MethodDispatcher.InterfaceName(v)} is an ephemeral object (use a kind)");
+                if (mode == Mode.Durable && !info.IsDurable)
+                    throw new NotPassableException($"not storable in durable data: {MethodDispatcher.InterfaceName(v)} is a virtual object");
+            }
+            else if (KindTable.IsKindVref(vref)) vat.Collector.Exported(vref);
+            return Slot(vref, "Alleged: " + vat.Exports.InterfaceOf(v), false);
+        }
+        throw new NotPassableException($"not passable: a value of type {v.GetType().Name} (mark remotable classes [Far], or use records, lists and data)");
+
+        SlotRef Slot(string vref, string? iface, bool promise)
+        {
+            if (!index.TryGetValue(vref, out var i))
+            {
+                i = slots.Count;
+                slots.Add(vref);
+                index[vref] = i;
+            }
+            return new SlotRef(i, promise, iface);
+        }
+    }
+
+    private object PrepareData(object v, Mode mode, List<string> slots, Dictionary<string, int> index, int depth)
+    {
+        if (v is IDictionary dict)
+        {
+            var rec = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            foreach (DictionaryEntry e in dict)
+            {
+                if (e.Key is not string key) throw new NotPassableException("not passable: a record's keys must be strings");
+                rec[key] = Prepare(e.Value, mode, slots, index, depth + 1);
+            }
+            return rec;
+        }
+        var list = new List<object?>();
+        foreach (var item in (IEnumerable)v) list.Add(Prepare(item, mode, slots, index, depth + 1));
+        return list;
+    }
+
+    // ---------------- from capdata ----------------
+
+    public object? FromCapData(VCapData data) => Revive(SmallCaps.Decode(data.Body, data.Slots.Length), data.Slots, stored: false);
+
+    private object? Revive(object? v, IReadOnlyList<string> slots, bool stored) => v switch
+    {
+        SlotRef r => stored && r.IsPromise ? vat.Promises.DurableFor(slots[r.Index]) : vat.ValFor(slots[r.Index], r.Interface),
+        List<object?> l => l.Select(x => Revive(x, slots, stored)).ToList(),
+        SortedDictionary<string, object?> rec => Record(rec, slots, stored),
+        _ => v,
+    };
+
+    private SortedDictionary<string, object?> Record(SortedDictionary<string, object?> rec, IReadOnlyList<string> slots, bool stored)
+    {
+        var result = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (k, x) in rec) result[k] = Revive(x, slots, stored);
+        return result;
+    }
+
+    // ---------------- stored data ----------------
+
+    private sealed record Stored(string Body, string[] Slots);
+
+    /// <summary>Writes <paramref name="value"/> under <paramref name="key"/>, moving reference counts from the old value's slots to the new one's.</summary>
+    public void WriteStored(string key, object? value, bool durable)
+    {
+        var slots = new List<string>();
+        var prepared = Prepare(value, durable ? Mode.Durable : Mode.Virtual, slots, new Dictionary<string, int>(StringComparer.Ordinal), 0);
+        var old = vat.Store.Get(key) is { } raw ? Parse(raw).Slots : [];
+        foreach (var s in slots) vat.Store.AddRef(s, 1);
+        vat.Store.Set(key, JsonSerializer.Serialize(new Stored(SmallCaps.Encode(prepared), [.. slots]), JsonSerializerOptions.Web));
+        foreach (var s in old) vat.Store.AddRef(s, -1);
+    }
+
+    public void DeleteStored(string key)
+    {
+        if (vat.Store.Get(key) is not { } raw) return;
+        vat.Store.Delete(key);
+        foreach (var s in Parse(raw).Slots) vat.Store.AddRef(s, -1);
+    }
+
+    public object? ReadStored(string raw)
+    {
+        var s = Parse(raw);
+        return Revive(SmallCaps.Decode(s.Body, s.Slots.Length), s.Slots, stored: true);
+    }
+
+    private static Stored Parse(string raw) =>
+        JsonSerializer.Deserialize<Stored>(raw, JsonSerializerOptions.Web) ?? throw new InvalidOperationException("corrupt stored value in the vatstore");
+}

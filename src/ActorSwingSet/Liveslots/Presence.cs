@@ -1,0 +1,26 @@
+namespace ActorSwingSet.Liveslots;
+
+/// <summary>
+/// An object imported from another vat. It has no methods of its own: use <see cref="Eventual.E"/> to send it
+/// messages. Within one incarnation each import has exactly one presence, so presences compare by reference.
+/// </summary>
+public sealed class Presence
+{
+    internal Presence(LiveslotsVat owner, string vref, string? iface)
+    {
+        Owner = owner;
+        Vref = vref;
+        Interface = iface;
+    }
+
+    internal LiveslotsVat Owner { get; }
+
+    /// <summary>The vat's own reference for it (<c>o-N</c>).</summary>
+    public string Vref { get; }
+
+    /// <summary>The interface name the exporter gave it (<c>Alleged: Counter</c>), when known.</summary>
+    public string? Interface { get; internal set; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"[Presence {Interface ?? Vref}]";
+}

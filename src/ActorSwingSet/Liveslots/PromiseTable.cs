@@ -1,0 +1,258 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Reflection;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.Vat;
+
+namespace ActorSwingSet.Liveslots;
+
+/// <summary>
+/// Promises as the vat sees them: each vpid it knows maps to one <see cref="Task"/>. Imported promises and the
+/// results of its sends are tasks the kernel's notify settles (the vat subscribes to each); promises the vat
+/// decides (message results, its own tasks it passes out) are resolved with a syscall when their task finishes.
+/// Watchers (<c>watch.VPID</c>) and durable promises (<c>dp.VPID</c>) live in the vatstore, so they outlive the
+/// incarnation.
+/// </summary>
+internal sealed class PromiseTable(LiveslotsVat vat)
+{
+    private sealed class Entry(string vpid)
+    {
+        public string Vpid { get; } = vpid;
+        public Task? Task { get; set; }
+        public TaskCompletionSource<object?>? Source { get; set; }
+        /// <summary>This vat decides it: it will resolve it with a syscall.</summary>
+        public bool Decided { get; set; }
+        public bool Subscribed { get; set; }
+        public DurablePromise? Durable { get; set; }
+    }
+
+    private readonly Dictionary<string, Entry> _byVpid = new(StringComparer.Ordinal);
+    private readonly Dictionary<Task, string> _byTask = [];
+    private HashSet<string>? _settling;
+
+    private static readonly ConcurrentDictionary<Type, PropertyInfo?> ResultProperties = new();
+
+    private string NewVpid() => "p+" + vat.Counters.NextPromise().ToString(CultureInfo.InvariantCulture);
+
+    private static TaskCompletionSource<object?> NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private void Add(Entry e)
+    {
+        _byVpid[e.Vpid] = e;
+        if (e.Task is not null) _byTask[e.Task] = e.Vpid;
+    }
+
+    private void Remove(Entry e)
+    {
+        _byVpid.Remove(e.Vpid);
+        if (e.Task is not null) _byTask.Remove(e.Task);
+    }
+
+    /// <summary>The task for a promise slot in a delivery: an import is subscribed to the first time it is seen.</summary>
+    public Task<object?> TaskFor(string vpid)
+    {
+        if (_byVpid.TryGetValue(vpid, out var e))
+        {
+            if (e.Source is null)
+            {
+                // a promise the vat decides and has no task for (a message result): give it one
+                e.Source = NewSource();
+                e.Task = e.Source.Task;
+                _byTask[e.Task] = vpid;
+            }
+            return (Task<object?>)e.Task!;
+        }
+        var source = NewSource();
+        var entry = new Entry(vpid) { Source = source, Task = source.Task };
+        Add(entry);
+        if (_settling?.Contains(vpid) != true)
+        {
+            vat.Syscalls.Subscribe(vpid);
+            entry.Subscribed = true;
+        }
+        return source.Task;
+    }
+
+    /// <summary>The vpid for a task being passed out; a task the kernel has not seen becomes a <c>p+N</c> this vat decides.</summary>
+    public string VpidFor(Task task)
+    {
+        if (_byTask.TryGetValue(task, out var vpid)) return vpid;
+        vpid = NewVpid();
+        Add(new Entry(vpid) { Task = task, Decided = true });
+        Follow(vpid, task);
+        return vpid;
+    }
+
+    public string? DurableVpidOf(Task task) =>
+        _byTask.TryGetValue(task, out var vpid) && _byVpid[vpid].Durable is not null ? vpid : null;
+
+    /// <summary>Resolves <paramref name="vpid"/> when <paramref name="task"/> finishes (in a later turn).</summary>
+    public void Follow(string vpid, Task task)
+    {
+        var awaiter = task.GetAwaiter();
+        awaiter.OnCompleted(() => Settle(vpid, Outcome(task)));
+    }
+
+    public static (bool Rejected, object? Value) Outcome(Task task)
+    {
+        if (task.IsFaulted)
+        {
+            var e = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
+            return (true, LiveslotsVat.RejectionReason(e));
+        }
+        if (task.IsCanceled) return (true, new PassableError("Error", "the task was cancelled"));
+        var prop = ResultProperties.GetOrAdd(task.GetType(), static t =>
+            t.IsGenericType && t.GetGenericArguments()[0].Name != "VoidTaskResult" ? t.GetProperty("Result") : null);
+        return (false, prop is null ? Undefined.Value : prop.GetValue(task));
+    }
+
+    /// <summary>A message arrived with <paramref name="vpid"/> as its result: this vat now decides it.</summary>
+    public void AdoptResult(string vpid)
+    {
+        if (_byVpid.TryGetValue(vpid, out var e)) e.Decided = true;
+        else Add(new Entry(vpid) { Decided = true });
+    }
+
+    /// <summary>Resolves a promise this vat decides, with a value that may itself be a promise (then it waits for it).</summary>
+    public void Settle(string vpid, (bool Rejected, object? Value) outcome)
+    {
+        if (!_byVpid.TryGetValue(vpid, out var e) || !e.Decided) return;
+        if (!outcome.Rejected && outcome.Value is Task inner)
+        {
+            // a promise resolved to a promise follows it (the kernel takes only settled values)
+            if (_byTask.TryGetValue(inner, out var innerVpid) && innerVpid == vpid)
+            {
+                Settle(vpid, (true, new PassableError("TypeError", "a promise cannot be resolved to itself")));
+                return;
+            }
+            Follow(vpid, inner);
+            return;
+        }
+        VCapData data;
+        var (rejected, value) = outcome;
+        try
+        {
+            data = vat.Marshaller.ToCapData(value);
+        }
+        catch (NotPassableException ex)
+        {
+            (rejected, value) = (true, new PassableError("TypeError", ex.Message));
+            data = vat.Marshaller.ToCapData(value);
+        }
+        vat.Syscalls.Resolve(vpid, rejected, data);
+        if (e.Durable is not null) vat.Store.Set("dp." + vpid, "settled");
+        Remove(e);
+        Complete(e, rejected, value);
+        FireWatchers(vpid, rejected, value);
+    }
+
+    private static void Complete(Entry e, bool rejected, object? value)
+    {
+        if (e.Source is null) return;
+        if (rejected) e.Source.TrySetException(new VatRejectedException(value));
+        else e.Source.TrySetResult(value);
+    }
+
+    /// <summary>The kernel's notify: settle the tasks (and fire the watchers) of the promises it names.</summary>
+    public void Notify(IReadOnlyList<VatResolution> resolutions)
+    {
+        // the batch's vpids are retired already: decoding one inside another must not subscribe to it
+        _settling = new HashSet<string>(resolutions.Select(r => r.Vpid), StringComparer.Ordinal);
+        try
+        {
+            var decoded = resolutions.Select(r => (r.Vpid, r.Rejected, Value: vat.Marshaller.FromCapData(r.Data))).ToList();
+            foreach (var (vpid, rejected, value) in decoded)
+            {
+                if (_byVpid.TryGetValue(vpid, out var e))
+                {
+                    Remove(e);
+                    Complete(e, rejected, value);
+                }
+                FireWatchers(vpid, rejected, value);
+            }
+        }
+        finally
+        {
+            _settling = null;
+        }
+    }
+
+    // ---------------- watchers ----------------
+
+    public void Watch(Task promise, object watcher, object?[] args)
+    {
+        ArgumentNullException.ThrowIfNull(promise);
+        ArgumentNullException.ThrowIfNull(watcher);
+        if (watcher is not IPromiseWatcher || !vat.Exports.TryGetVref(watcher, out var wref) || !KindTable.IsKindVref(wref))
+            throw new ArgumentException("a promise watcher must be an instance of a kind whose behaviour implements IPromiseWatcher");
+        var vpid = VpidFor(promise);
+        var e = _byVpid[vpid];
+        if (e.Decided && !e.Subscribed)
+        {
+            // subscribing to its own promise is what makes the upgrade keep the c-list entry for the notify
+            vat.Syscalls.Subscribe(vpid);
+            e.Subscribed = true;
+        }
+        var key = "watch." + vpid;
+        var list = vat.Store.Get(key) is { } raw ? [.. (IReadOnlyList<object?>)vat.Marshaller.ReadStored(raw)!] : new List<object?>();
+        list.Add(new object?[] { watcher, args });
+        vat.Marshaller.WriteStored(key, list, durable: wref.StartsWith("o+d", StringComparison.Ordinal));
+    }
+
+    private void FireWatchers(string vpid, bool rejected, object? value)
+    {
+        var key = "watch." + vpid;
+        if (vat.Store.Get(key) is not { } raw) return;
+        var list = (IReadOnlyList<object?>)vat.Marshaller.ReadStored(raw)!;
+        vat.Marshaller.DeleteStored(key);
+        foreach (var item in list)
+        {
+            if (item is not IReadOnlyList<object?> { Count: 2 } pair || pair[0] is not IPromiseWatcher w) continue;
+            var args = pair[1] as IReadOnlyList<object?> ?? [];
+            vat.Turns.Post(_ =>
+            {
+                if (rejected) w.OnRejected(value, args);
+                else w.OnFulfilled(value, args);
+            }, null);
+        }
+    }
+
+    // ---------------- durable promises ----------------
+
+    public DurablePromise MakeDurable()
+    {
+        var vpid = NewVpid();
+        vat.Syscalls.MarkPromiseDurable(vpid);
+        vat.Store.Set("dp." + vpid, "pending");
+        return Durable(vpid);
+    }
+
+    private DurablePromise Durable(string vpid)
+    {
+        var source = NewSource();
+        var dp = new DurablePromise(this, vpid, source.Task);
+        Add(new Entry(vpid) { Source = source, Task = source.Task, Decided = true, Subscribed = false, Durable = dp });
+        return dp;
+    }
+
+    /// <summary>A durable promise read back from stored data.</summary>
+    public DurablePromise DurableFor(string vpid)
+    {
+        if (_byVpid.TryGetValue(vpid, out var e) && e.Durable is not null) return e.Durable;
+        return vat.Store.Get("dp." + vpid) switch
+        {
+            "pending" => Durable(vpid),
+            "settled" => new DurablePromise(this, vpid, Task.FromException<object?>(new InvalidOperationException($"durable promise {vpid} was settled in an earlier incarnation"))),
+            _ => throw new InvalidOperationException($"stored data names {vpid}, which is not a durable promise"),
+        };
+    }
+
+    public bool IsDurablePending(string vpid) => vat.Store.Get("dp." + vpid) == "pending";
+
+    public void SettleDurable(DurablePromise dp, bool rejected, object? value)
+    {
+        if (!IsDurablePending(dp.Vpid)) throw new InvalidOperationException($"durable promise {dp.Vpid} is already settled");
+        if (!_byVpid.ContainsKey(dp.Vpid)) Durable(dp.Vpid);
+        Settle(dp.Vpid, (rejected, value));
+    }
+}
