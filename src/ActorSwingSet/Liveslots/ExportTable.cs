@@ -84,11 +84,11 @@ internal sealed class ExportTable(LiveslotsVat vat)
         if (vref != VrefInfo.Root) _held.Remove(vref);
     }
 
-    /// <summary>The kernel forgot these exports entirely.</summary>
+    /// <summary>The kernel forgot these exports entirely: an object passed again later gets a new vref.</summary>
     public void Retired(string vref)
     {
         _held.Remove(vref);
-        _ephemeral.Remove(vref);
+        if (_ephemeral.Remove(vref, out var w) && w.TryGetTarget(out var o)) _vrefOf.Remove(o);
     }
 
     /// <summary>Ephemeral exports the kernel dropped and memory no longer holds: they can be retired.</summary>

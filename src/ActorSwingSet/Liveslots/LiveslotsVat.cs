@@ -179,7 +179,7 @@ internal sealed class LiveslotsVat : IRawVat
                 if (resultVpid is not null) Promises.Follow(resultVpid, task);
                 return;
             }
-            outcome = (false, returned ?? Undefined.Value);
+            outcome = (false, returned);
         }
         catch (Exception e) when (e is not IllegalSyscallException and not VatExitException)
         {
@@ -234,7 +234,7 @@ internal sealed class LiveslotsVat : IRawVat
                     var (rejected, value) = PromiseTable.Outcome(t);
                     if (rejected) kit.Reject(value); else kit.Resolve(value);
                 });
-                else kit.Resolve(returned ?? Undefined.Value);
+                else kit.Resolve(returned);
             }
             catch (Exception e) when (e is not IllegalSyscallException and not VatExitException)
             {

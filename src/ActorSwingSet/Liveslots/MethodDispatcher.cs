@@ -11,6 +11,7 @@ internal static class MethodDispatcher
 {
     private static readonly ConcurrentDictionary<(Type, string), MethodInfo[]> Cache = new();
 
+    /// <summary>Calls the method; a <c>void</c> method returns <see cref="Marshal.Undefined"/>, so null stays null.</summary>
     public static object? Invoke(object target, string method, IReadOnlyList<object?> args)
     {
         var methods = Find(target.GetType(), method);
@@ -27,7 +28,8 @@ internal static class MethodDispatcher
                 try { converted[i] = Passable.To(args[i], ps[i].ParameterType); }
                 catch (InvalidCastException e) { throw new ArgumentException($"{method}: argument {i + 1} ({ps[i].Name}): {e.Message}"); }
             }
-            return mi.Invoke(target, BindingFlags.DoNotWrapExceptions, null, converted, null);
+            var returned = mi.Invoke(target, BindingFlags.DoNotWrapExceptions, null, converted, null);
+            return mi.ReturnType == typeof(void) ? Marshal.Undefined.Value : returned;
         }
         var counts = string.Join(" or ", methods.Select(m => m.GetParameters().Length).Distinct());
         throw new ArgumentException($"{method} takes {counts} argument(s), got {args.Count}");

@@ -35,10 +35,18 @@ public abstract class LiveslotsKernelTest : Akka.TestKit.Xunit2.TestKit
         return await Kernel.GetPromiseAsync(kp);
     }
 
+    /// <summary>Calls, asserts fulfilment and lets go of the result promise (what it refers to is not kept alive).</summary>
     protected async Task<object?> Fulfilled(string vat, string method, params object?[] args)
     {
-        var status = await Call(vat, method, args);
-        Assert.True(status.State == PromiseState.Fulfilled, $"{method}: {status.State} {status.Data?.Body}");
+        var kp = await Kernel.QueueToVatRootAsync(vat, method, args);
+        await Kernel.RunAsync();
+        var status = await Kernel.GetPromiseAsync(kp);
+        await Kernel.ReleasePromiseAsync(kp);
+        if (status.State != PromiseState.Fulfilled)
+        {
+            var reasons = (await Kernel.DumpAsync()).Where(kv => kv.Key.StartsWith("vat.terminationReason.", StringComparison.Ordinal));
+            Assert.Fail($"{method}: {status.State} {status.Data?.Body}; terminated: {string.Join("; ", reasons)}");
+        }
         return status.Resolution;
     }
 
