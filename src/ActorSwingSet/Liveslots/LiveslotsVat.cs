@@ -63,6 +63,10 @@ internal sealed class LiveslotsVat : IRawVat
             Turns.Drain();
             Counters.Flush();
         }
+        catch (VatExitException)
+        {
+            // the exit syscall is made; the kernel unwinds this delivery and terminates the vat with its reason
+        }
         finally
         {
             Turns.End();
