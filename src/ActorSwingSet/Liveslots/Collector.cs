@@ -18,9 +18,14 @@ internal sealed class Collector(LiveslotsVat vat)
 
     public void BringOutYourDead()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        // a full collection is costly: make one only when something is held weakly (the condition is vat state, so
+        // whether it runs is as deterministic as what it finds)
+        if (vat.Exports.HoldsWeakly || vat.Kinds.HoldsRepresentatives)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
         foreach (var vref in vat.Exports.DeadPresences()) _possiblyDead.Add(vref);
 
         var dropImports = new List<string>();

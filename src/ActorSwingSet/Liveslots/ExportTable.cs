@@ -111,6 +111,9 @@ internal sealed class ExportTable(LiveslotsVat vat)
         return dead;
     }
 
+    /// <summary>Whether anything here is held only weakly (presences, or exports the kernel dropped).</summary>
+    public bool HoldsWeakly => _presences.Count > 0 || _ephemeral.Count > _held.Count - (_root is null ? 0 : 1);
+
     public bool PresenceAlive(string vref) => _presences.TryGetValue(vref, out var w) && w.TryGetTarget(out _);
 
     public void ForgetPresence(string vref) => _presences.Remove(vref);

@@ -115,6 +115,8 @@ internal sealed class KindTable(LiveslotsVat vat)
         return Represent(info, vref, new ObjectState(this, vref, info.Durable));
     }
 
+    public bool HoldsRepresentatives => _reps.Count > 0;
+
     public bool RepresentativeAlive(string vref) => _reps.TryGetValue(vref, out var w) && w.TryGetTarget(out _);
 
     public void ForgetRepresentative(string vref) => _reps.Remove(vref);
