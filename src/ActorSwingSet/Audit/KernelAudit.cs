@@ -13,8 +13,10 @@ public sealed record AuditReport(
     int Objects,
     int CListEntries)
 {
+    /// <summary>True when no invariant is violated and no settled promise is left in a c-list.</summary>
     public bool IsClean => Violations.Count == 0 && SettledInCList.Count == 0;
 
+    /// <summary>One line when clean; otherwise a headline and the first 20 findings of each kind, one per line.</summary>
     public override string ToString() =>
         IsClean
             ? $"audit clean: {Promises} promises, {Objects} objects, {CListEntries} c-list entries recounted"
@@ -42,6 +44,7 @@ public static class KernelAudit
         public string? DataSlots;
     }
 
+    /// <summary>Audits a kernel state given as kvStore entries (a dump, or SwingSet's own state); changes nothing.</summary>
     public static AuditReport Run(IReadOnlyDictionary<string, string> kv)
     {
         var violations = new List<string>();

@@ -28,6 +28,7 @@ public sealed class SwingSetController
     /// <summary>The kernel actor (<c>/user/{actor-name}</c>); vat actors are its children, named by vat ID.</summary>
     public IActorRef Kernel { get; }
 
+    /// <summary>The settings the kernel was started with: the ActorSystem's HOCON over the library defaults.</summary>
     public KernelSettings Settings { get; }
 
     /// <summary>
@@ -65,9 +66,14 @@ public sealed class SwingSetController
     public Task<Kref> QueueToKrefAsync(Kref target, string method, params object?[] args) =>
         QueueToKrefAsync(target, HostValues.Methargs(method, args));
 
+    /// <summary>
+    /// Queues a message to a live vat's root object (<paramref name="vat"/> is its name or ID). <paramref name="methargs"/>
+    /// is smallcaps <c>[method, [args...]]</c> and may carry references. Returns the result promise, held for the host.
+    /// </summary>
     public async Task<Kref> QueueToVatRootAsync(string vat, KCapData methargs) =>
         (await Ask<Queued>(new QueueToVatRoot(vat, methargs)).ConfigureAwait(false)).Result;
 
+    /// <summary>Queues a message to any existing object or promise; returns the result promise, held for the host.</summary>
     public async Task<Kref> QueueToKrefAsync(Kref target, KCapData methargs) =>
         (await Ask<Queued>(new QueueToKref(target, methargs)).ConfigureAwait(false)).Result;
 
@@ -84,11 +90,16 @@ public sealed class SwingSetController
     /// <summary>Runs exactly one crank if there is work; returns whether it did.</summary>
     public async Task<bool> StepAsync() => await RunAsync(1).ConfigureAwait(false) == 1;
 
+    /// <summary>Reads one promise: its state, reference count, decider, subscribers, queue length and resolution.</summary>
     public Task<PromiseStatus> GetPromiseAsync(Kref kpid) => Ask<PromiseStatus>(new GetPromiseStatus(kpid));
 
     /// <summary>Lets go of a promise the host was given; it is collected once nothing else refers to it.</summary>
     public Task ReleasePromiseAsync(Kref kpid) => Ask<Done>(new ReleasePromise(kpid));
 
+    /// <summary>
+    /// Queues the creation of a dynamic vat from a registered bundle. Returns the new vat's ID and a promise that settles
+    /// with <c>{root, vatID}</c> once its startVat has run, or is rejected if the vat could not be started.
+    /// </summary>
     public async Task<(string VatId, Kref Result)> CreateVatAsync(string bundleName, KCapData? vatParameters = null, bool enablePipelining = false)
     {
         var q = await Ask<VatQueued>(new CreateVat(bundleName, vatParameters, enablePipelining)).ConfigureAwait(false);
@@ -99,9 +110,14 @@ public sealed class SwingSetController
     public async Task<Kref> UpgradeVatAsync(string vat, string bundleName, KCapData? vatParameters = null, string upgradeMessage = "vat upgraded") =>
         (await Ask<Queued>(new UpgradeVat(vat, bundleName, vatParameters, upgradeMessage)).ConfigureAwait(false)).Result;
 
+    /// <summary>
+    /// Queues a vat's termination with <c>Error(reason)</c>; <paramref name="reject"/> records it as a failure. The promises
+    /// the vat decides are rejected and its exports orphaned. Returns a promise that settles once the vat is gone.
+    /// </summary>
     public async Task<Kref> TerminateVatAsync(string vat, string reason, bool reject = true) =>
         (await Ask<Queued>(new TerminateVat(vat, reject, KCapData.Of(SmallCaps.Error(reason)))).ConfigureAwait(false)).Result;
 
+    /// <summary>Describes a live or terminated vat, found by name or ID.</summary>
     public Task<VatInfo> GetVatInfoAsync(string vat) => Ask<VatInfo>(new GetVatInfo(vat));
 
     /// <summary>
@@ -110,6 +126,7 @@ public sealed class SwingSetController
     /// </summary>
     public async Task<Kref> GetVatAdminServiceAsync() => (await GetVatInfoAsync(VatAdmin.VatAdminVat.VatName).ConfigureAwait(false)).Root;
 
+    /// <summary>The kernel's counters and the current sizes of its tables and queues.</summary>
     public Task<KernelStats> GetStatsAsync() => Ask<KernelStats>(new GetStats());
 
     /// <summary>The kernel state in SwingSet's kvStore schema, sorted by key.</summary>

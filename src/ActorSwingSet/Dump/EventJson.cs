@@ -12,10 +12,13 @@ namespace ActorSwingSet.Dump;
 /// </summary>
 public static class EventJson
 {
+    /// <summary>A queue event as SwingSet writes it in its run-queue and acceptance queue.</summary>
     public static string Write(KernelEvent e) => WriteWith(w => WriteEvent(w, e));
 
+    /// <summary>A message as SwingSet writes it in a promise's queue: <c>{"methargs":..,"result":..}</c>.</summary>
     public static string Write(KMessage m) => WriteWith(w => WriteMessage(w, m));
 
+    /// <summary>Capdata as <c>{"body":..,"slots":[..]}</c>.</summary>
     public static string Write(KCapData d) => WriteWith(w => WriteCapData(w, d));
 
     private static string WriteWith(Action<Utf8JsonWriter> body)

@@ -24,6 +24,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     private long _cranksSinceCommit;
     private PendingRun? _run;
 
+    /// <summary>Set by Akka: requests that arrive while the journal recovers the state wait here.</summary>
     public IStash Stash { get; set; } = null!;
 
     private sealed record PendingRun(IActorRef ReplyTo, long Remaining, long Done);
@@ -33,6 +34,11 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         public static readonly ContinueRun Instance = new();
     }
 
+    /// <summary>
+    /// Builds the kernel from <paramref name="config"/>, which it validates. Without persistence it serves at once; with
+    /// it, it first recovers the committed state through its journal child. Hosts start it with
+    /// <see cref="Controller.SwingSetController.Start"/>.
+    /// </summary>
     public KernelActor(KernelConfig config, KernelSettings settings)
     {
         _settings = settings;

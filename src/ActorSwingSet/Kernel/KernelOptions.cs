@@ -9,7 +9,9 @@ public sealed record StaticVatConfig(string Name, string BundleName, KCapData? V
 /// <summary>How to build a kernel: its vat code, its static vats and its policies.</summary>
 public sealed record KernelConfig
 {
+    /// <summary>The vat code, by bundle name, that vats are created, restored and upgraded from.</summary>
     public required VatBundleRegistry Bundles { get; init; }
+    /// <summary>The static vats, created with the kernel; each receives startVat on the first run.</summary>
     public IReadOnlyList<StaticVatConfig> Vats { get; init; } = [];
     /// <summary>
     /// Deliveries a vat receives before the kernel schedules a bringOutYourDead for it; 0 never reaps. When null,

@@ -9,7 +9,9 @@ public sealed record SlotRef(int Index, bool IsPromise, string? Interface = null
 /// <summary>The JavaScript <c>undefined</c> value.</summary>
 public sealed class Undefined
 {
+    /// <summary>The one instance.</summary>
     public static readonly Undefined Value = new();
     private Undefined() { }
+    /// <summary>Returns <c>undefined</c>.</summary>
     public override string ToString() => "undefined";
 }

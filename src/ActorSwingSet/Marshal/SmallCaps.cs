@@ -15,6 +15,7 @@ namespace ActorSwingSet.Marshal;
 /// </summary>
 public static class SmallCaps
 {
+    /// <summary>Encodes a passable value as a smallcaps body; throws <see cref="ArgumentException"/> for a value that is not passable.</summary>
     public static string Encode(object? value)
     {
         var sb = new StringBuilder("#");

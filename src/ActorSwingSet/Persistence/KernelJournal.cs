@@ -16,6 +16,10 @@ public sealed class KernelJournal : ReceivePersistentActor
     private long _crank;
     private IActorRef? _waiting;
 
+    /// <summary>
+    /// A journal under <paramref name="persistenceId"/> that snapshots every <paramref name="snapshotEvery"/> blocks
+    /// (0: never); null or empty plugin IDs mean Akka's default journal and snapshot store.
+    /// </summary>
     public KernelJournal(string persistenceId, long snapshotEvery, string? journalPluginId, string? snapshotPluginId)
     {
         PersistenceId = persistenceId;
@@ -50,6 +54,7 @@ public sealed class KernelJournal : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(_ => { });
     }
 
+    /// <summary>The journal's persistence ID; one kernel per ID.</summary>
     public override string PersistenceId { get; }
 
     private void Apply(BlockCommitted b)
@@ -66,12 +71,14 @@ public sealed class KernelJournal : ReceivePersistentActor
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
+    /// <summary>The journal refused the block: tell the kernel, which stops running.</summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         _waiting?.Tell(new Status.Failure(new JournalWriteFailedException($"block {_block + 1} was rejected by the journal: {cause.Message}", cause)));
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
+    /// <summary>Props for a <see cref="KernelJournal"/>; the parameters are those of its constructor.</summary>
     public static Props Props(string persistenceId, long snapshotEvery, string? journalPluginId = null, string? snapshotPluginId = null) =>
         Akka.Actor.Props.Create(() => new KernelJournal(persistenceId, snapshotEvery, journalPluginId, snapshotPluginId));
 }
@@ -79,14 +86,17 @@ public sealed class KernelJournal : ReceivePersistentActor
 /// <summary>Ask for the committed state. Reply: <see cref="CommittedState"/>.</summary>
 public sealed record GetCommittedState
 {
+    /// <summary>The one instance.</summary>
     public static readonly GetCommittedState Instance = new();
 }
 
+/// <summary>Reply to <see cref="GetCommittedState"/>: the last committed block (0 for none) and the state after it, in kvStore form.</summary>
 public sealed record CommittedState(long Block, IReadOnlyDictionary<string, string> State);
 
 /// <summary>Store one block. Reply: <see cref="BlockStored"/>, or a failure with <see cref="JournalWriteFailedException"/>.</summary>
 public sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes);
 
+/// <summary>Reply to <see cref="CommitBlock"/>: the block is written; its number.</summary>
 public sealed record BlockStored(long Block);
 
 /// <summary>The journal could not store a block; the kernel stops rather than run on state it could not persist.</summary>

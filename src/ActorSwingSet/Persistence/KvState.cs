@@ -11,6 +11,7 @@ public sealed class KvState
     private readonly Dictionary<string, string> _kv = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _byEntity = new(StringComparer.Ordinal);
 
+    /// <summary>A state holding <paramref name="entries"/>.</summary>
     public static KvState From(IEnumerable<KeyValuePair<string, string>> entries)
     {
         var s = new KvState();
@@ -18,6 +19,7 @@ public sealed class KvState
         return s;
     }
 
+    /// <summary>Applies the writes in order.</summary>
     public void Apply(IEnumerable<KvWrite> writes)
     {
         foreach (var w in writes)

@@ -14,7 +14,10 @@ public enum KvOp : byte
 /// <summary>One change to the state in kvStore form: the unit a block of cranks is journalled in.</summary>
 public readonly record struct KvWrite(KvOp Op, string Key, string? Value = null)
 {
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>.</summary>
     public static KvWrite Set(string key, string value) => new(KvOp.Set, key, value);
+    /// <summary>Deletes <paramref name="key"/>.</summary>
     public static KvWrite Delete(string key) => new(KvOp.Delete, key);
+    /// <summary>Deletes every key of <paramref name="entity"/> (a kref or vat ID).</summary>
     public static KvWrite DeleteEntity(string entity) => new(KvOp.DeleteEntity, entity);
 }

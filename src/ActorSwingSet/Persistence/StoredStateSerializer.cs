@@ -13,7 +13,9 @@ namespace ActorSwingSet.Persistence;
 /// </summary>
 public sealed class StoredStateSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
+    /// <summary>The manifest of a stored <see cref="BlockCommitted"/>.</summary>
     public const string BlockManifest = "swingset.block.v1";
+    /// <summary>The manifest of a stored <see cref="StateSnapshot"/>.</summary>
     public const string StateManifest = "swingset.state.v1";
 
     /// <summary>The HOCON binding blocks and snapshots to this serializer; include it in a persistent kernel's ActorSystem.</summary>
@@ -41,6 +43,7 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
     /// <summary>Our serializer ID (Akka reserves 0-40).</summary>
     public override int Identifier => 9039;
 
+    /// <summary>The manifest for a block or a snapshot; anything else throws <see cref="ArgumentException"/>.</summary>
     public override string Manifest(object o) => o switch
     {
         BlockCommitted => BlockManifest,
@@ -48,6 +51,7 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
         _ => throw new ArgumentException($"cannot store a {o.GetType().Name}"),
     };
 
+    /// <summary>Writes a block or a snapshot as UTF-8 JSON in the format above.</summary>
     public override byte[] ToBinary(object obj)
     {
         using var ms = new MemoryStream();
@@ -84,6 +88,7 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
         return ms.ToArray();
     }
 
+    /// <summary>Reads a block or a snapshot back; an unknown manifest or write throws <see cref="FormatException"/>.</summary>
     public override object FromBinary(byte[] bytes, string manifest)
     {
         using var doc = JsonDocument.Parse(bytes);

@@ -16,12 +16,17 @@ public enum KrefKind : byte
 /// <summary>A kernel reference (<c>koN</c>, <c>kpN</c> or <c>kdN</c>): a kind and a number.</summary>
 public readonly record struct Kref(KrefKind Kind, long Id) : IComparable<Kref>
 {
+    /// <summary>True for <c>koN</c>.</summary>
     public bool IsObject => Kind == KrefKind.Object;
+    /// <summary>True for <c>kpN</c>.</summary>
     public bool IsPromise => Kind == KrefKind.Promise;
 
+    /// <summary><c>ko</c><paramref name="id"/>.</summary>
     public static Kref Object(long id) => new(KrefKind.Object, id);
+    /// <summary><c>kp</c><paramref name="id"/>.</summary>
     public static Kref Promise(long id) => new(KrefKind.Promise, id);
 
+    /// <summary>The kref as SwingSet writes it: <c>koN</c>, <c>kpN</c> or <c>kdN</c>.</summary>
     public override string ToString() => Kind switch
     {
         KrefKind.Object => "ko" + Id.ToString(CultureInfo.InvariantCulture),
@@ -33,6 +38,7 @@ public readonly record struct Kref(KrefKind Kind, long Id) : IComparable<Kref>
     public static Kref Parse(string s) =>
         TryParse(s, out var k) ? k : throw new FormatException($"not a kernel reference: '{s}'");
 
+    /// <summary>Parses <c>koN</c>, <c>kpN</c> or <c>kdN</c> (N a plain decimal number without leading zeros); false otherwise.</summary>
     public static bool TryParse(string? s, out Kref kref)
     {
         kref = default;

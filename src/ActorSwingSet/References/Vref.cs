@@ -3,8 +3,11 @@ namespace ActorSwingSet.References;
 /// <summary>The kind of thing a vat reference names.</summary>
 public enum VrefKind : byte
 {
+    /// <summary><c>o</c>: an object.</summary>
     Object,
+    /// <summary><c>p</c>: a promise.</summary>
     Promise,
+    /// <summary><c>d</c>: a device node.</summary>
     Device,
 }
 
@@ -15,6 +18,7 @@ public enum VrefKind : byte
 /// </summary>
 public readonly record struct VrefInfo(VrefKind Kind, bool AllocatedByVat, bool IsDurable, bool IsVirtual)
 {
+    /// <summary>Parses any of the vref forms above; false for anything else.</summary>
     public static bool TryParse(string? vref, out VrefInfo info)
     {
         info = default;
@@ -54,12 +58,14 @@ public readonly record struct VrefInfo(VrefKind Kind, bool AllocatedByVat, bool 
         return true;
     }
 
+    /// <summary>Parses a vref; throws <see cref="FormatException"/> for anything that is not one.</summary>
     public static VrefInfo Parse(string vref) =>
         TryParse(vref, out var info) ? info : throw new FormatException($"not a vat reference: '{vref}'");
 
     /// <summary>The vref of the vat's root object, exported when the vat is created.</summary>
     public const string Root = "o+0";
 
+    /// <summary>The vref a c-list allocates for an import: <c>o-N</c>, <c>p-N</c> or <c>d-N</c>.</summary>
     public static string Import(VrefKind kind, long n) =>
         (kind == VrefKind.Promise ? "p-" : kind == VrefKind.Device ? "d-" : "o-") + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

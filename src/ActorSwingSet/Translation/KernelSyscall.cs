@@ -10,10 +10,13 @@ namespace ActorSwingSet.Translation;
 /// </summary>
 public abstract record KernelSyscall;
 
+/// <summary>Send <see cref="Msg"/> to <see cref="Target"/>.</summary>
 public sealed record SendSyscall(Kref Target, KMessage Msg) : KernelSyscall;
 
+/// <summary>Settle promises; translation already retired them from the c-list, the kernel checks that the vat decides each.</summary>
 public sealed record ResolveSyscall(IReadOnlyList<KResolution> Resolutions) : KernelSyscall;
 
+/// <summary>Notify the vat when <see cref="Kpid"/> settles.</summary>
 public sealed record SubscribeSyscall(Kref Kpid) : KernelSyscall;
 
 /// <summary>The decider marks <see cref="Kpid"/> durable (semantics section 8).</summary>
@@ -22,6 +25,7 @@ public sealed record MarkDurableSyscall(Kref Kpid) : KernelSyscall;
 /// <summary>The vat-admin vat asks the kernel to create, upgrade or terminate a vat; <see cref="Result"/> reports the outcome.</summary>
 public sealed record VatAdminSyscall(KCapData Operation, Kref Result) : KernelSyscall;
 
+/// <summary>The vat terminates itself, as a failure or not, with <see cref="Info"/> as the reason.</summary>
 public sealed record ExitSyscall(bool IsFailure, KCapData Info) : KernelSyscall;
 
 /// <summary>Translation already cleared the reachable flags; the kernel only counts it.</summary>
@@ -48,6 +52,8 @@ public sealed record VatstoreSyscall(string Operation) : KernelSyscall;
 /// </summary>
 public readonly record struct VatEffect(CListChange Change, KernelSyscall? Syscall)
 {
+    /// <summary>A c-list change on its own.</summary>
     public static VatEffect Of(CListChange c) => new(c, null);
+    /// <summary>A syscall.</summary>
     public static VatEffect Of(KernelSyscall s) => new(default, s);
 }

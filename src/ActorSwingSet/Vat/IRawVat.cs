@@ -8,6 +8,7 @@ namespace ActorSwingSet.Vat;
 /// </summary>
 public interface IRawVat
 {
+    /// <summary>Handles one delivery; the syscalls it makes, through <paramref name="syscalls"/> during the call, are its effects.</summary>
     void Deliver(VatDelivery delivery, IVatSyscalls syscalls);
 }
 

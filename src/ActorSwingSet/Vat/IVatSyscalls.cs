@@ -28,13 +28,20 @@ public interface IVatSyscalls
     /// <summary>Terminate this vat. A failure exit unwinds the current delivery.</summary>
     void Exit(bool isFailure, VCapData info);
 
+    /// <summary>This vat can no longer reach these imports (<c>o-N</c>); it may still recognize them.</summary>
     void DropImports(IReadOnlyList<string> vrefs);
+    /// <summary>This vat forgets these imports, already dropped; their c-list entries are deleted.</summary>
     void RetireImports(IReadOnlyList<string> vrefs);
+    /// <summary>This vat forgets exports that are no longer reachable; the kernel deletes them and tells importers to retire them.</summary>
     void RetireExports(IReadOnlyList<string> vrefs);
+    /// <summary>This vat gives these exports up; the kernel orphans them.</summary>
     void AbandonExports(IReadOnlyList<string> vrefs);
 
+    /// <summary>The value of <paramref name="key"/> in this vat's store, or null.</summary>
     string? VatstoreGet(string key);
+    /// <summary>Sets <paramref name="key"/> in this vat's store (it survives upgrades).</summary>
     void VatstoreSet(string key, string value);
+    /// <summary>Deletes <paramref name="key"/> from this vat's store.</summary>
     void VatstoreDelete(string key);
     /// <summary>The first key after <paramref name="priorKey"/> in the vat's store (ordinal order), or null.</summary>
     string? VatstoreGetNextKey(string priorKey);
@@ -52,6 +59,7 @@ internal interface IVatAdminSyscalls
 /// <summary>Convenience forms of the syscalls.</summary>
 public static class VatSyscallExtensions
 {
+    /// <summary>Settles one promise.</summary>
     public static void Resolve(this IVatSyscalls s, string vpid, bool rejected, VCapData data) =>
         s.Resolve([new VatResolution(vpid, rejected, data)]);
 }

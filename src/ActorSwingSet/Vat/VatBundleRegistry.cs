@@ -10,6 +10,7 @@ public sealed class VatBundleRegistry
 {
     private readonly ConcurrentDictionary<string, Func<IRawVat>> _factories = new(StringComparer.Ordinal);
 
+    /// <summary>Registers (or replaces) the bundle <paramref name="name"/>; returns this registry, for chaining.</summary>
     public VatBundleRegistry Register(string name, Func<IRawVat> factory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -18,8 +19,10 @@ public sealed class VatBundleRegistry
         return this;
     }
 
+    /// <summary>True when a bundle of that name is registered.</summary>
     public bool Contains(string name) => _factories.ContainsKey(name);
 
+    /// <summary>A fresh vat instance from the bundle; throws <see cref="KeyNotFoundException"/> for an unknown name.</summary>
     public IRawVat Create(string name) =>
         _factories.TryGetValue(name, out var f) ? f() : throw new KeyNotFoundException($"no vat bundle named '{name}'");
 }

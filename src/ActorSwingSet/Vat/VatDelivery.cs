@@ -26,6 +26,7 @@ public sealed record RetireImportsDelivery(IReadOnlyList<string> Vrefs) : VatDel
 /// <summary>Release what you no longer use (drop and retire unused imports).</summary>
 public sealed record BringOutYourDeadDelivery : VatDelivery
 {
+    /// <summary>The one instance.</summary>
     public static readonly BringOutYourDeadDelivery Instance = new();
 }
 

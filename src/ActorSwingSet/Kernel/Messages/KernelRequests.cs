@@ -58,18 +58,25 @@ public sealed record RepairClaims(IReadOnlyList<(string VatId, Kref Kpid)> Claim
 /// <summary>Journal every change since the last block (the host's commit). Reply: <see cref="Committed"/>.</summary>
 public sealed record Commit : KernelRequest;
 
+/// <summary>Reply to <see cref="Commit"/>: the number of the block now journalled.</summary>
 public sealed record Committed(long Block);
 
+/// <summary>Reply to <see cref="InjectQueuedUpgradeEvents"/>: how many held notifies were queued.</summary>
 public sealed record Injected(int Events);
 
+/// <summary>Reply to a request that queued work: the promise for the work's outcome, held for the host.</summary>
 public sealed record Queued(Kref Result);
 
+/// <summary>Reply to <see cref="CreateVat"/>: the new vat's ID and the promise for <c>{root, vatID}</c>.</summary>
 public sealed record VatQueued(string VatId, Kref Result);
 
+/// <summary>Reply to <see cref="Run"/>: how many cranks ran.</summary>
 public sealed record RunCompleted(long Cranks);
 
+/// <summary>Reply to a request that has nothing to report (<see cref="ReleasePromise"/>).</summary>
 public sealed record Done
 {
+    /// <summary>The one instance.</summary>
     public static readonly Done Instance = new();
 }
 

@@ -19,63 +19,87 @@ public abstract record KernelEvent
 /// <summary>Deliver <see cref="Msg"/> to <see cref="Target"/> (an object, or a promise to be routed).</summary>
 public sealed record SendEvent(Kref Target, KMessage Msg) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => "send";
+    /// <summary>The target, then the result promise and the argument slots.</summary>
     public override IEnumerable<Kref> Krefs() => Msg.Krefs().Prepend(Target);
 }
 
 /// <summary>Tell <see cref="VatId"/> that <see cref="Kpid"/> has settled.</summary>
 public sealed record NotifyEvent(string VatId, Kref Kpid) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => "notify";
+    /// <summary>The settled promise.</summary>
     public override IEnumerable<Kref> Krefs() { yield return Kpid; }
 }
 
 /// <summary>The three GC deliveries the kernel makes from its gc-action set.</summary>
-public enum GcDeliveryKind { DropExports, RetireExports, RetireImports }
+public enum GcDeliveryKind
+{
+    /// <summary>The exporter's objects are no longer reachable by any importer (they may still be recognized).</summary>
+    DropExports,
+    /// <summary>The exporter's objects are no longer recognizable by any importer: the exporter forgets them.</summary>
+    RetireExports,
+    /// <summary>The importer's objects are gone (their exporter retired them): the importer forgets them.</summary>
+    RetireImports,
+}
 
 /// <summary>A GC delivery to <see cref="VatId"/>. Derived from <c>gcActions</c>; its krefs hold no references.</summary>
 public sealed record GcEvent(GcDeliveryKind Kind, string VatId, IReadOnlyList<Kref> Targets) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => Kind switch
     {
         GcDeliveryKind.DropExports => "dropExports",
         GcDeliveryKind.RetireExports => "retireExports",
         _ => "retireImports",
     };
+    /// <summary>None: GC deliveries hold no references.</summary>
     public override IEnumerable<Kref> Krefs() => [];
 }
 
 /// <summary>Ask a vat to release what it no longer uses.</summary>
 public sealed record BringOutYourDeadEvent(string VatId) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => "bringOutYourDead";
+    /// <summary>None.</summary>
     public override IEnumerable<Kref> Krefs() => [];
 }
 
 /// <summary>Start a static vat: deliver <c>startVat(vatParameters)</c>.</summary>
 public sealed record StartVatEvent(string VatId, KCapData VatParameters) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => "startVat";
+    /// <summary>The vat parameters' slots.</summary>
     public override IEnumerable<Kref> Krefs() => VatParameters.Slots;
 }
 
 /// <summary>Create a dynamic vat from a registered bundle and start it; settle <see cref="Result"/> with the outcome.</summary>
 public sealed record CreateVatEvent(string VatId, string BundleName, KCapData VatParameters, bool EnablePipelining, Kref Result) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => "create-vat";
+    /// <summary>The result promise, then the vat parameters' slots.</summary>
     public override IEnumerable<Kref> Krefs() => VatParameters.Slots.Prepend(Result);
 }
 
 /// <summary>Upgrade a vat to <see cref="BundleName"/> (semantics section 6); settle <see cref="Result"/> with the outcome.</summary>
 public sealed record UpgradeVatEvent(string VatId, string BundleName, KCapData VatParameters, string UpgradeMessage, Kref Result) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => "upgrade-vat";
+    /// <summary>The result promise, then the new vat parameters' slots.</summary>
     public override IEnumerable<Kref> Krefs() => VatParameters.Slots.Prepend(Result);
 }
 
 /// <summary>Terminate a vat from outside (its admin or the host); settle <see cref="Result"/> once done.</summary>
 public sealed record TerminateVatEvent(string VatId, bool Reject, KCapData Reason, Kref Result) : KernelEvent
 {
+    /// <inheritdoc/>
     public override string Type => "terminate-vat";
+    /// <summary>The result promise, then the reason's slots.</summary>
     public override IEnumerable<Kref> Krefs() => Reason.Slots.Prepend(Result);
 }

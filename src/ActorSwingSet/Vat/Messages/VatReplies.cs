@@ -37,8 +37,11 @@ public sealed record PrepareUpgradeReply(DeliveryReply Boyd, long IncarnationNum
 /// <summary>The terminated vat's c-list (in vref order) and the effects of deleting it.</summary>
 public sealed record TerminateVatReply(string VatId, long Crank, IReadOnlyList<(string Vref, Kref Kref, bool Reachable)> Entries, IReadOnlyList<VatEffect> Effects);
 
+/// <summary>Reply to <see cref="DumpVatRequest"/>: the vat's state in kvStore form.</summary>
 public sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<string, string>> Entries);
 
+/// <summary>Reply to <see cref="ListPromiseEntries"/>: the promise part of the vat's c-list, in vref order.</summary>
 public sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string Vref, Kref Kref)> Entries);
 
+/// <summary>Reply to <see cref="TakeVatBlockDelta"/>: the vat's kvStore writes since the last block.</summary>
 public sealed record VatBlockDelta(string VatId, IReadOnlyList<Persistence.KvWrite> Writes);
