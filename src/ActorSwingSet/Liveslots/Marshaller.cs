@@ -97,6 +97,7 @@ internal sealed class Marshaller(LiveslotsVat vat)
             foreach (DictionaryEntry e in dict)
             {
                 if (e.Key is not string key) throw new NotPassableException("not passable: a record's keys must be strings");
+                if (key.StartsWith('#')) throw new NotPassableException($"not passable: record key '{key}' starts with '#' (reserved by smallcaps)");
                 rec[key] = Prepare(e.Value, mode, slots, index, depth + 1);
             }
             return rec;

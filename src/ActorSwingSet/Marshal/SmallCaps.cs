@@ -61,6 +61,7 @@ public static class SmallCaps
                 var first = true;
                 foreach (var key in rec.Keys.OrderBy(k => k, StringComparer.Ordinal))
                 {
+                    if (key.StartsWith('#')) throw new ArgumentException($"not passable: record key '{key}' starts with '#' (reserved by smallcaps)");
                     if (!first) sb.Append(',');
                     first = false;
                     WriteString(sb, key);

@@ -23,7 +23,7 @@ public sealed class MarshallerPropertyTests
     private static Gen<object?> Value(int depth) => depth == 0 ? Leaf : Gen.Frequency(
         (4, Leaf),
         (1, Value(depth - 1).List[0, 4].Select(l => (object?)l)),
-        (1, Gen.Select(Gen.String[0, 6], Value(depth - 1)).List[0, 4].Select(kvs =>
+        (1, Gen.Select(Gen.String[0, 6].Where(k => !k.StartsWith('#')), Value(depth - 1)).List[0, 4].Select(kvs =>
         {
             var rec = new SortedDictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (k, v) in kvs) rec[k] = v;
@@ -54,5 +54,6 @@ public sealed class MarshallerPropertyTests
         cycle.Add(cycle);
         Assert.Contains("cycle", Assert.Throws<NotPassableException>(() => vat.Marshaller.ToCapData(cycle)).Message);
         Assert.Throws<NotPassableException>(() => vat.Marshaller.ToCapData(new Dictionary<int, string> { [1] = "x" }));
+        Assert.Contains("reserved", Assert.Throws<NotPassableException>(() => vat.Marshaller.ToCapData(Passable.Record(("#error", "x")))).Message);
     }
 }

@@ -8,6 +8,7 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Remediation;
 
 /// <summary>The read-only scanner over swing-store files, and the <c>swingset scan</c> command's errors.</summary>
+[Collection(ConsoleCapture.Name)]
 public sealed class SwingStoreScanTests : ProbeKernelTest, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("swingset-scan-").FullName;

@@ -1,3 +1,4 @@
+using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Cli;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -5,6 +6,7 @@ using Xunit;
 namespace ActorSwingSet.Tests.Scenarios;
 
 /// <summary>The swingset command: the demo on its SQLite file twice (the second run continues), then an audit of it.</summary>
+[Collection(ConsoleCapture.Name)]
 public sealed class CliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("swingset-cli-").FullName;

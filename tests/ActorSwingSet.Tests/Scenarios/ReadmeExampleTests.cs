@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ActorSwingSet.Controller;
 using ActorSwingSet.Kernel;
+using ActorSwingSet.Liveslots;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.Vat;
 using Xunit;
@@ -42,11 +43,12 @@ public sealed class ReadmeExampleTests
         var answer = await kernel.QueueToVatRootAsync("alice", "increment", 1);
         var upgraded = await kernel.UpgradeVatAsync("bob", "counter-v2", upgradeMessage: "v2");
         await kernel.RunAsync();                               // until the queues are empty
-        Console.WriteLine((await kernel.GetPromiseAsync(upgraded)).Value);   // {incarnationNumber: 1}
+        Console.WriteLine(Passable.Format((await kernel.GetPromiseAsync(upgraded)).Resolution));   // {incarnationNumber: 1}
         Console.WriteLine(await kernel.AuditAsync());          // audit clean: ...
 
         Assert.Equal(1L, (await kernel.GetPromiseAsync(answer)).Value);
         Assert.Equal(1L, ((IReadOnlyDictionary<string, object?>)(await kernel.GetPromiseAsync(upgraded)).Value!)["incarnationNumber"]);
+        Assert.Equal("{incarnationNumber: 1}", Passable.Format((await kernel.GetPromiseAsync(upgraded)).Resolution));
         var bobCount = await kernel.QueueToVatRootAsync("bob", "increment", 5);
         await kernel.RunAsync();
         Assert.Equal(10L, (await kernel.GetPromiseAsync(bobCount)).Value);
