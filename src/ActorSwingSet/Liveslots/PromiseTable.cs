@@ -46,6 +46,7 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     {
         _byVpid.Remove(e.Vpid);
         if (e.Task is not null) _byTask.Remove(e.Task);
+        if (e.Source is not null) _byTask.Remove(e.Source.Task);
     }
 
     /// <summary>The task for a promise slot in a delivery: an import is subscribed to the first time it is seen.</summary>
@@ -53,14 +54,14 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     {
         if (_byVpid.TryGetValue(vpid, out var e))
         {
-            if (e.Source is null)
-            {
-                // a promise the vat decides and has no task for (a message result): give it one
-                e.Source = NewSource();
-                e.Task = e.Source.Task;
-                _byTask[e.Task] = vpid;
-            }
-            return (Task<object?>)e.Task!;
+            if (e.Task is Task<object?> known) return known;
+            // a promise the vat decides that has no Task<object?> yet (a message result, or its own Task<T> coming back)
+            var local = e.Task;
+            e.Source ??= NewSource();
+            e.Task ??= e.Source.Task;
+            _byTask[e.Source.Task] = vpid;
+            if (local is not null) local.GetAwaiter().OnCompleted(() => Complete(e, Outcome(local)));
+            return e.Source.Task;
         }
         var source = NewSource();
         var entry = new Entry(vpid) { Source = source, Task = source.Task };
@@ -145,6 +146,8 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         Complete(e, rejected, value);
         FireWatchers(vpid, rejected, value);
     }
+
+    private static void Complete(Entry e, (bool Rejected, object? Value) outcome) => Complete(e, outcome.Rejected, outcome.Value);
 
     private static void Complete(Entry e, bool rejected, object? value)
     {

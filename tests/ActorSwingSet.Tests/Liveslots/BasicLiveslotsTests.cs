@@ -48,6 +48,7 @@ public sealed class BasicLiveslotsTests : LiveslotsKernelTest
         Assert.Equal(5L, await Fulfilled("caller", "pipeline", await Root("counter")));
         Assert.Equal("resolved later", await Fulfilled("caller", "passPromise", await Root("counter")));
         Assert.Equal(4L, await Fulfilled("caller", "localSend"));
+        Assert.Equal(42L, await Fulfilled("caller", "roundTripTypedPromise", await Root("counter")));
         await AuditClean();
     }
 

@@ -71,6 +71,16 @@ public sealed class CallerObject(VatPowers powers)
         return await (Task<object?>)record["p"]!;
     }
 
+    /// <summary>Passes out its own Task&lt;long&gt; and gets it back (as the same promise) from the other vat.</summary>
+    public async Task<long> RoundTripTypedPromise(Presence counter)
+    {
+        var kit = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var echoed = E(counter).Call("echo", (object)new object?[] { kit.Task });
+        kit.SetResult(42);
+        var back = (IReadOnlyList<object?>)(await echoed)!;
+        return Passable.To<long>(await (Task<object?>)back[0]!);
+    }
+
     public void Hold(Presence p) => _held = p;
 
     public Presence? Held() => _held;
