@@ -1,9 +1,9 @@
 using Akka.Actor;
+using Akka.Event;
 using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
 using ActorSwingSet.Marshal;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 
 namespace ActorSwingSet.Controller;
@@ -17,32 +17,83 @@ namespace ActorSwingSet.Controller;
 public sealed class SwingSetController
 {
     private readonly Task _stopped;
+    private readonly ActorSystem _system;
 
-    private SwingSetController(IActorRef kernel, KernelSettings settings)
+    internal SwingSetController(ActorSystem system, IActorRef kernel, KernelSettings settings)
     {
+        _system = system;
         Kernel = kernel;
         Settings = settings;
         _stopped = kernel.WatchAsync();
     }
 
-    /// <summary>The kernel actor (<c>/user/{actor-name}</c>); vat actors are its children, named by vat ID.</summary>
+    /// <summary>
+    /// The kernel actor (<c>/user/{actor-name}</c>, by default <c>/user/swingset-kernel</c>); vat actors are its
+    /// children, named by vat ID.
+    /// </summary>
     public IActorRef Kernel { get; }
 
-    /// <summary>The settings the kernel was started with: the ActorSystem's HOCON over the library defaults.</summary>
+    /// <summary>
+    /// The settings the kernel was started with: the ActorSystem's HOCON over the library defaults
+    /// (<see cref="KernelSettings.ActorName"/> is its actor's name).
+    /// </summary>
     public KernelSettings Settings { get; }
 
+    /// <summary>Completes when the kernel actor has stopped (after <see cref="StopAsync"/>, or with its ActorSystem).</summary>
+    public Task WhenStopped => _stopped;
+
     /// <summary>
-    /// Builds a kernel in <paramref name="system"/> from <paramref name="config"/>. Settings come from the system's
-    /// HOCON (section <c>actorswingset.kernel</c>) over the library defaults. Static vats start on the first run.
+    /// Builds a kernel in <paramref name="system"/> from <paramref name="config"/>; the same as
+    /// <see cref="ActorSystemSwingSetExtensions.StartSwingSet"/> (see <see cref="SwingSetKernels.Start"/>).
+    /// Settings come from the system's HOCON (section <c>actorswingset</c>) over the library defaults. Static vats
+    /// start on the first run.
     /// </summary>
-    public static SwingSetController Start(ActorSystem system, KernelConfig config, string? actorName = null)
+    public static SwingSetController Start(ActorSystem system, KernelConfig config, string? actorName = null) =>
+        SwingSetKernels.Get(system).Start(config, actorName);
+
+    /// <summary>
+    /// Stops the kernel cleanly: with <paramref name="commit"/> and a journal, first commits a block of everything
+    /// since the last one, then stops the kernel actor and its vat actors. The kernel stops even if the commit fails
+    /// (a panicked kernel), and the failure is then rethrown. Does nothing on a kernel already stopped. Once it
+    /// returns, <see cref="WhenStopped"/> has completed.
+    /// </summary>
+    public async Task StopAsync(bool commit = true, TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(system);
-        KernelCore.Validate(config);
-        var settings = KernelSettings.FromConfig(system.Settings.Config);
-        if (settings.Persistence.Enabled) StoredStateSerializer.Register(system);
-        var kernel = system.ActorOf(KernelActor.Props(config, settings), actorName ?? settings.ActorName);
-        return new SwingSetController(kernel, settings);
+        if (_stopped.IsCompleted) return;
+        try
+        {
+            if (commit && Settings.Persistence.Enabled) await CommitAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await Kernel.GracefulStop(timeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await _stopped.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Hooks <see cref="StopAsync"/> into the ActorSystem's CoordinatedShutdown, in <paramref name="phase"/> (by
+    /// default <c>before-actor-system-terminate</c>, after the services that use the kernel have stopped): the
+    /// host's shutdown then commits (with <paramref name="commit"/> and a journal) and stops the kernel. A large
+    /// last block may need a longer phase timeout
+    /// (<c>akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout</c>).
+    /// </summary>
+    public SwingSetController StopOnCoordinatedShutdown(bool commit = true, string phase = CoordinatedShutdown.PhaseBeforeActorSystemTerminate)
+    {
+        CoordinatedShutdown.Get(_system).AddTask(phase, "stop-swingset-" + Settings.ActorName, async () =>
+        {
+            try
+            {
+                await StopAsync(commit).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // a shutdown task reports and lets the shutdown go on; the kernel restarts from its last block
+                _system.Log.Error(e, "ActorSwingSet kernel {0} did not stop cleanly at shutdown; it restarts from its last committed block", Settings.ActorName);
+            }
+            return Akka.Done.Instance;
+        });
+        return this;
     }
 
     /// <summary>Asks the kernel actor; if it stops instead of answering, the call fails rather than waiting forever.</summary>

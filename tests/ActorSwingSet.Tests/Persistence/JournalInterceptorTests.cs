@@ -66,7 +66,7 @@ public sealed class JournalInterceptorTests() : Akka.TestKit.Xunit2.TestKit(Test
     {
         var c = Start("k3");
         await c.RunAsync();
-        await c.CommitAsync();
+        await c.StopAsync(); // one kernel per journal: the first goes before the restart
         await Journal.OnRecovery.Fail();
         var restarted = Start("k3-restarted");
         var e = await Assert.ThrowsAsync<KernelPanicException>(() => restarted.GetStatsAsync());
