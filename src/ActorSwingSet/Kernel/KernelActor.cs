@@ -46,7 +46,10 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         KernelCore.Validate(config);
         if (config.EnableVatAdmin) VatAdmin.VatAdminVat.Register(config.Bundles);
         _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
-        _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039);
+        _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039)
+        {
+            Listener = new KernelLog(_log),
+        };
         _core = new KernelCore(_port, _options);
         if (!settings.Persistence.Enabled)
         {
@@ -157,6 +160,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             var writes = await _core.TakeBlockDeltaAsync();
             var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes), _settings.VatReplyTimeout);
             _cranksSinceCommit = 0;
+            _log.Debug("committed block {0} at crank {1} ({2} writes)", stored.Block, _core.Keeper.CrankNumber, writes.Count);
             return stored.Block;
         }
         catch (Exception e)
@@ -191,6 +195,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
                 return;
             }
             _run = null;
+            _log.Debug("ran {0} cranks; now at crank {1}", run.Done, _core.Keeper.CrankNumber);
             run.ReplyTo.Tell(new RunCompleted(run.Done));
         }
         catch (KernelPanicException e)

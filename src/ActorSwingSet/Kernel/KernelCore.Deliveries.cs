@@ -262,6 +262,7 @@ internal sealed partial class KernelCore
         SetVatParameters(vatId, KCapData.Of("#null"));
         K.IncStat(KernelStat.VatsTerminated);
         NotifyVatAdminOfTermination(vatId, reject, info);
+        _options.Listener?.VatTerminated(vatId, reject, KernelLog.Describe(info));
         _destroyAfterCommit.Add(vatId);
     }
 
@@ -285,11 +286,14 @@ internal sealed partial class KernelCore
         if (outcome.Failed || outcome.Exit is { IsFailure: true })
         {
             AbortCrankAndConsume();
-            ResolveByKernel(c.Result, true, KCapData.Of(SmallCaps.Error($"vat creation failed: {outcome.Problem ?? "the vat exited during startVat"}")));
+            var problem = outcome.Problem ?? "the vat exited during startVat";
+            _options.Listener?.VatCreationFailed(c.VatId, c.BundleName, problem);
+            ResolveByKernel(c.Result, true, KCapData.Of(SmallCaps.Error($"vat creation failed: {problem}")));
             return;
         }
         K.IncStat(KernelStat.DeliverStartVat);
         K.IncStat(KernelStat.VatsCreated);
+        _options.Listener?.VatCreated(c.VatId, null, c.BundleName);
         var record = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["root"] = new SlotRef(0, false, "root"),

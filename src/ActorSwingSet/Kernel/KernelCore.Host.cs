@@ -44,6 +44,7 @@ internal sealed partial class KernelCore
             var root = NewVatHost(vatId, v.BundleName, v.EnablePipelining);
             K.PutVat(new VatRecord(vatId, v.Name, false, v.BundleName, v.EnablePipelining, KCapData.Of("#null"), root));
             K.AddStaticName(v.Name);
+            _options.Listener?.VatCreated(vatId, v.Name, v.BundleName);
             var parameters = v.VatParameters ?? KCapData.Of("#null");
             SetVatParameters(vatId, parameters);
             var start = new StartVatEvent(vatId, parameters);

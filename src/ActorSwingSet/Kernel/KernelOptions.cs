@@ -43,5 +43,12 @@ public sealed record KernelConfig
     }
 }
 
-/// <summary>The parts of <see cref="KernelConfig"/> the crank engine consults.</summary>
-internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterval, bool ReproduceUpgradeLeakBug9039 = false);
+/// <summary>
+/// The parts of <see cref="KernelConfig"/> the crank engine consults, and who observes it (never consulted for a
+/// decision).
+/// </summary>
+internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterval, bool ReproduceUpgradeLeakBug9039 = false)
+{
+    /// <summary>Told about vat creation, upgrade and termination (the kernel actor logs them).</summary>
+    public IKernelListener? Listener { get; init; }
+}

@@ -32,7 +32,7 @@ internal sealed partial class KernelCore
         var boyd = ApplyReply(u.VatId, prep.Boyd);
         if (boyd.Failed || boyd.Exit is not null)
         {
-            FailUpgrade(u);
+            FailUpgrade(u, "bringOutYourDead to the old incarnation: " + (boyd.Problem ?? "the vat exited"));
             return;
         }
         K.IncStat(KernelStat.DeliverBringOutYourDead);
@@ -64,6 +64,7 @@ internal sealed partial class KernelCore
             K.RollbackTo(afterBoyd);
             _port.Tell(u.VatId, new AbortIncarnation(K.CrankNumber));
             K.IncStat(KernelStat.UpgradesFailed);
+            _options.Listener?.VatUpgradeFailed(u.VatId, u.BundleName, "startVat of the new incarnation: " + (started.Problem ?? "the vat exited"));
             ResolveByKernel(u.Result, true, KCapData.Of(SmallCaps.Error("vat-upgrade failure")));
             return;
         }
@@ -73,6 +74,7 @@ internal sealed partial class KernelCore
         K.PutVat(K.Vat(u.VatId)! with { BundleName = u.BundleName });
         SetVatParameters(u.VatId, u.VatParameters);
         K.IncStat(KernelStat.UpgradesSucceeded);
+        _options.Listener?.VatUpgraded(u.VatId, u.BundleName, prep.IncarnationNumber + 1);
         var result = new SortedDictionary<string, object?>(StringComparer.Ordinal) { ["incarnationNumber"] = prep.IncarnationNumber + 1 };
         ResolveByKernel(u.Result, false, KCapData.Of(SmallCaps.Encode(result)));
     }
@@ -86,10 +88,11 @@ internal sealed partial class KernelCore
             ["upgradeMessage"] = upgradeMessage,
         }));
 
-    private void FailUpgrade(UpgradeVatEvent u)
+    private void FailUpgrade(UpgradeVatEvent u, string problem)
     {
         AbortCrankAndConsume();
         Keeper.IncStat(KernelStat.UpgradesFailed);
+        _options.Listener?.VatUpgradeFailed(u.VatId, u.BundleName, problem);
         ResolveByKernel(u.Result, true, KCapData.Of(SmallCaps.Error("vat-upgrade failure")));
     }
 }
