@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel.Messages;
+using ActorSwingSet.Observability;
 using ActorSwingSet.Persistence;
 
 namespace ActorSwingSet.Kernel;
@@ -21,6 +22,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     private readonly KernelOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _journal;
+    private readonly KernelMetrics _metrics;
     private long _cranksSinceCommit;
     private PendingRun? _run;
 
@@ -51,9 +53,11 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             Listener = new KernelLog(_log),
         };
         _core = new KernelCore(_port, _options);
+        _metrics = new KernelMetrics(Self.Path.ToString());
         if (!settings.Persistence.Enabled)
         {
             _core.Initialize(config.StaticVats());
+            PublishStats();
             Running();
             return;
         }
@@ -74,6 +78,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
                 if (s.Block == 0) _core.Initialize(_config.StaticVats());
                 else _core = KernelCore.Restore(_port, _options, s.State);
                 _log.Info("ActorSwingSet kernel {0} at block {1}, crank {2}", s.Block == 0 ? "created" : "recovered", s.Block, _core.Keeper.CrankNumber);
+                PublishStats();
                 Become(Running);
             }
             catch (FormatException e)
@@ -93,6 +98,17 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             Stash.UnstashAll();
         });
         ReceiveAny(_ => Stash.Stash());
+    }
+
+    /// <summary>Hands the metrics a fresh snapshot of the stats; they never read the kernel themselves.</summary>
+    private void PublishStats() => _metrics.Publish(_core.GetStats());
+
+    /// <summary>The kernel stopped: its meter is withdrawn.</summary>
+    protected override void PostStop()
+    {
+        _metrics.Dispose();
+        _log.Debug("ActorSwingSet kernel stopped at crank {0}", _core.Keeper.CrankNumber);
+        base.PostStop();
     }
 
     /// <summary>A vat actor that throws is a kernel bug: it is stopped, never restarted with half its state.</summary>
@@ -160,6 +176,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             var writes = await _core.TakeBlockDeltaAsync();
             var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes), _settings.VatReplyTimeout);
             _cranksSinceCommit = 0;
+            PublishStats();
             _log.Debug("committed block {0} at crank {1} ({2} writes)", stored.Block, _core.Keeper.CrankNumber, writes.Count);
             return stored.Block;
         }
@@ -181,6 +198,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             if (every > 0) slice = Math.Min(slice, every - _cranksSinceCommit);
             var n = await _core.RunAsync(slice);
             _cranksSinceCommit += n;
+            PublishStats();
             if (every > 0 && _cranksSinceCommit >= every && await CommitBlockAsync() is null)
             {
                 _run = null;
