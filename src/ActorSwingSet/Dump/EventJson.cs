@@ -29,7 +29,7 @@ public static class EventJson
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    private static void WriteEvent(Utf8JsonWriter w, KernelEvent e)
+    internal static void WriteEvent(Utf8JsonWriter w, KernelEvent e)
     {
         w.WriteStartObject();
         w.WriteString("type", e.Type);
@@ -89,7 +89,7 @@ public static class EventJson
         w.WriteEndObject();
     }
 
-    private static void WriteMessage(Utf8JsonWriter w, KMessage m)
+    internal static void WriteMessage(Utf8JsonWriter w, KMessage m)
     {
         w.WriteStartObject();
         w.WritePropertyName("methargs");
@@ -99,7 +99,7 @@ public static class EventJson
         w.WriteEndObject();
     }
 
-    private static void WriteCapData(Utf8JsonWriter w, KCapData d)
+    internal static void WriteCapData(Utf8JsonWriter w, KCapData d)
     {
         w.WriteStartObject();
         w.WriteString("body", d.Body);

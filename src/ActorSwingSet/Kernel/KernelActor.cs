@@ -23,6 +23,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _journal;
     private readonly KernelMetrics _metrics;
+    private readonly Slog? _slog;
     private long _cranksSinceCommit;
     private PendingRun? _run;
 
@@ -48,9 +49,12 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         KernelCore.Validate(config);
         if (config.EnableVatAdmin) VatAdmin.VatAdminVat.Register(config.Bundles);
         _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
+        if (settings.SlogFile.Length > 0)
+            _slog = Slog.Open(settings.SlogFile, settings.SlogTimestamps, e => _log.Error(e, "the slog file {0} cannot be written; the slog is off", settings.SlogFile));
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039)
         {
             Listener = new KernelLog(_log),
+            Slog = _slog,
         };
         _core = new KernelCore(_port, _options);
         _metrics = new KernelMetrics(Self.Path.ToString());
@@ -103,10 +107,11 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Hands the metrics a fresh snapshot of the stats; they never read the kernel themselves.</summary>
     private void PublishStats() => _metrics.Publish(_core.GetStats());
 
-    /// <summary>The kernel stopped: its meter is withdrawn.</summary>
+    /// <summary>The kernel stopped: its meter is withdrawn and its slog closed.</summary>
     protected override void PostStop()
     {
         _metrics.Dispose();
+        _slog?.Dispose();
         _log.Debug("ActorSwingSet kernel stopped at crank {0}", _core.Keeper.CrankNumber);
         base.PostStop();
     }
@@ -177,6 +182,8 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes), _settings.VatReplyTimeout);
             _cranksSinceCommit = 0;
             PublishStats();
+            _slog?.Commit(_core.Keeper.CrankNumber, stored.Block, writes.Count);
+            _slog?.Flush();
             _log.Debug("committed block {0} at crank {1} ({2} writes)", stored.Block, _core.Keeper.CrankNumber, writes.Count);
             return stored.Block;
         }
@@ -199,6 +206,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             var n = await _core.RunAsync(slice);
             _cranksSinceCommit += n;
             PublishStats();
+            _slog?.Flush();
             if (every > 0 && _cranksSinceCommit >= every && await CommitBlockAsync() is null)
             {
                 _run = null;
@@ -264,6 +272,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     private void Panic(KernelPanicException e)
     {
         _panic ??= _core.PanicReason ?? e.Message;
+        _slog?.Flush();
         _log.Error(e, "ActorSwingSet kernel panic; the kernel has stopped and persists nothing further");
         Become(() => ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic)))));
     }

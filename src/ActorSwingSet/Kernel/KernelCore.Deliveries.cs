@@ -112,7 +112,7 @@ internal sealed partial class KernelCore
     /// </summary>
     private async Task DeliverAndSettleAsync(string vatId, KernelDelivery kd, KernelStat stat, bool retryOnAbort, bool countDirt = true)
     {
-        var reply = await RequestAsync<DeliveryReply>(vatId, Deliver(kd)).ConfigureAwait(false);
+        var reply = await DeliverAsync(vatId, kd).ConfigureAwait(false);
         var outcome = ApplyReply(vatId, reply);
         if (!outcome.Delivered) return;
         Keeper.IncStat(stat);
@@ -143,6 +143,13 @@ internal sealed partial class KernelCore
     /// <summary>Applies a vat's reply in order: c-list changes and syscalls. Stops at the first rule the kernel finds broken.</summary>
     private Outcome ApplyReply(string vatId, DeliveryReply reply)
     {
+        var outcome = ApplyEffects(vatId, reply);
+        _options.Slog?.DeliverResult(Keeper.CrankNumber, vatId, reply.Status, outcome.Failed ? outcome.Problem : null);
+        return outcome;
+    }
+
+    private Outcome ApplyEffects(string vatId, DeliveryReply reply)
+    {
         switch (reply.Status)
         {
             case DeliveryStatus.Skipped:
@@ -163,7 +170,11 @@ internal sealed partial class KernelCore
                 K.ApplyCListChange(vatId, effect.Change);
                 continue;
             }
-            if (effect.Syscall is not AbandonNonDurableExports) K.IncStat(KernelStat.Syscalls);
+            if (effect.Syscall is not AbandonNonDurableExports)
+            {
+                K.IncStat(KernelStat.Syscalls);
+                _options.Slog?.Syscall(K.CrankNumber, vatId, effect.Syscall);
+            }
             var problem = ExecuteSyscall(vatId, effect.Syscall, ref exit);
             if (problem is not null) return new Outcome(true, true, "illegal syscall: " + problem, null);
         }
@@ -281,7 +292,7 @@ internal sealed partial class KernelCore
         K.PutVat(new VatRecord(c.VatId, null, true, c.BundleName, c.EnablePipelining, KCapData.Of("#null"), root));
         SetVatParameters(c.VatId, c.VatParameters);
         K.AddDynamicId(c.VatId);
-        var reply = await RequestAsync<DeliveryReply>(c.VatId, Deliver(new KStartVat(c.VatParameters))).ConfigureAwait(false);
+        var reply = await DeliverAsync(c.VatId, new KStartVat(c.VatParameters)).ConfigureAwait(false);
         var outcome = ApplyReply(c.VatId, reply);
         if (outcome.Failed || outcome.Exit is { IsFailure: true })
         {

@@ -105,6 +105,8 @@ internal sealed partial class KernelCore
                 K.CommitCrank();
                 return false;
             }
+            var crankNum = K.CrankNumber;
+            _options.Slog?.CrankStart(crankNum, fromAcceptance, ev);
             if (fromAcceptance)
             {
                 ProcessAcceptance(ev!);
@@ -119,6 +121,7 @@ internal sealed partial class KernelCore
             K.IncrementCrankNumber();
             K.IncStat(KernelStat.Cranks);
             K.CommitCrank();
+            _options.Slog?.CrankFinish(crankNum);
             foreach (var v in _destroyAfterCommit) _port.DestroyVat(v);
             _destroyAfterCommit.Clear();
             return true;
@@ -191,8 +194,12 @@ internal sealed partial class KernelCore
         return reply is T t ? t : throw new KernelPanicException($"{vatId} answered {request.GetType().Name} with {reply?.GetType().Name ?? "nothing"}");
     }
 
-    private DeliverRequest Deliver(KernelDelivery kd) =>
-        new(Keeper.CrankNumber, kd, Keeper.NextObjectId, Keeper.NextPromiseId);
+    /// <summary>Delivers <paramref name="kd"/> to a vat, lending it the kernel's next kref numbers.</summary>
+    private Task<DeliveryReply> DeliverAsync(string vatId, KernelDelivery kd)
+    {
+        _options.Slog?.Deliver(Keeper.CrankNumber, vatId, kd);
+        return RequestAsync<DeliveryReply>(vatId, new DeliverRequest(Keeper.CrankNumber, kd, Keeper.NextObjectId, Keeper.NextPromiseId));
+    }
 
     // ---------------- routing ----------------
 

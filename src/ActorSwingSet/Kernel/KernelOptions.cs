@@ -51,4 +51,7 @@ internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterva
 {
     /// <summary>Told about vat creation, upgrade and termination (the kernel actor logs them).</summary>
     public IKernelListener? Listener { get; init; }
+
+    /// <summary>Where cranks, deliveries and syscalls are traced as JSON lines; null (the default) traces nothing.</summary>
+    public Observability.Slog? Slog { get; init; }
 }

@@ -5,6 +5,12 @@ namespace ActorSwingSet.Kernel;
 /// <summary>The kernel actor's settings, read from the <c>actorswingset.kernel</c> HOCON section.</summary>
 public sealed record KernelSettings(string ActorName, long ReapInterval, int RunSlice, TimeSpan VatReplyTimeout, PersistenceSettings Persistence)
 {
+    /// <summary>The slog file (<c>slog-file</c>): JSON lines of every crank, delivery and syscall; empty = off.</summary>
+    public string SlogFile { get; init; } = "";
+
+    /// <summary>Whether slog lines carry a wall-clock <c>time</c> (<c>slog-timestamps</c>); off keeps them deterministic.</summary>
+    public bool SlogTimestamps { get; init; }
+
     /// <summary>The library's defaults (<c>hocon/actorswingset.conf</c>, embedded in the assembly).</summary>
     public static Config DefaultConfig { get; } = LoadDefault();
 
@@ -33,7 +39,11 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
                 p.GetString("journal-plugin-id"),
                 p.GetString("snapshot-plugin-id"),
                 p.GetLong("commit-every-cranks"),
-                p.GetLong("snapshot-every-blocks")));
+                p.GetLong("snapshot-every-blocks")))
+        {
+            SlogFile = c.GetString("slog-file", ""),
+            SlogTimestamps = c.GetBoolean("slog-timestamps"),
+        };
         if (settings.Persistence.CommitEveryCranks < 0) throw new ArgumentException("actorswingset.persistence.commit-every-cranks must be 0 or more");
         if (settings.ReapInterval < 0) throw new ArgumentException("actorswingset.kernel.reap-interval must be 0 or more");
         if (settings.RunSlice < 1) throw new ArgumentException("actorswingset.kernel.run-slice must be at least 1");

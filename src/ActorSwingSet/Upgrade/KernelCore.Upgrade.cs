@@ -1,6 +1,7 @@
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
+using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;
@@ -28,6 +29,7 @@ internal sealed partial class KernelCore
         }
 
         // 1. bringOutYourDead to the old incarnation; a failure aborts the upgrade
+        _options.Slog?.Deliver(K.CrankNumber, u.VatId, KBringOutYourDead.Instance);
         var prep = await RequestAsync<PrepareUpgradeReply>(u.VatId, new PrepareUpgradeRequest(K.CrankNumber, K.NextObjectId, K.NextPromiseId)).ConfigureAwait(false);
         var boyd = ApplyReply(u.VatId, prep.Boyd);
         if (boyd.Failed || boyd.Exit is not null)
@@ -55,6 +57,7 @@ internal sealed partial class KernelCore
         }
 
         // 4-5. the vat deletes those entries, abandons non-durable exports, starts the next incarnation
+        _options.Slog?.Deliver(K.CrankNumber, u.VatId, new KStartVat(u.VatParameters));
         var start = await RequestAsync<DeliveryReply>(u.VatId,
             new StartIncarnationRequest(K.CrankNumber, deleteNow, u.BundleName, u.VatParameters, K.NextObjectId, K.NextPromiseId)).ConfigureAwait(false);
         var started = ApplyReply(u.VatId, start);

@@ -50,7 +50,7 @@ public sealed class KernelMetricsTests() : Akka.TestKit.Xunit2.TestKit("akka.log
 
         await kernel.RunAsync();
         var bRoot = (await kernel.GetVatInfoAsync("B")).Root;
-        await kernel.QueueToVatRootAsync("A", CallWith("ping", bRoot));
+        await kernel.QueueToVatRootAsync("A", Ping(bRoot, 3));
         await kernel.QueueToVatRootAsync("A", "throw");
         await kernel.UpgradeVatAsync("B", "probe-v2:B");
         await kernel.RunAsync(); // many slices of 3 cranks
@@ -60,6 +60,7 @@ public sealed class KernelMetricsTests() : Akka.TestKit.Xunit2.TestKit("akka.log
         Assert.Equal(stats[KernelStat.Cranks], seen["actorswingset.kernel.cranks"]);
         Assert.True(seen["actorswingset.kernel.cranks"] > 3);
         Assert.Equal(stats[KernelStat.DeliverMessage], seen["actorswingset.kernel.deliveries[kind=message]"]);
+        Assert.Equal(4, seen["actorswingset.kernel.deliveries[kind=message]"]); // ping and three echoes; the one that threw was rolled back
         Assert.Equal(stats[KernelStat.DeliverStartVat], seen["actorswingset.kernel.deliveries[kind=startVat]"]);
         Assert.Equal(3, seen["actorswingset.kernel.deliveries[kind=startVat]"]); // two static vats and one upgrade
         Assert.Equal(stats[KernelStat.Syscalls], seen["actorswingset.kernel.syscalls"]);

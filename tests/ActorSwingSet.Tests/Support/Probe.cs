@@ -39,6 +39,10 @@ public static class Probe
     public static KCapData CallWith(string method, params Kref[] refs) =>
         KCapData.Of(SmallCaps.Methargs(method, [.. refs.Select((k, i) => (object?)new SlotRef(i, k.IsPromise, k.IsPromise ? null : "ref"))]), refs);
 
+    /// <summary>methargs for a probe vat's <c>ping(target, count)</c>: it asks <paramref name="target"/> to echo, count times.</summary>
+    public static KCapData Ping(Kref target, int count) =>
+        KCapData.Of(SmallCaps.Methargs("ping", new SlotRef(0, false, "ref"), count), target);
+
     public static async Task AssertAuditClean(SwingSetController c)
     {
         var report = await c.AuditAsync();
