@@ -25,7 +25,34 @@ public static class SqliteStorage
             wal.CommandText = "PRAGMA journal_mode=WAL;";
             wal.ExecuteNonQuery();
         }
-        var connection = new SqliteConnectionStringBuilder { DataSource = full }.ToString().Replace("\"", "\\\"", StringComparison.Ordinal);
+        return SqlStorage.Config(new SqliteConnectionStringBuilder { DataSource = full }.ToString(), "SQLite.MS", commitEveryCranks);
+    }
+}
+
+/// <summary>
+/// The kernel's journal and snapshots in PostgreSQL through Akka.Persistence.Sql (what <c>hocon/postgresql.conf</c>
+/// spells out). The application adds the Npgsql package, which Akka.Persistence.Sql loads for this provider; the
+/// tables are created on first use.
+/// </summary>
+public static class PostgreSqlStorage
+{
+    /// <summary>
+    /// HOCON that turns persistence on with the database at <paramref name="connectionString"/>, committing every
+    /// <paramref name="commitEveryCranks"/> cranks while running (0: only when the host commits).
+    /// </summary>
+    public static Config Config(string connectionString, long commitEveryCranks = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return SqlStorage.Config(connectionString, "PostgreSQL.15", commitEveryCranks);
+    }
+}
+
+/// <summary>The HOCON both stores share: the Akka.Persistence.Sql journal and snapshot store on one connection.</summary>
+internal static class SqlStorage
+{
+    public static Config Config(string connectionString, string provider, long commitEveryCranks)
+    {
+        var connection = connectionString.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
         return ConfigurationFactory.ParseString($$"""
             actorswingset.persistence {
               enabled = on
@@ -38,7 +65,7 @@ public static class SqliteStorage
                 sql {
                   class = "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql"
                   connection-string = "{{connection}}"
-                  provider-name = "SQLite.MS"
+                  provider-name = "{{provider}}"
                   auto-initialize = true
                 }
               }
@@ -47,7 +74,7 @@ public static class SqliteStorage
                 sql {
                   class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
                   connection-string = "{{connection}}"
-                  provider-name = "SQLite.MS"
+                  provider-name = "{{provider}}"
                   auto-initialize = true
                 }
               }
