@@ -29,9 +29,28 @@ internal sealed class KindTable(LiveslotsVat vat)
     private readonly Dictionary<string, KindInfo> _durableByTag = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WeakReference<object>> _reps = new(StringComparer.Ordinal);
 
-    /// <summary>Reads the durable kinds earlier incarnations defined (they must be defined again).</summary>
-    public void Load()
+    /// <summary>Virtual kinds of this same incarnation, when its code is rebuilt after a kernel restart: re-bound by tag.</summary>
+    private readonly Dictionary<string, Queue<KindInfo>> _virtualByTag = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Reads the durable kinds earlier incarnations defined (they must be defined again). When the incarnation
+    /// continues after a kernel restart (<paramref name="sameIncarnation"/>), its virtual kinds are read too, so
+    /// defining them again, in the same order, re-binds their instances.
+    /// </summary>
+    public void Load(bool sameIncarnation)
     {
+        if (sameIncarnation)
+        {
+            foreach (var key in vat.Store.KeysWithPrefix("vom.vkind.").OrderBy(k => long.Parse(k["vom.vkind.".Length..], CultureInfo.InvariantCulture)))
+            {
+                var d = JsonSerializer.Deserialize<Descriptor>(vat.Store.Get(key)!, JsonSerializerOptions.Web)!;
+                var id = long.Parse(key["vom.vkind.".Length..], CultureInfo.InvariantCulture);
+                var info = new KindInfo(this, id, d.Tag, false, d.NextId);
+                _byId[id] = info;
+                if (!_virtualByTag.TryGetValue(d.Tag, out var q)) _virtualByTag[d.Tag] = q = new Queue<KindInfo>();
+                q.Enqueue(info);
+            }
+        }
         foreach (var key in vat.Store.KeysWithPrefix("vom.dkind."))
         {
             var d = JsonSerializer.Deserialize<Descriptor>(vat.Store.Get(key)!, JsonSerializerOptions.Web)!;
@@ -59,6 +78,10 @@ internal sealed class KindTable(LiveslotsVat vat)
         {
             if (existing.Behavior is not null) throw new ArgumentException($"durable kind '{tag}' is already defined in this incarnation");
             info = existing;
+        }
+        else if (!durable && _virtualByTag.TryGetValue(tag, out var waiting) && waiting.TryDequeue(out var rebound))
+        {
+            info = rebound;
         }
         else
         {

@@ -84,7 +84,7 @@ internal sealed class LiveslotsVat : IRawVat
     {
         _started = true;
         Counters.Load();
-        Kinds.Load();
+        Kinds.Load(sameIncarnation: !upgrade);
         if (upgrade)
         {
             Kinds.DeleteVirtualLeftovers();

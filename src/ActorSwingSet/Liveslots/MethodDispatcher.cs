@@ -9,17 +9,17 @@ namespace ActorSwingSet.Liveslots;
 /// </summary>
 internal static class MethodDispatcher
 {
-    private static readonly ConcurrentDictionary<(Type, string), MethodInfo[]> Cache = new();
+    private sealed record Candidate(MethodInfo Method, ParameterInfo[] Parameters, int Required);
+
+    private static readonly ConcurrentDictionary<(Type, string), Candidate[]> Cache = new();
 
     /// <summary>Calls the method; a <c>void</c> method returns <see cref="Marshal.Undefined"/>, so null stays null.</summary>
     public static object? Invoke(object target, string method, IReadOnlyList<object?> args)
     {
         var methods = Find(target.GetType(), method);
         if (methods.Length == 0) throw new ArgumentException($"{InterfaceName(target)} has no method '{method}'");
-        foreach (var mi in methods)
+        foreach (var (mi, ps, required) in methods)
         {
-            var ps = mi.GetParameters();
-            var required = ps.Count(p => !p.HasDefaultValue);
             if (args.Count < required || args.Count > ps.Length) continue;
             var converted = new object?[ps.Length];
             for (var i = 0; i < ps.Length; i++)
@@ -31,19 +31,22 @@ internal static class MethodDispatcher
             var returned = mi.Invoke(target, BindingFlags.DoNotWrapExceptions, null, converted, null);
             return mi.ReturnType == typeof(void) ? Marshal.Undefined.Value : returned;
         }
-        var counts = string.Join(" or ", methods.Select(m => m.GetParameters().Length).Distinct());
+        var counts = string.Join(" or ", methods.Select(m => m.Parameters.Length).Distinct());
         throw new ArgumentException($"{method} takes {counts} argument(s), got {args.Count}");
     }
 
-    private static MethodInfo[] Find(Type type, string method) => Cache.GetOrAdd((type, method), static key =>
+    private static Candidate[] Find(Type type, string method) => Cache.GetOrAdd((type, method), static key =>
     {
         var (type, name) = key;
         var all = type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
             .Where(m => m.DeclaringType != typeof(object) && !m.IsSpecialName && !m.IsGenericMethodDefinition).ToArray();
-        var exact = all.Where(m => m.Name == name).ToArray();
-        if (exact.Length > 0 || name.Length == 0 || !char.IsLower(name[0])) return exact;
-        var pascal = char.ToUpperInvariant(name[0]) + name[1..];
-        return all.Where(m => m.Name == pascal).ToArray();
+        var chosen = all.Where(m => m.Name == name).ToArray();
+        if (chosen.Length == 0 && name.Length > 0 && char.IsLower(name[0]))
+        {
+            var pascal = char.ToUpperInvariant(name[0]) + name[1..];
+            chosen = all.Where(m => m.Name == pascal).ToArray();
+        }
+        return [.. chosen.Select(m => m.GetParameters()).Zip(chosen, (ps, m) => new Candidate(m, ps, ps.Count(p => !p.HasDefaultValue)))];
     });
 
     public static string InterfaceName(object target) =>

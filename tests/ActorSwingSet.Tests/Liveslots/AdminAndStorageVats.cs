@@ -80,6 +80,7 @@ public sealed class StorageRoot(Baggage baggage, Kind<Holder> things, Kind<Holde
     public void StoreVirtual() => baggage.Set("bad", scratch.Make(("name", "v"), ("imp", null), ("value", null)));
     public void StorePromise() => baggage.Set("bad", Task.FromResult<object?>(1L));
     public Holder MakeThing(string name, object? value) => things.Make(("name", name), ("imp", null), ("value", value));
+    public Holder MakeScratch(object? value) => scratch.Make(("name", "s"), ("imp", null), ("value", value));
     public void MakeGarbage(long n) { for (var i = 0; i < n; i++) scratch.Make(("name", "g"), ("imp", null), ("value", null)); }
     public IReadOnlyList<string> Keys() => [.. baggage.Keys];
     public async Task<string> UseATimer() { await Task.Delay(1); return "late"; }

@@ -80,6 +80,7 @@ public sealed class DeterminismAndRestartTests : IDisposable
         await c1.RunAsync();
         Assert.Equal(1L, (await Settle(c1, "storage", "bump")).Resolution);
         var thing = Assert.IsType<Kref>((await Settle(c1, "storage", "makeThing", "t", 5L)).Resolution);
+        var scratch = Assert.IsType<Kref>((await Settle(c1, "storage", "makeScratch", "virtual")).Resolution);
         var counter = Assert.IsType<Kref>((await Settle(c1, "importer", "fresh")).Resolution);   // an ephemeral export
         await c1.CommitAsync();
         await s1.Terminate();
@@ -89,6 +90,9 @@ public sealed class DeterminismAndRestartTests : IDisposable
         var got = await c2.QueueToKrefAsync(thing, "get");                             // a durable object still answers
         await c2.RunAsync();
         Assert.Equal(5L, (await c2.GetPromiseAsync(got)).Resolution);
+        var virt = await c2.QueueToKrefAsync(scratch, "get");                          // so does a virtual one
+        await c2.RunAsync();
+        Assert.Equal("virtual", (await c2.GetPromiseAsync(virt)).Resolution);
         var gone = await c2.QueueToKrefAsync(counter, "count");                        // ephemeral objects are lost
         await c2.RunAsync();
         var status = await c2.GetPromiseAsync(gone);
