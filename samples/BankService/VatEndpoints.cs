@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using ActorSwingSet.Controller;
 using ActorSwingSet.Hosting;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
@@ -23,12 +24,7 @@ internal sealed class VatEndpoints(bool persistent)
         {
             var values = new List<object?>();
             foreach (var a in args ?? []) values.Add(await FromJson(a, kernel));
-            var kp = await c.QueueToVatRootAsync(vat, method, [.. values]);
-            await c.RunAsync();
-            var status = await c.GetPromiseAsync(kp);
-            await c.ReleasePromiseAsync(kp);
-            if (persistent) await c.CommitAsync();
-            return Results.Ok(new { state = StateName(status.State), value = ToJson(status.Resolution) });
+            return await Settle(c, await c.QueueToVatRootAsync(vat, method, [.. values]));
         }
         catch (ArgumentException e)
         {
@@ -41,17 +37,22 @@ internal sealed class VatEndpoints(bool persistent)
         var c = await kernel.GetControllerAsync();
         try
         {
-            var kp = await c.UpgradeVatAsync(vat, request.Bundle, upgradeMessage: request.UpgradeMessage ?? "upgraded by the bank service");
-            await c.RunAsync();
-            var status = await c.GetPromiseAsync(kp);
-            await c.ReleasePromiseAsync(kp);
-            if (persistent) await c.CommitAsync();
-            return Results.Ok(new { state = StateName(status.State), value = ToJson(status.Resolution) });
+            return await Settle(c, await c.UpgradeVatAsync(vat, request.Bundle, upgradeMessage: request.UpgradeMessage ?? "upgraded by the bank service"));
         }
         catch (ArgumentException e)
         {
             return Results.BadRequest(new { error = e.Message });
         }
+    }
+
+    /// <summary>Runs the kernel until idle, answers with the promise's outcome, lets go of it and commits.</summary>
+    private async Task<IResult> Settle(SwingSetController c, Kref kp)
+    {
+        await c.RunAsync();
+        var status = await c.GetPromiseAsync(kp);
+        await c.ReleasePromiseAsync(kp);
+        if (persistent) await c.CommitAsync();
+        return Results.Ok(new { state = StateName(status.State), value = ToJson(status.Resolution) });
     }
 
     public async Task<IResult> Info(string vat, ISwingSetKernel kernel)
