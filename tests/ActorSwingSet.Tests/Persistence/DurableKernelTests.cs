@@ -178,8 +178,9 @@ public sealed class DurableKernelTests : IDisposable
             await c.CommitAsync();
         }
         var committed = await c.DumpAsync();
-        // older snapshots are deleted, asynchronously: wait (without sleeping) for the deletion to land
-        Assert.True(SpinWait.SpinUntil(() => Sql(db, "SELECT count(*) FROM snapshot") == 1, TimeSpan.FromSeconds(30)), "older snapshots were not deleted");
+        // snapshots are saved, and older ones deleted, asynchronously: wait (without sleeping) until only block 4's is left
+        Assert.True(SpinWait.SpinUntil(() => Sql(db, "SELECT count(*) = 1 AND max(sequence_number) = 4 FROM snapshot") == 1, TimeSpan.FromSeconds(30)),
+            "the snapshot of block 4 was not saved, or older snapshots were not deleted");
         await system.Terminate();
         SqliteConnection.ClearAllPools();
 
