@@ -55,6 +55,7 @@ internal sealed class Collector(LiveslotsVat vat)
                     var status = vat.Store.Get("vom.es." + vref);
                     if (status == "r") continue;
                     vat.Kinds.ForgetRepresentative(vref);
+                    vat.Kinds.ForgetState(vref);
                     vat.Marshaller.DeleteStored("vom." + vref);
                     if (status == "s")
                     {

@@ -46,7 +46,7 @@ public sealed class ObjectState
 
     internal bool Durable { get; }
 
-    private SortedDictionary<string, object?> Fields => _fields ??= _kinds.LoadState(Vref);
+    private SortedDictionary<string, object?> Fields => _fields ?? throw new InvalidOperationException($"{Vref} has no state loaded");
 
     /// <summary>Whether the state has <paramref name="field"/>.</summary>
     public bool Has(string field) => Fields.ContainsKey(field);

@@ -128,14 +128,20 @@ internal sealed class KindTable(LiveslotsVat vat)
         return rep;
     }
 
-    /// <summary>The representative for <paramref name="vref"/>, made anew if memory no longer holds one.</summary>
+    /// <summary>
+    /// The representative for <paramref name="vref"/>, made anew if memory no longer holds one. The state is read
+    /// through the state cache first, every time, so which vatstore reads a delivery makes never depends on whether
+    /// the garbage collector has taken a representative.
+    /// </summary>
     public object Representative(string vref)
     {
-        if (_reps.TryGetValue(vref, out var w) && w.TryGetTarget(out var rep)) return rep;
         var info = KindOf(vref) ?? throw new InvalidOperationException($"{vref} belongs to a kind this incarnation has not defined");
         if (info.Behavior is null) throw new InvalidOperationException($"{vref}: kind '{info.Tag}' is not defined in this incarnation");
-        if (vat.Store.Get("vom." + vref) is null) throw new InvalidOperationException($"{vref} no longer exists");
-        return Represent(info, vref, new ObjectState(this, vref, info.Durable));
+        var fields = LoadState(vref);
+        if (_reps.TryGetValue(vref, out var w) && w.TryGetTarget(out var rep)) return rep;
+        var state = new ObjectState(this, vref, info.Durable);
+        state.Reset(fields);
+        return Represent(info, vref, state);
     }
 
     public bool HoldsRepresentatives => _reps.Count > 0;
@@ -151,15 +157,48 @@ internal sealed class KindTable(LiveslotsVat vat)
             ? _byId.GetValueOrDefault(id) : null;
     }
 
+    // the most recently used instance states, by count (so what is cached is deterministic, unlike weak references)
+    private const int StateCacheSize = 1024;
+    private readonly Dictionary<string, LinkedListNode<(string Vref, SortedDictionary<string, object?> Fields)>> _stateCache = new(StringComparer.Ordinal);
+    private readonly LinkedList<(string Vref, SortedDictionary<string, object?> Fields)> _stateOrder = new();
+
     public SortedDictionary<string, object?> LoadState(string vref)
     {
+        if (_stateCache.TryGetValue(vref, out var node))
+        {
+            _stateOrder.Remove(node);
+            _stateOrder.AddFirst(node);
+            return node.Value.Fields;
+        }
         var raw = vat.Store.Get("vom." + vref) ?? throw new InvalidOperationException($"{vref} no longer exists");
-        return vat.Marshaller.ReadStored(raw) as SortedDictionary<string, object?>
+        var fields = vat.Marshaller.ReadStored(raw) as SortedDictionary<string, object?>
             ?? throw new InvalidOperationException($"{vref}: stored state is not a record");
+        Cache(vref, fields);
+        return fields;
     }
 
-    public void SaveState(string vref, SortedDictionary<string, object?> fields, bool durable) =>
+    public void SaveState(string vref, SortedDictionary<string, object?> fields, bool durable)
+    {
         vat.Marshaller.WriteStored("vom." + vref, fields, durable);
+        Cache(vref, fields);
+    }
+
+    /// <summary>The instance's state was deleted.</summary>
+    public void ForgetState(string vref)
+    {
+        if (_stateCache.Remove(vref, out var node)) _stateOrder.Remove(node);
+    }
+
+    private void Cache(string vref, SortedDictionary<string, object?> fields)
+    {
+        ForgetState(vref);
+        _stateCache[vref] = _stateOrder.AddFirst((vref, fields));
+        if (_stateOrder.Count > StateCacheSize)
+        {
+            _stateCache.Remove(_stateOrder.Last!.Value.Vref);
+            _stateOrder.RemoveLast();
+        }
+    }
 
     public static bool IsKindVref(string vref) => VrefInfo.TryParse(vref, out var i) && (i.IsDurable || i.IsVirtual);
 }

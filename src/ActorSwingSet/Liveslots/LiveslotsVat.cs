@@ -204,7 +204,7 @@ internal sealed class LiveslotsVat : IRawVat
                 targetVref = p.Vref;
                 break;
             case DurablePromise dp:
-                targetVref = dp.Vpid;
+                targetVref = Promises.VpidForDurable(dp);
                 break;
             case Task t:
                 targetVref = Promises.VpidFor(t);

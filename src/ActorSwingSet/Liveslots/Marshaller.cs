@@ -47,7 +47,7 @@ internal sealed class Marshaller(LiveslotsVat vat)
             case decimal: throw new NotPassableException("not passable: decimal (use long, double or BigInteger)");
             case VatRejectedException r: return Prepare(r.Reason, mode, slots, index, depth + 1);
             case Exception e: return new PassableError(LiveslotsVat.ErrorName(e), e.Message);
-            case DurablePromise dp: return Slot(dp.Vpid, null, true);
+            case DurablePromise dp: return Slot(mode == Mode.Kernel ? vat.Promises.VpidForDurable(dp) : dp.Vpid, null, true);
             case Task t:
                 if (mode != Mode.Kernel)
                 {

@@ -135,13 +135,13 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         {
             data = vat.Marshaller.ToCapData(value);
         }
-        catch (NotPassableException ex)
+        catch (Exception ex) when (ex is not IllegalSyscallException and not VatExitException)
         {
-            (rejected, value) = (true, new PassableError("TypeError", ex.Message));
+            (rejected, value) = (true, new PassableError(LiveslotsVat.ErrorName(ex), ex.Message));
             data = vat.Marshaller.ToCapData(value);
         }
         vat.Syscalls.Resolve(vpid, rejected, data);
-        if (e.Durable is not null) vat.Store.Set("dp." + vpid, "settled");
+        if (e.Durable is not null) RecordDurableSettlement(vpid, rejected, value);
         Remove(e);
         Complete(e, rejected, value);
         FireWatchers(vpid, rejected, value);
@@ -186,8 +186,8 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     {
         ArgumentNullException.ThrowIfNull(promise);
         ArgumentNullException.ThrowIfNull(watcher);
-        if (watcher is not IPromiseWatcher || !vat.Exports.TryGetVref(watcher, out var wref) || !KindTable.IsKindVref(wref))
-            throw new ArgumentException("a promise watcher must be an instance of a kind whose behaviour implements IPromiseWatcher");
+        if (watcher is not IPromiseWatcher || !vat.Exports.TryGetVref(watcher, out var wref) || !wref.StartsWith("o+d", StringComparison.Ordinal))
+            throw new ArgumentException("a promise watcher must be an instance of a durable kind whose behaviour implements IPromiseWatcher");
         var vpid = VpidFor(promise);
         var e = _byVpid[vpid];
         if (e.Decided && !e.Subscribed)
@@ -199,7 +199,7 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         var key = "watch." + vpid;
         var list = vat.Store.Get(key) is { } raw ? [.. (IReadOnlyList<object?>)vat.Marshaller.ReadStored(raw)!] : new List<object?>();
         list.Add(new object?[] { watcher, args });
-        vat.Marshaller.WriteStored(key, list, durable: wref.StartsWith("o+d", StringComparison.Ordinal));
+        vat.Marshaller.WriteStored(key, list, durable: true);
     }
 
     private void FireWatchers(string vpid, bool rejected, object? value)
@@ -214,13 +214,26 @@ internal sealed class PromiseTable(LiveslotsVat vat)
             var args = pair[1] as IReadOnlyList<object?> ?? [];
             vat.Turns.Post(_ =>
             {
-                if (rejected) w.OnRejected(value, args);
-                else w.OnFulfilled(value, args);
+                try
+                {
+                    if (rejected) w.OnRejected(value, args);
+                    else w.OnFulfilled(value, args);
+                }
+                catch (Exception ex) when (ex is not IllegalSyscallException and not VatExitException)
+                {
+                    // as in JavaScript, a failing reaction is an unhandled rejection, not the vat's death
+                }
             }, null);
         }
     }
 
     // ---------------- durable promises ----------------
+
+    // dp.VPID holds "pending", or the settlement as stored data ["settled", rejected, value] ("settled" alone when the
+    // value cannot be stored); the DurablePromise objects of this incarnation are held here, so whether one is made
+    // anew never depends on the garbage collector
+    private readonly Dictionary<string, DurablePromise> _durables = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _durableResolving = new(StringComparer.Ordinal);
 
     public DurablePromise MakeDurable()
     {
@@ -235,27 +248,53 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         var source = NewSource();
         var dp = new DurablePromise(this, vpid, source.Task);
         Add(new Entry(vpid) { Source = source, Task = source.Task, Decided = true, Subscribed = false, Durable = dp });
+        _durables[vpid] = dp;
         return dp;
+    }
+
+    private void RecordDurableSettlement(string vpid, bool rejected, object? value)
+    {
+        _durableResolving.Remove(vpid);
+        vat.Store.Delete("dp." + vpid);   // "pending" is not stored data
+        try
+        {
+            vat.Marshaller.WriteStored("dp." + vpid, new object?[] { "settled", rejected, value }, durable: true);
+        }
+        catch (NotPassableException)
+        {
+            vat.Store.Set("dp." + vpid, "settled");
+        }
     }
 
     /// <summary>A durable promise read back from stored data.</summary>
     public DurablePromise DurableFor(string vpid)
     {
-        if (_byVpid.TryGetValue(vpid, out var e) && e.Durable is not null) return e.Durable;
-        return vat.Store.Get("dp." + vpid) switch
-        {
-            "pending" => Durable(vpid),
-            "settled" => new DurablePromise(this, vpid, Task.FromException<object?>(new InvalidOperationException($"durable promise {vpid} was settled in an earlier incarnation"))),
-            _ => throw new InvalidOperationException($"stored data names {vpid}, which is not a durable promise"),
-        };
+        if (_durables.TryGetValue(vpid, out var known)) return known;
+        var raw = vat.Store.Get("dp." + vpid) ?? throw new InvalidOperationException($"stored data names {vpid}, which is not a durable promise");
+        if (raw == "pending") return Durable(vpid);
+        Task<object?> settled;
+        if (raw == "settled")
+            settled = Task.FromException<object?>(new VatRejectedException(new PassableError("Error", $"durable promise {vpid} was settled with a value that could not be kept")));
+        else if (vat.Marshaller.ReadStored(raw) is IReadOnlyList<object?> { Count: 3 } record && record[1] is bool rejected)
+            settled = rejected ? Task.FromException<object?>(new VatRejectedException(record[2])) : Task.FromResult(record[2]);
+        else
+            throw new InvalidOperationException($"corrupt durable promise record for {vpid}");
+        var dp = new DurablePromise(this, vpid, settled);
+        _durables[vpid] = dp;
+        return dp;
     }
 
-    public bool IsDurablePending(string vpid) => vat.Store.Get("dp." + vpid) == "pending";
+    public bool IsDurablePending(string vpid) => !_durableResolving.Contains(vpid) && vat.Store.Get("dp." + vpid) == "pending";
+
+    /// <summary>The vpid to pass for a durable promise: its own while pending, else a new promise settled the same way.</summary>
+    public string VpidForDurable(DurablePromise dp) => IsDurablePending(dp.Vpid) || _durableResolving.Contains(dp.Vpid) ? dp.Vpid : VpidFor(dp.Promise);
 
     public void SettleDurable(DurablePromise dp, bool rejected, object? value)
     {
         if (!IsDurablePending(dp.Vpid)) throw new InvalidOperationException($"durable promise {dp.Vpid} is already settled");
         if (!_byVpid.ContainsKey(dp.Vpid)) Durable(dp.Vpid);
+        // first resolution wins, also while it follows a promise it was resolved to
+        if (!rejected && value is Task) _durableResolving.Add(dp.Vpid);
         Settle(dp.Vpid, (rejected, value));
     }
 }

@@ -36,8 +36,8 @@ public sealed class VatPowers
     public DurablePromise MakeDurablePromise() => _vat.Promises.MakeDurable();
 
     /// <summary>
-    /// Watches <paramref name="promise"/> with <paramref name="watcher"/>, an instance of a durable (or virtual)
-    /// kind implementing <see cref="IPromiseWatcher"/>. The vat is subscribed to the promise, also to one it decides
+    /// Watches <paramref name="promise"/> with <paramref name="watcher"/>, an instance of a durable kind
+    /// implementing <see cref="IPromiseWatcher"/> (watchers are kept in durable storage, as in SwingSet). The vat is subscribed to the promise, also to one it decides
     /// itself, and the watcher is called in whichever incarnation learns the settlement.
     /// </summary>
     public void WatchPromise(Task promise, object watcher, params object?[] args) =>

@@ -9,7 +9,9 @@ namespace ActorSwingSet.Kernel;
 /// The kernel's side of vat administration from inside vats (SwingSet's vat-admin device): the vat-admin vat
 /// (<see cref="VatAdminVat"/>) asks for vats to be created, upgraded or terminated with a syscall, and the kernel
 /// queues the same events the host's operations queue, settling the syscall's result promise with the outcome.
-/// When a dynamic vat dies the kernel tells the vat-admin vat, which settles the vat's done-promise.
+/// When a dynamic vat dies the kernel tells the vat-admin vat, which asks for the vat's status (<c>vatStatus</c>,
+/// answered at once from the kernel's records, since anyone holding the service could call <c>vatTerminated</c>) and
+/// settles the vat's done-promise with the recorded outcome.
 /// </summary>
 internal sealed partial class KernelCore
 {
@@ -27,6 +29,13 @@ internal sealed partial class KernelCore
             return "vatAdmin(): the operation must be [name, [args...]]";
         // only vatParameters may carry references, so the operation's slots are theirs
         KCapData Parameters(object? value) => new(SmallCaps.Encode(value), va.Operation.Slots);
+        if ((op, args) is ("vatStatus", [string queried]))
+        {
+            // answered at once, from the kernel's own records: the vat-admin vat trusts only this about a vat's end
+            K.SetDecider(va.Result, null);
+            ResolveByKernel(va.Result, false, VatStatus(queried));
+            return null;
+        }
         KernelEvent? e = (op, args) switch
         {
             ("createVat", [string bundle, var parameters, bool pipelining]) =>
@@ -41,6 +50,27 @@ internal sealed partial class KernelCore
         K.SetDecider(va.Result, null);
         K.Accept(e);
         return null;
+    }
+
+    /// <summary><c>{alive}</c>, or for a dead vat <c>{alive: false, isFailure, reason}</c> (its recorded termination).</summary>
+    private KCapData VatStatus(string vatId)
+    {
+        var K = Keeper;
+        var status = new SortedDictionary<string, object?>(StringComparer.Ordinal) { ["alive"] = K.IsAlive(vatId) };
+        if (!K.IsAlive(vatId))
+        {
+            if (K.TerminationReasons.TryGetValue(vatId, out var t))
+            {
+                status["isFailure"] = t.IsFailure;
+                status["reason"] = SmallCaps.IsWellFormed(t.InfoBody, 0, out _) ? SmallCaps.Decode(t.InfoBody, 0) : new PassableError("Error", "vat terminated");
+            }
+            else
+            {
+                status["isFailure"] = true;
+                status["reason"] = new PassableError("Error", $"no vat {vatId}");
+            }
+        }
+        return KCapData.Of(SmallCaps.Encode(status));
     }
 
     /// <summary>Queues <c>vatTerminated(vatID, isFailure, reason)</c> to the vat-admin vat's root, for dynamic vats.</summary>

@@ -51,14 +51,19 @@ internal sealed class VatAdminService(VatPowers powers, Baggage baggage, Kind<Ad
         return Passable.Record(("root", created["root"]), ("adminNode", node));
     }
 
-    /// <summary>From the kernel: a vat this service created is gone; settle its done-promise.</summary>
-    public void VatTerminated(string vatId, bool isFailure, object? reason)
+    /// <summary>
+    /// From the kernel: a vat this service created is gone. Anyone holding the service can call this, so it is only
+    /// a hint: the outcome comes from the kernel's own record of the vat, and a live vat's done-promise is untouched.
+    /// </summary>
+    public async Task VatTerminated(string vatId, bool isFailure, object? reason)
     {
         if (!baggage.Has("vat." + vatId)) return;
+        var status = Passable.To<IReadOnlyDictionary<string, object?>>(await LiveslotsVat.Current.CallVatAdmin("vatStatus", vatId));
+        if (status["alive"] is true) return;
         var done = baggage.Get<AdminNode>("vat." + vatId).DonePromise;
         if (!done.IsPending) return;
-        if (isFailure) done.Reject(reason);
-        else done.Resolve(reason);
+        if (status["isFailure"] is true) done.Reject(status["reason"]);
+        else done.Resolve(status["reason"]);
     }
 }
 
