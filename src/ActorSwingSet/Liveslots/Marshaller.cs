@@ -109,7 +109,11 @@ internal sealed class Marshaller(LiveslotsVat vat)
 
     // ---------------- from capdata ----------------
 
-    public object? FromCapData(VCapData data) => Revive(SmallCaps.Decode(data.Body, data.Slots.Length), data.Slots, stored: false);
+    public object? FromCapData(VCapData data)
+    {
+        var decoded = SmallCaps.Decode(data.Body, data.Slots.Length);
+        return data.Slots.IsEmpty ? decoded : Revive(decoded, data.Slots, stored: false);   // without slots there is nothing to revive
+    }
 
     private object? Revive(object? v, IReadOnlyList<string> slots, bool stored) => v switch
     {

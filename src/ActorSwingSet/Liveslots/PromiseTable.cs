@@ -200,10 +200,18 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         var list = vat.Store.Get(key) is { } raw ? [.. (IReadOnlyList<object?>)vat.Marshaller.ReadStored(raw)!] : new List<object?>();
         list.Add(new object?[] { watcher, args });
         vat.Marshaller.WriteStored(key, list, durable: true);
+        Watched.Add(vpid);
     }
+
+    // the vpids that have watchers (watch.VPID keys), read once per incarnation, so a settlement without watchers
+    // costs no vatstore read
+    private HashSet<string>? _watched;
+
+    private HashSet<string> Watched => _watched ??= [.. vat.Store.KeysWithPrefix("watch.").Select(k => k["watch.".Length..])];
 
     private void FireWatchers(string vpid, bool rejected, object? value)
     {
+        if (!Watched.Remove(vpid)) return;
         var key = "watch." + vpid;
         if (vat.Store.Get(key) is not { } raw) return;
         var list = (IReadOnlyList<object?>)vat.Marshaller.ReadStored(raw)!;
