@@ -14,15 +14,8 @@ using Xunit;
 
 namespace ActorSwingSet.Tests.Liveslots;
 
-public sealed class DeterminismAndRestartTests : IDisposable
+public sealed class DeterminismAndRestartTests : ScratchDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("swingset-liveslots-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private static KernelConfig Config() => new()
     {
@@ -68,7 +61,7 @@ public sealed class DeterminismAndRestartTests : IDisposable
     [Fact]
     public async Task After_a_kernel_restart_a_vat_is_rebuilt_from_its_stored_state()
     {
-        var db = Path.Combine(_dir, "liveslots.db");
+        var db = Path.Combine(Dir, "liveslots.db");
         (ActorSystem, SwingSetController) Boot()
         {
             var system = ActorSystem.Create("restart" + Guid.NewGuid().ToString("N"),

@@ -11,16 +11,9 @@ namespace ActorSwingSet.Tests.Persistence;
 
 /// <summary>The kernel on SQLite: blocks committed by the host survive a crash, and nothing else does.</summary>
 [Collection(ConsoleCapture.Name)]
-public sealed class DurableKernelTests : IDisposable
+public sealed class DurableKernelTests : ScratchDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("swingset-durable-").FullName;
     private readonly ProbeLog _log = new();
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     /// <summary>Runs one SQL statement on the database behind the kernel's back (to break or mend its storage).</summary>
     private static long Sql(string db, string statement)
@@ -43,7 +36,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task State_damaged_by_the_old_kernel_is_refused_until_upgrade_state_repairs_it_once()
     {
-        var db = Path.Combine(_dir, "leaky.db");
+        var db = Path.Combine(Dir, "leaky.db");
         var (legacy, old) = Boot(db, legacyUpgradeLeak: true);
         await old.RunAsync();
         var leaked = await old.QueueToVatRootAsync("A", "hang");
@@ -88,7 +81,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task Committed_blocks_survive_a_crash_and_uncommitted_cranks_do_not()
     {
-        var db = Path.Combine(_dir, "kernel.db");
+        var db = Path.Combine(Dir, "kernel.db");
         var (system, c) = Boot(db);
         await c.RunAsync();
         var bRoot = (await c.GetVatInfoAsync("B")).Root;
@@ -126,7 +119,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task Scan_then_repair_on_a_stored_kernel_fixes_exactly_the_verified_claims()
     {
-        var db = Path.Combine(_dir, "careless.db");
+        var db = Path.Combine(Dir, "careless.db");
         var (system, c) = Boot(db);
         await c.RunAsync();
         var bRoot = (await c.GetVatInfoAsync("B")).Root;
@@ -139,7 +132,7 @@ public sealed class DurableKernelTests : IDisposable
         await system.Terminate();
         SqliteConnection.ClearAllPools();
 
-        var scanJson = Path.Combine(_dir, "scan.json");
+        var scanJson = Path.Combine(Dir, "scan.json");
         var (oldOut, oldErr) = (Console.Out, Console.Error);
         var output = new StringWriter();
         Console.SetOut(output);
@@ -167,7 +160,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task Recovery_starts_from_the_latest_snapshot_and_replays_only_the_blocks_after_it()
     {
-        var db = Path.Combine(_dir, "snap.db");
+        var db = Path.Combine(Dir, "snap.db");
         var (system, c) = Boot(db, snapshotEvery: 2);
         await c.RunAsync();
         var bRoot = (await c.GetVatInfoAsync("B")).Root;
@@ -196,7 +189,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task A_snapshot_that_cannot_be_saved_costs_only_a_longer_replay()
     {
-        var db = Path.Combine(_dir, "nosnap.db");
+        var db = Path.Combine(Dir, "nosnap.db");
         var (system, c) = Boot(db, snapshotEvery: 1);
         await c.RunAsync();
         await c.CommitAsync(); // block 1 and its snapshot
@@ -222,7 +215,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task With_commit_every_N_cranks_a_run_commits_on_its_own()
     {
-        var db = Path.Combine(_dir, "auto.db");
+        var db = Path.Combine(Dir, "auto.db");
         var (system, c) = Boot(db, commitEvery: 4);
         await c.RunAsync();
         var bRoot = (await c.GetVatInfoAsync("B")).Root;
@@ -243,7 +236,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task A_crash_after_any_crank_of_a_block_comes_back_to_the_committed_state_and_redoes_the_block_identically()
     {
-        var db = Path.Combine(_dir, "steps.db");
+        var db = Path.Combine(Dir, "steps.db");
         var (system, c) = Boot(db);
         await c.RunAsync();
         var bRoot = (await c.GetVatInfoAsync("B")).Root;
@@ -284,7 +277,7 @@ public sealed class DurableKernelTests : IDisposable
     [Fact]
     public async Task A_journal_write_that_fails_stops_the_kernel_cleanly_and_the_stored_state_stays_as_committed()
     {
-        var db = Path.Combine(_dir, "failing.db");
+        var db = Path.Combine(Dir, "failing.db");
         var (system, c) = Boot(db);
         await c.RunAsync();
         var echo = await c.QueueToVatRootAsync("A", "echo", 1);

@@ -11,15 +11,8 @@ namespace ActorSwingSet.Tests.Samples;
 
 /// <summary>End to end: the sample web service on 127.0.0.1, driven over HTTP.</summary>
 [Collection(ConsoleCapture.Name)]
-public sealed class BankServiceTests : IDisposable
+public sealed class BankServiceTests : ScratchDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("bank-service-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private static async Task<(WebApplication App, HttpClient Http)> StartService(string db)
     {
@@ -70,7 +63,7 @@ public sealed class BankServiceTests : IDisposable
     [Fact]
     public async Task State_survives_a_restart_of_the_service()
     {
-        var db = Path.Combine(_dir, "bank.db");
+        var db = Path.Combine(Dir, "bank.db");
         var (first, http) = await StartService(db);
         await Post(http, "/vats/bob/call/join", new object[] { "@bank", "bob", 70 });
         await first.StopAsync();

@@ -7,15 +7,8 @@ namespace ActorSwingSet.Tests.Scenarios;
 
 /// <summary>The swingset command: the demo on its SQLite file twice (the second run continues), then an audit of it.</summary>
 [Collection(ConsoleCapture.Name)]
-public sealed class CliTests : IDisposable
+public sealed class CliTests : ScratchDirectoryTest
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("swingset-cli-").FullName;
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
 
     private static async Task<(int Code, string Out, string Err)> Swingset(params string[] args)
     {
@@ -39,8 +32,8 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task The_demo_stores_its_kernel_a_second_run_continues_and_the_audit_reads_it()
     {
-        var db = Path.Combine(_dir, "demo.db");
-        var dump = Path.Combine(_dir, "dump.json");
+        var db = Path.Combine(Dir, "demo.db");
+        var dump = Path.Combine(Dir, "dump.json");
         var first = await Swingset("demo", "--vats", "12", "--hops", "2", "--upgrades", "2", "--db", db, "--commit-every", "50");
         Assert.True(first.Code == 0, first.Out + first.Err);
         Assert.Contains("stored the kernel in", first.Out, StringComparison.Ordinal);
@@ -57,12 +50,12 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Bad_arguments_and_files_get_one_line_and_exit_code_2()
     {
-        var notDb = Path.Combine(_dir, "notes.txt");
+        var notDb = Path.Combine(Dir, "notes.txt");
         await File.WriteAllTextAsync(notDb, "just some text, certainly not a database file of any kind at all");
         foreach (var (args, expected) in new[]
         {
             (new[] { "demo", "--vats", "1", "--in-memory" }, "--vats must be at least 2"),
-            (new[] { "audit", "--db", Path.Combine(_dir, "missing.db") }, "no such file"),
+            (new[] { "audit", "--db", Path.Combine(Dir, "missing.db") }, "no such file"),
             (new[] { "audit", "--db", notDb }, "is not a SQLite database"),
         })
         {
