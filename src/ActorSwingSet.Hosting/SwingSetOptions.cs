@@ -60,6 +60,12 @@ public sealed class SwingSetOptions
     /// <summary>The CoordinatedShutdown phase that commits and stops the kernel (default <c>before-actor-system-terminate</c>).</summary>
     public string ShutdownPhase { get; set; } = CoordinatedShutdown.PhaseBeforeActorSystemTerminate;
 
+    /// <summary>
+    /// How long the shutdown phase may take to commit the last block and stop the kernel (default 60 s; Akka's own
+    /// default for a phase is 5 s). Written as <c>akka.coordinated-shutdown.phases.PHASE.timeout</c>.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Keeps the state in the SQLite file <paramref name="path"/> (created if missing).</summary>
     public SwingSetOptions UseSqlite(string path = "swingset.db")
     {
@@ -132,6 +138,8 @@ public sealed class SwingSetOptions
             SwingSetStorage.PostgreSql => PostgreSqlStorage.Config(Database, CommitEveryCranks),
             _ => ConfigurationFactory.ParseString("actorswingset.persistence.enabled = off"),
         };
+        var seconds = Math.Max(1, (long)Math.Ceiling(ShutdownTimeout.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        config = ConfigurationFactory.ParseString($"akka.coordinated-shutdown.phases.{ShutdownPhase}.timeout = {seconds}s").WithFallback(config);
         foreach (var hocon in _hocon) config = hocon.WithFallback(config);
         return config;
     }

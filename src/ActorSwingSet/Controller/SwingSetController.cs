@@ -60,23 +60,30 @@ public sealed class SwingSetController
     public async Task StopAsync(bool commit = true, TimeSpan? timeout = null)
     {
         if (_stopped.IsCompleted) return;
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        Exception? failure = null;
         try
         {
-            if (commit && Settings.Persistence.Enabled) await CommitAsync().ConfigureAwait(false);
+            // one message: a run in progress ends, the last block is committed, and the kernel stops
+            using var cancel = new CancellationTokenSource(limit);
+            var ack = Kernel.Ask<StopAcknowledged>(new StopKernel(commit && Settings.Persistence.Enabled), cancel.Token);
+            if (await Task.WhenAny(ack, _stopped).ConfigureAwait(false) == ack) await ack.ConfigureAwait(false);
         }
-        finally
+        catch (Exception e)
         {
-            await Kernel.GracefulStop(timeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            await _stopped.ConfigureAwait(false);
+            failure = e;
         }
+        if (!_stopped.IsCompleted) await Kernel.GracefulStop(limit).ConfigureAwait(false);
+        await _stopped.ConfigureAwait(false);
+        if (failure is not null) throw failure;
     }
 
     /// <summary>
     /// Hooks <see cref="StopAsync"/> into the ActorSystem's CoordinatedShutdown, in <paramref name="phase"/> (by
     /// default <c>before-actor-system-terminate</c>, after the services that use the kernel have stopped): the
-    /// host's shutdown then commits (with <paramref name="commit"/> and a journal) and stops the kernel. A large
-    /// last block may need a longer phase timeout
-    /// (<c>akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout</c>).
+    /// host's shutdown then commits (with <paramref name="commit"/> and a journal) and stops the kernel, within the
+    /// phase's timeout (<c>akka.coordinated-shutdown.phases.PHASE.timeout</c>; Akka's default is 5 s, which a large
+    /// last block may exceed: Hosting's <c>ShutdownTimeout</c> sets it).
     /// </summary>
     public SwingSetController StopOnCoordinatedShutdown(bool commit = true, string phase = CoordinatedShutdown.PhaseBeforeActorSystemTerminate)
     {
@@ -84,7 +91,7 @@ public sealed class SwingSetController
         {
             try
             {
-                await StopAsync(commit).ConfigureAwait(false);
+                await StopAsync(commit, CoordinatedShutdown.Get(_system).Timeout(phase)).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -169,6 +169,25 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             if (await CommitBlockAsync() is { } block) replyTo.Tell(new Committed(block));
             else replyTo.Tell(new Status.Failure(new KernelPanicException(_panic ?? "the block could not be committed")));
         });
+        ReceiveAsync<StopKernel>(async m =>
+        {
+            var replyTo = Sender;
+            if (_run is { } run)
+            {
+                // the run ends here; what it did is in the last block below
+                _run = null;
+                run.ReplyTo.Tell(new RunCompleted(run.Done));
+            }
+            long? block = null;
+            if (m.Commit && _journal is not null && (block = await CommitBlockAsync()) is null)
+            {
+                replyTo.Tell(new Status.Failure(new KernelPanicException(_panic ?? "the last block could not be committed")));
+                return;
+            }
+            _log.Info("ActorSwingSet kernel stopping at crank {0}{1}", _core.Keeper.CrankNumber, block is { } b ? $", last block {b}" : "");
+            replyTo.Tell(new StopAcknowledged(block));
+            Context.Stop(Self);
+        });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
             Panic(new KernelPanicException("the journal stopped (a write failed); the kernel runs nothing more")));
     }

@@ -129,6 +129,9 @@ public sealed class HostingTests : IDisposable
         Assert.False(kernel.Settings.Persistence.Enabled);
         Assert.Equal(5, kernel.Settings.RunSlice);
         Assert.Equal(5, host.Services.GetRequiredService<ActorSystem>().Settings.Config.GetInt("actorswingset.kernel.run-slice"));
+        // the shutdown phase that commits and stops the kernel gets time for a last block (Akka's default is 5 s)
+        Assert.Equal(TimeSpan.FromSeconds(60), host.Services.GetRequiredService<ActorSystem>().Settings.Config
+            .GetTimeSpan("akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout"));
         Assert.True((await kernel.GetVatAdminServiceAsync()).IsObject);
         var count = await kernel.QueueToVatRootAsync("alice", "increment", 2);
         await kernel.RunAsync();

@@ -158,6 +158,29 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
     }
 
     [Fact]
+    public async Task Stopping_during_a_run_ends_the_run_and_commits_everything_it_did()
+    {
+        var db = Path.Combine(Dir, "stop.db");
+        var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nactorswingset.kernel.run-slice = 3").WithFallback(SqliteStorage.Config(db));
+        var system = ActorSystem.Create("stop" + Guid.NewGuid().ToString("N"), config);
+        var c = SwingSetController.Start(system, Config(_log, "A", "B"));
+        await c.RunAsync();
+        var before = (await c.GetStatsAsync()).CrankNumber;
+        await c.QueueToVatRootAsync("A", KCapDataPing((await c.GetVatInfoAsync("B")).Root, 300));
+        var run = c.RunAsync();
+        await c.StopAsync();
+        var ran = await run;                       // the run is answered with what it did, not cut off
+        Assert.True(c.WhenStopped.IsCompleted);
+        await system.Terminate();
+        SqliteConnection.ClearAllPools();
+
+        var (again, c2) = Boot(db);
+        Assert.Equal(before + ran, (await c2.GetStatsAsync()).CrankNumber);   // and all of it was committed
+        await AssertAuditClean(c2);
+        await again.Terminate();
+    }
+
+    [Fact]
     public async Task Recovery_starts_from_the_latest_snapshot_and_replays_only_the_blocks_after_it()
     {
         var db = Path.Combine(Dir, "snap.db");

@@ -61,6 +61,16 @@ public sealed record Commit : KernelRequest;
 /// <summary>Reply to <see cref="Commit"/>: the number of the block now journalled.</summary>
 public sealed record Committed(long Block);
 
+/// <summary>
+/// Stop the kernel: end a run in progress (its requester gets the cranks done so far), commit a last block when
+/// <see cref="Commit"/> is set and there is a journal, answer <see cref="StopAcknowledged"/>, then stop. One message, so
+/// no run slice can slip in between the last commit and the stop.
+/// </summary>
+public sealed record StopKernel(bool Commit) : KernelRequest;
+
+/// <summary>The kernel is stopping; <see cref="Block"/> is the last block it committed, if it committed one.</summary>
+public sealed record StopAcknowledged(long? Block);
+
 /// <summary>Reply to <see cref="InjectQueuedUpgradeEvents"/>: how many held notifies were queued.</summary>
 public sealed record Injected(int Events);
 
