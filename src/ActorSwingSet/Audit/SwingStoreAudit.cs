@@ -115,14 +115,18 @@ public static class SwingStoreAudit
         while (reader.Read()) yield return (reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1));
     }
 
-    private sealed class Hold(string kind, string key, string detail, string? vat = null, bool reachable = true)
+    /// <summary>One count found; a c-list entry's description is built only if it is shown in a finding.</summary>
+    /// <summary>One count found; a c-list entry's description is built only if it is shown in a finding.</summary>
+    private sealed class Hold(string kind, string key, string? detail, string? vat = null, string? vref = null, bool reachable = true)
     {
-        public string Kind { get; } = kind;
-        public string Key { get; } = key;
-        public string Detail { get; } = detail;
-        public string? Vat { get; } = vat;
-        public bool Reachable { get; } = reachable;
-        public bool VatExport { get; init; }
+        public string Kind => kind;
+        public string Key => key;
+        public string? Vat => vat;
+        public bool Reachable => reachable;
+        public bool VatExport => vref is { Length: > 1 } && vref[1] == '+';
+
+        public string Detail => detail
+            ?? $"{vat} {(VatExport ? "exports" : "imports")} it as {vref}{(vref is { Length: > 0 } && vref[0] == 'o' && !reachable ? " (recognizable only)" : "")}";
     }
 
     private sealed class PromiseRecord
@@ -246,14 +250,8 @@ public static class SwingStoreAudit
                 clistEntries++;
                 var flagged = value.Length > 2 && value[1] == ' ' && value[0] is 'R' or '_';
                 if (!flagged) throw new ScanInputException($"{key} = '{value}' is not 'R vref' or '_ vref'");
-                var vref = value[2..];
-                var exported = vref.Length > 1 && vref[1] == '+';
-                if (slot[1] == 'o' && exported) continue; // an object's owner holds no count
-                var role = exported ? "exports" : "imports";
-                Add(slot, new Hold("c-list", key, $"{head} {role} it as {vref}{(slot[1] == 'o' && value[0] == '_' ? " (recognizable only)" : "")}", head, value[0] == 'R')
-                {
-                    VatExport = exported,
-                });
+                if (slot[1] == 'o' && value.Length > 3 && value[3] == '+') continue; // an object's owner holds no count
+                Add(slot, new Hold("c-list", key, null, head, value[2..], value[0] == 'R'));
                 continue;
             }
             if (IsId(head, 'v') && rest == "vatParameters")
@@ -405,7 +403,7 @@ public static class SwingStoreAudit
             [
                 owner,
                 under ? "fewer counts than holders: SwingSet would drop or retire it while still named"
-                      : "SwingSet does not record holds the host takes on objects (kpResolution increments the slots of a resolution it returns)",
+                      : "SwingSet does not record holds the host takes on objects (kpResolution increments the slots of a resolution it returns; addExport increments the export)",
             ]));
         }
 

@@ -78,6 +78,16 @@ public sealed class SwingStoreAuditTests : ScratchDirectoryTest
         Assert.Equal(2, report.DeviceCListEntries);
     }
 
+    [Fact]
+    public void On_the_9039_fixture_it_finds_only_the_doctored_extra_reference()
+    {
+        // a WAL-mode store: SQLite puts -wal/-shm files beside it, so audit a copy
+        var report = SwingStoreAudit.Run(SwingStoreFiles.CopyFixture("swingstore-v2-damaged.sqlite", Dir));
+        var f = Assert.Single(report.Findings);
+        Assert.Equal(("kp43", SwingStoreAudit.OverCount, "2", "1"), (f.Kref, f.Classification, f.Stored, f.Found));
+        Assert.Equal(36, report.Promises);
+    }
+
     /// <summary>Every kind of holder SwingSet counts, on a hand-built store in SwingSet's schema.</summary>
     private static Dictionary<string, string> EveryHolder() => new(StringComparer.Ordinal)
     {
