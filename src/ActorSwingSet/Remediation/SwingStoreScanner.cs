@@ -100,7 +100,7 @@ public static class SwingStoreScanner
                 }
                 cmd.CommandText = $"SELECT key, value FROM kvStore WHERE key IN ({string.Join(",", names)})";
                 using var r = cmd.ExecuteReader();
-                while (r.Read()) found[r.GetString(0)] = r.GetString(1);
+                while (r.Read()) found[r.GetString(0)] = r.IsDBNull(1) ? "" : r.GetString(1);
             }
             Rows += found.Count;
             return found;
@@ -126,7 +126,7 @@ public static class SwingStoreScanner
             cmd.Parameters.AddWithValue("$b", to);
             using var r = cmd.ExecuteReader();
             var list = new List<(string, string)>();
-            while (r.Read()) list.Add((r.GetString(0), r.GetString(1)));
+            while (r.Read()) list.Add((r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1)));
             Rows += list.Count;
             return list;
         }

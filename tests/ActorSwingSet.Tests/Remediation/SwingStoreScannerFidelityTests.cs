@@ -58,6 +58,10 @@ public sealed class SwingStoreScannerFidelityTests : ScratchDirectoryTest
 
         var e = Assert.Throws<ScanInputException>(() => SwingStoreScanner.Scan(path));
         Assert.Contains("kp63.state is missing", e.Message, StringComparison.Ordinal);
+        store["kp63.state"] = ""; // an empty state fails SwingSet's check too
+        Assert.Contains("kp63.state is missing", Assert.Throws<ScanInputException>(() => SwingStoreScanner.Scan(
+            SwingStoreFiles.Write(Path.Combine(Dir, "empty-state.sqlite"), store))).Message, StringComparison.Ordinal);
+        File.Delete(Path.Combine(Dir, "empty-state.sqlite"));
 
         var (code, _, err) = await SwingStoreFiles.Swingset("scan", "--swingstore", path);
         Assert.Equal(2, code);
