@@ -72,6 +72,8 @@ public static class ScanCommand
                 queries = result.Queries,
                 writesToRepair = result.WritesToRepair,
                 elapsedSeconds = result.Elapsed.TotalSeconds,
+                version = result.StoredVersion,
+                remediationDue = result.RemediationDue,
             }));
             else Print(result);
             return 0;
@@ -81,6 +83,11 @@ public static class ScanCommand
 
     private static void Print(ScanResult r)
     {
+        if (!r.RemediationDue)
+        {
+            Console.WriteLine($"version {r.StoredVersion}: SwingSet's upgradeSwingset skips the #9039 step on this store; nothing to repair");
+            return;
+        }
         var byVat = new Table().AddColumn("vat").AddColumn(new TableColumn("damaged promises").RightAligned());
         foreach (var g in r.Damaged.GroupBy(d => d.VatId)) byVat.AddRow(g.Key, g.Count().ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (r.Damaged.Count > 0) AnsiConsole.Write(byVat);

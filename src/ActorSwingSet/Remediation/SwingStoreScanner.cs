@@ -7,7 +7,12 @@ namespace ActorSwingSet.Remediation;
 /// <summary>A (vat, kpid) pair that needs remediation, as found in a stored kvStore.</summary>
 public sealed record DamagedPromise(string VatId, string Kpid, string Vref, string State);
 
-/// <summary>What a scan found and what it cost: rows read, queries made, writes a repair would make, time taken.</summary>
+/// <summary>
+/// What a scan found and what it cost: rows read, queries made, writes a repair would make, time taken.
+/// <see cref="StoredVersion"/> is the store's <c>version</c> key (null when absent, as in SwingSet's schema v0);
+/// <see cref="RemediationDue"/> is false when SwingSet's <c>upgradeSwingset</c> would skip the #9039 step
+/// (version 3 or later), and then <see cref="Damaged"/> is empty.
+/// </summary>
 public sealed record ScanResult(
     IReadOnlyList<DamagedPromise> Damaged,
     int VatsScanned,
@@ -15,34 +20,53 @@ public sealed record ScanResult(
     long RowsRead,
     long Queries,
     long WritesToRepair,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    string? StoredVersion = null,
+    bool RemediationDue = true);
 
 /// <summary>The file cannot be scanned: missing, not SQLite, or not a swing-store.</summary>
 public sealed class ScanInputException(string message) : Exception(message);
 
 /// <summary>
 /// Finds SwingSet #9039 damage in a real SwingSet swing-store (a SQLite file with <c>kvStore(key, value)</c>,
-/// opened read-only) or in an ActorSwingSet kernel's committed state (the same schema): for every live vat it reads only the promise part of the c-list (one range query per vat)
-/// and each such promise's state, and skips promises with a notify to that vat already queued. The result is the
-/// set SwingSet's own v2-to-v3 upgrade would repair.
+/// opened read-only) or in an ActorSwingSet kernel's committed state (the same schema), the way SwingSet's
+/// <c>upgradeSwingset</c> does it: for every live vat (static vats in <c>vat.name.*</c> key order, then
+/// <c>vat.dynamicIDs</c>, less <c>vats.terminated</c>) it reads only the promise part of the c-list
+/// (<c>vN.c.kp*</c>, one range query per vat) and each such promise's state, and skips settled promises with a
+/// notify to that vat pending in the run-queue or acceptance queue (between head and tail). Notifies already held
+/// in <c>upgradeEvents</c> are not pending notifies, as in SwingSet. A swing-store at version 3 or later gets
+/// nothing (SwingSet skips the step); a store that SwingSet's upgrade would fail on (a missing
+/// <c>kpN.state</c>, a missing required key, a failed assertion of an earlier schema step) is refused with
+/// <see cref="ScanInputException"/>.
 /// </summary>
 public static class SwingStoreScanner
 {
     /// <summary>Writes a repair makes per promise: the held notify and the refcount increment.</summary>
     public const int WritesPerRepair = 2;
 
-    /// <summary>Scans a swing-store SQLite file, opened read-only.</summary>
+    /// <summary>Scans a swing-store SQLite file, opened read-only, following its stored <c>version</c> as SwingSet does.</summary>
     public static ScanResult Scan(string path, IProgress<(int Done, int Total)>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
         using var db = Open(path);
-        return Scan(new SqliteReader(db), progress, clock);
+        try
+        {
+            return Scan(new SqliteReader(db), progress, clock, followStoredVersion: true);
+        }
+        catch (SqliteException e)
+        {
+            throw new ScanInputException($"{path} cannot be read ({e.Message.TrimEnd('.')})");
+        }
     }
 
-    /// <summary>Scans state in kvStore form held in memory (an ActorSwingSet kernel's committed state).</summary>
+    /// <summary>
+    /// Scans state in kvStore form held in memory (an ActorSwingSet kernel's committed state). Unlike a swing-store
+    /// scan it ignores the stored <c>version</c>: it lists what the v2-to-v3 step would repair if the state were at
+    /// version 2, because a current kernel can still hold settled promises in a c-list (a vat that never
+    /// subscribed), which a verified-claims repair can fix.
+    /// </summary>
     public static ScanResult Scan(IReadOnlyDictionary<string, string> state, IProgress<(int Done, int Total)>? progress = null) =>
-        Scan(new SortedReader(state), progress, Stopwatch.StartNew());
+        Scan(new SortedReader(state), progress, Stopwatch.StartNew(), followStoredVersion: false);
 
     /// <summary>Point and range reads over a kvStore, counting what they cost.</summary>
     private abstract class Reader
@@ -76,7 +100,7 @@ public static class SwingStoreScanner
                 }
                 cmd.CommandText = $"SELECT key, value FROM kvStore WHERE key IN ({string.Join(",", names)})";
                 using var r = cmd.ExecuteReader();
-                while (r.Read()) found[r.GetString(0)] = r.GetString(1);
+                while (r.Read()) found[r.GetString(0)] = r.IsDBNull(1) ? "" : r.GetString(1);
             }
             Rows += found.Count;
             return found;
@@ -102,7 +126,7 @@ public static class SwingStoreScanner
             cmd.Parameters.AddWithValue("$b", to);
             using var r = cmd.ExecuteReader();
             var list = new List<(string, string)>();
-            while (r.Read()) list.Add((r.GetString(0), r.GetString(1)));
+            while (r.Read()) list.Add((r.GetString(0), r.IsDBNull(1) ? "" : r.GetString(1)));
             Rows += list.Count;
             return list;
         }
@@ -142,50 +166,165 @@ public static class SwingStoreScanner
         }
     }
 
-    private static ScanResult Scan(Reader kv, IProgress<(int Done, int Total)>? progress, Stopwatch clock)
+    private static ScanResult Scan(Reader kv, IProgress<(int Done, int Total)>? progress, Stopwatch clock, bool followStoredVersion)
     {
-        long entries = 0;
-        var terminated = ReadJsonList(kv.Get("vats.terminated")).ToHashSet(StringComparer.Ordinal);
-        var live = new SortedSet<string>(Comparer<string>.Create(References.VatId.Compare));
-        foreach (var (_, vatId) in kv.Range("vat.name.", "vat.name/")) live.Add(vatId);
-        foreach (var vatId in ReadJsonList(kv.Get("vat.dynamicIDs"))) live.Add(vatId);
-        live.ExceptWith(terminated);
+        var storedVersion = kv.Get("version");
+        var version = followStoredVersion ? JsNumberOrZero(storedVersion) : 2;
+        if (version >= 3) return new ScanResult([], 0, 0, kv.Rows, kv.Queries, 0, clock.Elapsed, storedVersion, RemediationDue: false);
+
+        var staticVats = kv.Range("vat.name.", "vat.name/").Where(e => e.Key.Length > "vat.name.".Length).Select(e => e.Value).ToList();
+        var dynamicVats = ReadJsonList(Required(kv, "vat.dynamicIDs"), "vat.dynamicIDs");
+        if (version < 1) CheckVersion0(kv, [.. staticVats, .. dynamicVats]);
+        HashSet<string> terminated;
+        if (version < 2)
+        {
+            // the v1-to-v2 step asserts that vats.terminated does not exist yet, then creates it empty
+            if (kv.Get("vats.terminated") is not null)
+                throw Refuse($"vats.terminated exists in a version-{storedVersion ?? "0"} store (the v1-to-v2 step asserts it does not)");
+            terminated = [];
+        }
+        else terminated = ReadJsonList(Required(kv, "vats.terminated"), "vats.terminated").ToHashSet(StringComparer.Ordinal);
+        var live = staticVats.Concat(dynamicVats).Where(v => !terminated.Contains(v)).ToList();
 
         var pending = new HashSet<(string, string)>();
         foreach (var queue in new[] { "runQueue", "acceptanceQueue" })
-        {
-            if (kv.Get(queue) is not { } bounds) continue;
-            var ht = JsonSerializer.Deserialize<long[]>(bounds) ?? [];
-            if (ht.Length != 2) throw new ScanInputException($"{queue} is not [head, tail]: {bounds}");
-            foreach (var (_, json) in kv.Range(queue + ".", queue + "/")) AddNotify(json, pending);
-        }
-        if (kv.Get("upgradeEvents") is { } held)
-        {
-            using var doc = JsonDocument.Parse(held);
-            foreach (var e in doc.RootElement.EnumerateArray()) AddNotify(e.GetRawText(), pending);
-        }
+            foreach (var json in ReadQueue(kv, queue)) AddNotify(json, queue, pending);
 
+        long entries = 0;
+        var stateOf = new Dictionary<string, string>(StringComparer.Ordinal); // SwingSet caches each kpid's state too
         var damaged = new List<DamagedPromise>();
         var done = 0;
         foreach (var vatId in live)
         {
-            // the promise part of this vat's c-list in one range read, then its promises' states in batches
-            var clist = kv.Range(vatId + ".c.p", vatId + ".c.q");
+            // the promise part of this vat's c-list (vN.c.kpM) in one range read, then its promises' states in batches
+            var prefix = vatId + ".c.kp";
+            var clist = kv.Range(prefix, vatId + ".c.kq").Where(e => e.Key.Length > prefix.Length).ToList();
             entries += clist.Count;
-            var states = kv.GetMany([.. clist.Select(e => e.Value + ".state")]);
-            foreach (var (key, kpid) in clist)
+            var kpids = clist.Select(e => "kp" + e.Key[prefix.Length..]).ToList();
+            var states = kv.GetMany([.. kpids.Where(k => !stateOf.ContainsKey(k)).Distinct().Select(k => k + ".state")]);
+            for (var i = 0; i < clist.Count; i++)
             {
-                var state = states.GetValueOrDefault(kpid + ".state");
-                if (state is "fulfilled" or "rejected" && !pending.Contains((vatId, kpid)))
-                    damaged.Add(new DamagedPromise(vatId, kpid, key[(vatId.Length + 3)..], state));
+                var kpid = kpids[i];
+                if (!stateOf.TryGetValue(kpid, out var state))
+                {
+                    state = states.GetValueOrDefault(kpid + ".state");
+                    if (string.IsNullOrEmpty(state)) throw Refuse($"{kpid}.state is missing ({vatId} holds {kpid} in its c-list)");
+                    stateOf[kpid] = state;
+                }
+                // SwingSet: anything but 'unresolved' counts as settled
+                if (state == "unresolved" || pending.Contains((vatId, kpid))) continue;
+                var value = clist[i].Value;
+                var vref = value.Length > 2 && value[1] == ' ' ? value[2..] : value;
+                damaged.Add(new DamagedPromise(vatId, kpid, vref, state));
             }
             progress?.Report((++done, live.Count));
         }
-        return new ScanResult(damaged, live.Count, entries, kv.Rows, kv.Queries, damaged.Count * WritesPerRepair, clock.Elapsed);
+        return new ScanResult(damaged, live.Count, entries, kv.Rows, kv.Queries, damaged.Count * WritesPerRepair, clock.Elapsed, storedVersion);
     }
 
-    private static SqliteConnection Open(string path)
+    /// <summary>The preconditions SwingSet's v0-to-v1 step asserts (kernel-wide keys, then each vat's reap keys).</summary>
+    private static void CheckVersion0(Reader kv, IReadOnlyList<string> vats)
     {
+        if (kv.Get("initialized") is null) throw Refuse("a store without a version has no 'initialized' key (the v0-to-v1 step asserts it)");
+        var interval = Required(kv, "kernel.defaultReapInterval");
+        if (kv.Get("kernel.defaultReapDirtThreshold") is not null)
+            throw Refuse("a store without a version already has kernel.defaultReapDirtThreshold (the v0-to-v1 step asserts it does not)");
+        if (interval != "never") ParseDecimal(interval, "kernel.defaultReapInterval");
+        var keys = vats.SelectMany(v => new[] { v + ".reapInterval", v + ".reapCountdown", v + ".options", v + ".reapDirt" }).ToList();
+        var found = kv.GetMany(keys);
+        foreach (var v in vats)
+        {
+            if (found.ContainsKey(v + ".reapDirt")) throw Refuse($"{v}.reapDirt exists in a store without a version (the v0-to-v1 step asserts it does not)");
+            var vi = found.GetValueOrDefault(v + ".reapInterval") ?? throw Refuse($"storage lacks required key {v}.reapInterval");
+            var vc = found.GetValueOrDefault(v + ".reapCountdown") ?? throw Refuse($"storage lacks required key {v}.reapCountdown");
+            if ((vi == "never") != (vc == "never")) throw Refuse($"{v}: reapInterval={vi}, reapCountdown={vc} (the v0-to-v1 step asserts both or neither are 'never')");
+            if (vi != "never")
+            {
+                ParseDecimal(vi, v + ".reapInterval");
+                ParseDecimal(vc, v + ".reapCountdown");
+            }
+            var options = found.GetValueOrDefault(v + ".options") ?? throw Refuse($"storage lacks required key {v}.options");
+            if (!IsJsonObject(options)) throw Refuse($"{v}.options is not a JSON object: {Shorten(options)}");
+        }
+    }
+
+    private static bool IsJsonObject(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static void ParseDecimal(string digits, string label)
+    {
+        if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)) throw Refuse($"expected {label}={digits} to be a decimal integer");
+    }
+
+    /// <summary>SwingSet's <c>readQueue</c>: every entry from head to tail must exist; entries outside are not read.</summary>
+    private static IEnumerable<string> ReadQueue(Reader kv, string queue)
+    {
+        var bounds = Required(kv, queue);
+        long head, tail;
+        try
+        {
+            var ht = JsonSerializer.Deserialize<long[]>(bounds);
+            if (ht is not { Length: 2 }) throw new JsonException();
+            (head, tail) = (ht[0], ht[1]);
+        }
+        catch (JsonException)
+        {
+            throw Refuse($"{queue} is not [head, tail]: {Shorten(bounds)}");
+        }
+        var rows = kv.Range(queue + ".", queue + "/").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        for (var i = head; i < tail; i++)
+        {
+            var key = queue + "." + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            yield return rows.GetValueOrDefault(key) ?? throw Refuse($"storage lacks required key {key}");
+        }
+    }
+
+    private static string Required(Reader kv, string key) => kv.Get(key) ?? throw Refuse($"storage lacks required key {key}");
+
+    private static ScanInputException Refuse(string why) => new($"SwingSet's upgradeSwingset would fail on this store: {why}");
+
+    private static string Shorten(string s) => s.Length <= 80 ? s : s[..80] + "...";
+
+    /// <summary>JavaScript's <c>Number(s) || 0</c> for the stored version: a missing, empty or non-numeric value is 0.</summary>
+    internal static double JsNumberOrZero(string? s)
+    {
+        if (s is null) return 0;
+        var t = s.Trim();
+        if (t.Length == 0) return 0;
+        double n;
+        if (t.Length > 2 && t[0] == '0' && (t[1] | 0x20) is 'x' or 'o' or 'b')
+        {
+            var radix = (t[1] | 0x20) switch { 'x' => 16, 'o' => 8, _ => 2 };
+            n = 0;
+            foreach (var c in t[2..])
+            {
+                var d = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiLetter(c) ? (c | 0x20) - 'a' + 10 : 99;
+                if (d >= radix) return 0;
+                n = n * radix + d;
+            }
+            return n;
+        }
+        var plain = t.TrimStart('+', '-');
+        var numeric = plain == "Infinity" || (plain.Length > 0 && plain.All(c => char.IsAsciiDigit(c) || c is '.' or 'e' or 'E' or '+' or '-'));
+        if (!numeric || !double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out n) || double.IsNaN(n))
+            return 0;
+        return n;
+    }
+
+    /// <summary>Opens a swing-store read-only, checking that it is SQLite and has a <c>kvStore</c> table.</summary>
+    internal static SqliteConnection Open(string path)
+    {
+        if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
         var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
         try
         {
@@ -208,14 +347,34 @@ public static class SwingStoreScanner
         }
     }
 
-    private static void AddNotify(string json, HashSet<(string, string)> into)
+    private static void AddNotify(string json, string queue, HashSet<(string, string)> into)
     {
-        using var doc = JsonDocument.Parse(json);
-        var e = doc.RootElement;
-        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out var t) && t.GetString() == "notify"
-            && e.TryGetProperty("vatID", out var v) && e.TryGetProperty("kpid", out var k))
-            into.Add((v.GetString()!, k.GetString()!));
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var e = doc.RootElement;
+            if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String || t.GetString() != "notify") return;
+            // SwingSet asserts both are present on a queued notify
+            var vat = e.TryGetProperty("vatID", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var kpid = e.TryGetProperty("kpid", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+            if (string.IsNullOrEmpty(vat) || string.IsNullOrEmpty(kpid)) throw Refuse($"a notify in the {queue} lacks its vatID or kpid: {Shorten(json)}");
+            into.Add((vat, kpid));
+        }
+        catch (JsonException)
+        {
+            throw Refuse($"an entry of the {queue} is not JSON: {Shorten(json)}");
+        }
     }
 
-    private static string[] ReadJsonList(string? json) => json is null ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
+    private static List<string> ReadJsonList(string json, string key)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<List<string>>(json) ?? throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            throw Refuse($"{key} is not a JSON list of vat IDs: {Shorten(json)}");
+        }
+    }
 }

@@ -65,4 +65,16 @@ public sealed class CliTests : ScratchDirectoryTest
         }
         Assert.Equal("just some text, certainly not a database file of any kind at all", await File.ReadAllTextAsync(notDb));
     }
+
+    [Fact]
+    public async Task The_swingstore_audit_reports_a_real_SwingSets_cleanup_zombies_and_exits_1()
+    {
+        var store = Path.Combine(Dir, "swingstore.sqlite");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "fixtures", "swingstore", "swingstore-u17-zombies.sqlite"), store);
+        var audit = await Swingset("audit", "--swingstore", store);
+        Assert.True(audit.Code == 1, audit.Out + audit.Err);
+        Assert.Contains("3 cleanup-zombie", audit.Out, StringComparison.Ordinal);
+        var clean = await Swingset("audit", "--swingstore", Path.Combine(AppContext.BaseDirectory, "fixtures", "swingstore", "swingstore-u17-clean.sqlite"));
+        Assert.True(clean.Code == 0, clean.Out + clean.Err);
+    }
 }
