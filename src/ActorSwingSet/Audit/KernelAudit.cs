@@ -44,8 +44,18 @@ public static class KernelAudit
         public string? DataSlots;
     }
 
-    /// <summary>Audits a kernel state given as kvStore entries (a dump, or SwingSet's own state); changes nothing.</summary>
-    public static AuditReport Run(IReadOnlyDictionary<string, string> kv)
+    /// <summary>
+    /// Audits a kernel state given as kvStore entries (a dump, or SwingSet's own state); changes nothing. Host-held
+    /// references (<c>kernel.hostRefs</c>) count like any other; those of a host session older than the newest one
+    /// recorded are reported as orphaned, since a kernel releases an earlier session's holds when it starts.
+    /// </summary>
+    public static AuditReport Run(IReadOnlyDictionary<string, string> kv) => Run(kv, null);
+
+    /// <summary>
+    /// The audit of a running kernel, which knows its host session: a reference held by any other session is
+    /// orphaned (its host is gone and nothing will release it).
+    /// </summary>
+    internal static AuditReport Run(IReadOnlyDictionary<string, string> kv, long? hostSession)
     {
         var violations = new List<string>();
         var promises = new SortedDictionary<string, PromiseRow>(StringComparer.Ordinal);
@@ -56,6 +66,7 @@ public static class KernelAudit
         var byVref = new SortedDictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var pendingNotifies = new HashSet<(string, string)>();
         var gcActions = new HashSet<string>(StringComparer.Ordinal);
+        var hostRefs = new List<(long Owner, string Kref, long Count)>();
 
         void Count(string kref, bool reachable = true)
         {
@@ -151,9 +162,14 @@ public static class KernelAudit
                         foreach (var e in doc.RootElement.EnumerateArray()) CountEventJson(e.GetRawText());
                     break;
                 case "kernel.hostRefs":
-                    using (var doc = JsonDocument.Parse(value))
-                        foreach (var p in doc.RootElement.EnumerateObject())
-                            for (var i = 0; i < p.Value.GetInt64(); i++) Count(p.Name);
+                    foreach (var (owner, k, n) in HostRefsJson.Read(value))
+                    {
+                        for (var i = 0; i < n; i++) Count(k);
+                        hostRefs.Add((owner, k, n));
+                    }
+                    break;
+                case "kernel.durableHolds":
+                    foreach (var k in (JsonSerializer.Deserialize<Dictionary<string, string>>(value) ?? []).Values) Count(k);
                     break;
                 case "pinnedObjects":
                     foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Count(k);
@@ -240,6 +256,15 @@ public static class KernelAudit
         {
             if (k.StartsWith("kp", StringComparison.Ordinal) ? !promises.ContainsKey(k) : !objects.ContainsKey(k))
                 violations.Add($"dangling reference: {k} is referenced but not in the kernel tables");
+        }
+
+        // host-held references: only the current host session can still release its holds
+        if (hostRefs.Count > 0)
+        {
+            var current = hostSession ?? hostRefs.Max(h => h.Owner);
+            foreach (var (owner, k, n) in hostRefs)
+                if (owner != current)
+                    violations.Add($"host: {k} is held {n} time(s) by host session {owner}, which has ended (the kernel is in session {current}); nothing will release it");
         }
 
         // I2: settled promises in c-lists need a pending notify to that vat

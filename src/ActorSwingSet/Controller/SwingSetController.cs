@@ -14,6 +14,16 @@ namespace ActorSwingSet.Controller;
 /// schema and audit it. Every call is a message to the kernel actor; bad input fails the call with an
 /// <see cref="ArgumentException"/> and changes nothing.
 /// </summary>
+/// <remarks>
+/// <para><b>Host-held references.</b> The promises the queueing calls return are held for the host session that took
+/// them: this kernel actor's run, from its start (or recovery) to its stop. They keep what they name alive until
+/// <see cref="ReleasePromiseAsync"/>. A session's holds do not outlive it: when a kernel starts again from storage
+/// (after a crash, a stop, or in another process), it releases every reference an earlier session still held, in its
+/// first block, and a promise only that host held is collected. A host therefore reads what it needs before it stops
+/// and asks again after a restart (a vat's root, from <see cref="GetVatInfoAsync"/>, is always there).</para>
+/// <para>To keep a reference across restarts on purpose, name it: <see cref="HoldDurablyAsync"/> keeps it until
+/// <see cref="ReleaseDurableHoldAsync"/>, and <see cref="GetDurableHoldsAsync"/> finds it again after a restart.</para>
+/// </remarks>
 public sealed class SwingSetController
 {
     private readonly Task _stopped;
@@ -116,22 +126,30 @@ public sealed class SwingSetController
         return await answer.ConfigureAwait(false);
     }
 
-    /// <summary>Queues <c>method(...args)</c> to a vat's root object; any <see cref="Kref"/> in args passes as a reference.</summary>
+    /// <summary>
+    /// Queues <c>method(...args)</c> to a vat's root object; any <see cref="Kref"/> in args passes as a reference.
+    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
+    /// </summary>
     public Task<Kref> QueueToVatRootAsync(string vat, string method, params object?[] args) =>
         QueueToVatRootAsync(vat, HostValues.Methargs(method, args));
 
-    /// <summary>Queues <c>method(...args)</c> to an object or promise; any <see cref="Kref"/> in args passes as a reference.</summary>
+    /// <summary>
+    /// Queues <c>method(...args)</c> to an object or promise; any <see cref="Kref"/> in args passes as a reference.
+    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
+    /// </summary>
     public Task<Kref> QueueToKrefAsync(Kref target, string method, params object?[] args) =>
         QueueToKrefAsync(target, HostValues.Methargs(method, args));
 
     /// <summary>
     /// Queues a message to a live vat's root object (<paramref name="vat"/> is its name or ID). <paramref name="methargs"/>
-    /// is smallcaps <c>[method, [args...]]</c> and may carry references. Returns the result promise, held for the host.
+    /// is smallcaps <c>[method, [args...]]</c> and may carry references. Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
     /// </summary>
     public async Task<Kref> QueueToVatRootAsync(string vat, KCapData methargs) =>
         (await Ask<Queued>(new QueueToVatRoot(vat, methargs)).ConfigureAwait(false)).Result;
 
-    /// <summary>Queues a message to any existing object or promise; returns the result promise, held for the host.</summary>
+    /// <summary>
+    /// Queues a message to any existing object or promise. Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
+    /// </summary>
     public async Task<Kref> QueueToKrefAsync(Kref target, KCapData methargs) =>
         (await Ask<Queued>(new QueueToKref(target, methargs)).ConfigureAwait(false)).Result;
 
@@ -151,12 +169,32 @@ public sealed class SwingSetController
     /// <summary>Reads one promise: its state, reference count, decider, subscribers, queue length and resolution.</summary>
     public Task<PromiseStatus> GetPromiseAsync(Kref kpid) => Ask<PromiseStatus>(new GetPromiseStatus(kpid));
 
-    /// <summary>Lets go of a promise the host was given; it is collected once nothing else refers to it.</summary>
+    /// <summary>
+    /// Lets go of a promise this host session was given; it is collected once nothing else refers to it. Fails with
+    /// <see cref="ArgumentException"/> if this session holds no reference to it (a promise taken before the kernel
+    /// last started from storage was released then).
+    /// </summary>
     public Task ReleasePromiseAsync(Kref kpid) => Ask<Done>(new ReleasePromise(kpid));
 
     /// <summary>
+    /// Keeps <paramref name="kref"/> (an existing object or promise) alive under <paramref name="name"/>, across kernel
+    /// restarts, until <see cref="ReleaseDurableHoldAsync"/>: unlike the promises a session holds, a durable hold is
+    /// stored with the kernel (<c>kernel.durableHolds</c>) and never released for the host. Fails with
+    /// <see cref="ArgumentException"/> if the name is empty or already taken, or the kref does not exist.
+    /// </summary>
+    public Task HoldDurablyAsync(string name, Kref kref) => Ask<Done>(new HoldDurably(name, kref));
+
+    /// <summary>Lets go of the durable hold <paramref name="name"/>; what it held is collected once nothing else refers to it.</summary>
+    public Task ReleaseDurableHoldAsync(string name) => Ask<Done>(new ReleaseDurableHold(name));
+
+    /// <summary>Every durable hold, by name: how a host finds what it kept after a restart.</summary>
+    public async Task<IReadOnlyDictionary<string, Kref>> GetDurableHoldsAsync() =>
+        (await Ask<DurableHolds>(GetDurableHolds.Instance).ConfigureAwait(false)).Holds;
+
+    /// <summary>
     /// Queues the creation of a dynamic vat from a registered bundle. Returns the new vat's ID and a promise that settles
-    /// with <c>{root, vatID}</c> once its startVat has run, or is rejected if the vat could not be started.
+    /// with <c>{root, vatID}</c> once its startVat has run, or is rejected if the vat could not be started; the promise
+    /// is held for this host session (until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage).
     /// </summary>
     public async Task<(string VatId, Kref Result)> CreateVatAsync(string bundleName, KCapData? vatParameters = null, bool enablePipelining = false)
     {
@@ -164,13 +202,17 @@ public sealed class SwingSetController
         return (q.VatId, q.Result);
     }
 
-    /// <summary>Queues an upgrade; the promise settles with <c>{incarnationNumber}</c> or <c>Error('vat-upgrade failure')</c>.</summary>
+    /// <summary>
+    /// Queues an upgrade; the promise settles with <c>{incarnationNumber}</c> or <c>Error('vat-upgrade failure')</c>. It
+    /// is held for this host session (until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage).
+    /// </summary>
     public async Task<Kref> UpgradeVatAsync(string vat, string bundleName, KCapData? vatParameters = null, string upgradeMessage = "vat upgraded") =>
         (await Ask<Queued>(new UpgradeVat(vat, bundleName, vatParameters, upgradeMessage)).ConfigureAwait(false)).Result;
 
     /// <summary>
     /// Queues a vat's termination with <c>Error(reason)</c>; <paramref name="reject"/> records it as a failure. The promises
-    /// the vat decides are rejected and its exports orphaned. Returns a promise that settles once the vat is gone.
+    /// the vat decides are rejected and its exports orphaned. Returns a promise that settles once the vat is gone, held
+    /// for this host session (until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage).
     /// </summary>
     public async Task<Kref> TerminateVatAsync(string vat, string reason, bool reject = true) =>
         (await Ask<Queued>(new TerminateVat(vat, reject, KCapData.Of(SmallCaps.Error(reason)))).ConfigureAwait(false)).Result;

@@ -8,7 +8,8 @@ namespace ActorSwingSet.Dump;
 /// <summary>
 /// Renders kernel state as SwingSet's kvStore (semantics section 10), sorted by key: the canonical view that tests,
 /// tools and comparisons with SwingSet use. Keys beyond SwingSet's: <c>vN.incarnationNumber</c>,
-/// <c>vat.terminationReason.vN</c> and <c>kernel.hostRefs</c> (references the host holds).
+/// <c>vat.terminationReason.vN</c>, <c>kernel.hostRefs</c> (references host sessions hold, by session) and
+/// <c>kernel.durableHolds</c> (the host's named holds kept across restarts); see docs/ARCHITECTURE.md.
 /// </summary>
 public static class KernelStateDump
 {

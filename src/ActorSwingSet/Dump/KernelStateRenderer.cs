@@ -13,7 +13,7 @@ internal static class KernelStateRenderer
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The lists the kernel journals by name (see <c>KernelKeeper.TouchList</c>).</summary>
-    public static readonly string[] Lists = ["names", "dynamic", "terminated", "reasons", "host", "gc", "reap", "pinned", "upgradeEvents"];
+    public static readonly string[] Lists = ["names", "dynamic", "terminated", "reasons", "host", "durableHolds", "gc", "reap", "pinned", "upgradeEvents"];
 
     public static void Scalars(KernelKeeper K, Action<string, string> set)
     {
@@ -38,8 +38,12 @@ internal static class KernelStateRenderer
                     set("vat.terminationReason." + vatId, JsonSerializer.Serialize(new { isFailure = t.IsFailure, info = t.InfoBody }));
                 break;
             case "host":
-                if (K.HostRefs.Count > 0) set("kernel.hostRefs", JsonSerializer.Serialize(K.HostRefs.ToDictionary(e => e.Key.ToString(), e => e.Value)));
+                if (K.HostRefs.Count > 0) set("kernel.hostRefs", HostRefsJson.Write(K.HostRefs));
                 else delete("kernel.hostRefs");
+                break;
+            case "durableHolds":
+                if (K.DurableHolds.Count > 0) set("kernel.durableHolds", JsonSerializer.Serialize(K.DurableHolds.ToDictionary(e => e.Key, e => e.Value.ToString(), StringComparer.Ordinal)));
+                else delete("kernel.durableHolds");
                 break;
             case "gc": set("gcActions", JsonSerializer.Serialize(K.GcActions)); break;
             case "reap": set("reapQueue", JsonSerializer.Serialize(K.ReapQueue)); break;

@@ -66,7 +66,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             return;
         }
         var p = settings.Persistence;
-        _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, p.SnapshotEveryBlocks, p.JournalPluginId, p.SnapshotPluginId), "journal");
+        _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, new SnapshotPolicy(p.SnapshotEveryBlocks, p.SnapshotMinVolume), p.JournalPluginId, p.SnapshotPluginId), "journal");
         Context.Watch(_journal);
         Recovering();
     }
@@ -81,11 +81,13 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             {
                 if (s.Block == 0) _core.Initialize(_config.StaticVats());
                 else _core = KernelCore.Restore(_port, _options, s.State);
+                if (_core.BeginHostSession(s.Block) is var released and > 0)
+                    _log.Info("released {0} host reference(s) held by an earlier host session", released);
                 _log.Info("ActorSwingSet kernel {0} at block {1}, crank {2}", s.Block == 0 ? "created" : "recovered", s.Block, _core.Keeper.CrankNumber);
                 PublishStats();
                 Become(Running);
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or KernelPanicException)
             {
                 Panic(new KernelPanicException($"the stored state cannot be used: {e.Message}"));
             }
@@ -133,6 +135,17 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             _core.ReleasePromise(m.Kpid);
             return Done.Instance;
         }));
+        Receive<HoldDurably>(m => Answer(() =>
+        {
+            _core.HoldDurably(m.Name, m.Kref);
+            return Done.Instance;
+        }));
+        Receive<ReleaseDurableHold>(m => Answer(() =>
+        {
+            _core.ReleaseDurableHold(m.Name);
+            return Done.Instance;
+        }));
+        Receive<GetDurableHolds>(_ => Answer(() => new DurableHolds(_core.GetDurableHolds())));
         Receive<CreateVat>(m => Answer(() =>
         {
             var (vatId, result) = _core.QueueCreateVat(m.BundleName, m.VatParameters, m.EnablePipelining);
@@ -143,7 +156,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         Receive<GetVatInfo>(m => Answer(() => _core.GetVatInfo(m.Vat)));
         Receive<GetStats>(_ => Answer(() => _core.GetStats()));
         ReceiveAsync<GetKvDump>(async _ => await AnswerAsync(async () => new KvDump(await _core.DumpAsync())));
-        ReceiveAsync<RunAudit>(async _ => await AnswerAsync(async () => KernelAudit.Run(await _core.DumpAsync())));
+        ReceiveAsync<RunAudit>(async _ => await AnswerAsync(async () => KernelAudit.Run(await _core.DumpAsync(), _core.Keeper.HostSession)));
         ReceiveAsync<RemediateUpgradeLeaks>(async _ => await AnswerAsync(async () => await _core.RemediateUpgradeLeaksAsync()));
         ReceiveAsync<RepairClaims>(async m => await AnswerAsync(async () => await _core.RepairClaimsAsync(m.Claims)));
         Receive<InjectQueuedUpgradeEvents>(_ => Answer(() => new Injected(_core.InjectQueuedUpgradeEvents())));

@@ -9,7 +9,8 @@ namespace ActorSwingSet.Kernel;
 /// <summary>
 /// Host operations: they run between cranks, check their input before touching anything (bad input throws
 /// <see cref="ArgumentException"/> and changes nothing), and put work on the queues rather than doing it.
-/// Promises they return are held for the host until <see cref="ReleasePromise"/>.
+/// Promises they return are held for the host session that asked until <see cref="ReleasePromise"/>, or until a
+/// later session begins (<see cref="BeginHostSession"/>).
 /// </summary>
 internal sealed partial class KernelCore
 {
@@ -168,12 +169,56 @@ internal sealed partial class KernelCore
         return new PromiseStatus(kpid, p.State, p.RefCount, p.Decider, [.. p.Subscribers], p.Queue.Count, p.Data);
     }
 
+    /// <summary>
+    /// Begins the host session of a kernel recovered from storage, <paramref name="session"/> being the last committed
+    /// block. The hosts of earlier sessions are gone (a previous process, or a previous kernel actor), so every
+    /// reference they still held is released here, and end-of-crank GC runs: a promise only such a host held is
+    /// deleted. The release is part of the next block; if the kernel stops before committing it, the next start
+    /// does it again from the same state. Returns how many references were released.
+    /// </summary>
+    public long BeginHostSession(long session)
+    {
+        HostOp();
+        var released = Keeper.BeginHostSession(session);
+        Keeper.ProcessRefcounts();
+        return released;
+    }
+
     /// <summary>The host lets go of a promise it held; it is collected once nothing else refers to it.</summary>
     public void ReleasePromise(Kref kpid)
     {
         HostOp();
-        if (!Keeper.ReleaseHostRef(kpid)) throw new ArgumentException($"the host holds no reference to {kpid}");
+        if (!Keeper.ReleaseHostRef(kpid)) throw new ArgumentException($"this host session holds no reference to {kpid}");
         Keeper.ProcessRefcounts();
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="kref"/> (an existing object or promise) alive under <paramref name="name"/>, across kernel
+    /// restarts, until <see cref="ReleaseDurableHold"/>. A name holds one reference; it cannot be taken twice.
+    /// </summary>
+    public void HoldDurably(string name, Kref kref)
+    {
+        HostOp();
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a durable hold needs a name");
+        if (Keeper.DurableHolds.TryGetValue(name, out var held)) throw new ArgumentException($"the durable hold '{name}' is taken (it holds {held})");
+        if (kref.IsPromise ? !Keeper.PromiseExists(kref) : !(kref.IsObject && Keeper.ObjectExists(kref)))
+            throw new ArgumentException($"cannot hold {kref}: it does not exist");
+        Keeper.AddDurableHold(name, kref);
+    }
+
+    /// <summary>Lets go of a durable hold; what it held is collected once nothing else refers to it.</summary>
+    public void ReleaseDurableHold(string name)
+    {
+        HostOp();
+        if (!Keeper.ReleaseDurableHold(name)) throw new ArgumentException($"there is no durable hold named '{name}'");
+        Keeper.ProcessRefcounts();
+    }
+
+    /// <summary>Every durable hold, by name.</summary>
+    public IReadOnlyDictionary<string, Kref> GetDurableHolds()
+    {
+        ThrowIfPanicked();
+        return new SortedDictionary<string, Kref>(Keeper.DurableHolds.ToDictionary(), StringComparer.Ordinal);
     }
 
     public VatInfo GetVatInfo(string nameOrId)

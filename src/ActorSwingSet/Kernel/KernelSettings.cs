@@ -39,12 +39,17 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
                 p.GetString("journal-plugin-id"),
                 p.GetString("snapshot-plugin-id"),
                 p.GetLong("commit-every-cranks"),
-                p.GetLong("snapshot-every-blocks")))
+                p.GetLong("snapshot-every-blocks"))
+            {
+                SnapshotMinVolume = p.GetLong("snapshot-min-volume"),
+            })
         {
             SlogFile = c.GetString("slog-file", ""),
             SlogTimestamps = c.GetBoolean("slog-timestamps"),
         };
         if (settings.Persistence.CommitEveryCranks < 0) throw new ArgumentException("actorswingset.persistence.commit-every-cranks must be 0 or more");
+        if (settings.Persistence.SnapshotEveryBlocks < 0) throw new ArgumentException("actorswingset.persistence.snapshot-every-blocks must be 0 or more");
+        if (settings.Persistence.SnapshotMinVolume < 1) throw new ArgumentException("actorswingset.persistence.snapshot-min-volume must be at least 1");
         if (settings.ReapInterval < 0) throw new ArgumentException("actorswingset.kernel.reap-interval must be 0 or more");
         if (settings.RunSlice < 1) throw new ArgumentException("actorswingset.kernel.run-slice must be at least 1");
         return settings;
@@ -52,4 +57,11 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
 }
 
 /// <summary>The <c>actorswingset.persistence</c> section.</summary>
-public sealed record PersistenceSettings(bool Enabled, string PersistenceId, string JournalPluginId, string SnapshotPluginId, long CommitEveryCranks, long SnapshotEveryBlocks);
+public sealed record PersistenceSettings(bool Enabled, string PersistenceId, string JournalPluginId, string SnapshotPluginId, long CommitEveryCranks, long SnapshotEveryBlocks)
+{
+    /// <summary>
+    /// <c>snapshot-min-volume</c>: a snapshot is also taken once the blocks written since the last one hold at least
+    /// as much as the state, and at least this much (characters of keys and values); see <see cref="Persistence.SnapshotPolicy"/>.
+    /// </summary>
+    public long SnapshotMinVolume { get; init; } = Persistence.SnapshotPolicy.DefaultMinVolume;
+}

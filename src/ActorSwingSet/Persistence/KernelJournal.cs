@@ -5,25 +5,29 @@ namespace ActorSwingSet.Persistence;
 
 /// <summary>
 /// The kernel's journal: one persistent actor whose events are committed blocks. It keeps the committed state in
-/// kvStore form, snapshots it every <c>snapshot-every-blocks</c> blocks, and on start recovers it (snapshot plus
-/// the blocks after it) for the kernel. A block is one journal write, however many cranks it holds.
+/// kvStore form, snapshots it as its <see cref="SnapshotPolicy"/> says (every <c>snapshot-every-blocks</c> blocks,
+/// and whenever the blocks since the last snapshot have written as much as the state holds), and on start recovers it
+/// (snapshot plus the blocks after it) for the kernel. A block is one journal write, however many cranks it holds.
 /// </summary>
 public sealed class KernelJournal : ReceivePersistentActor
 {
     private readonly KvState _state = new();
-    private readonly long _snapshotEvery;
+    private readonly SnapshotPolicy _snapshots;
+    // the volume of the blocks since the last snapshot (recovered too: it depends only on the stored blocks)
+    private long _writtenSinceSnapshot;
     private long _block;
     private long _crank;
     private IActorRef? _waiting;
 
     /// <summary>
-    /// A journal under <paramref name="persistenceId"/> that snapshots every <paramref name="snapshotEvery"/> blocks
-    /// (0: never); null or empty plugin IDs mean Akka's default journal and snapshot store.
+    /// A journal under <paramref name="persistenceId"/> that snapshots as <paramref name="snapshots"/> says; null or
+    /// empty plugin IDs mean Akka's default journal and snapshot store.
     /// </summary>
-    public KernelJournal(string persistenceId, long snapshotEvery, string? journalPluginId, string? snapshotPluginId)
+    public KernelJournal(string persistenceId, SnapshotPolicy snapshots, string? journalPluginId, string? snapshotPluginId)
     {
+        ArgumentNullException.ThrowIfNull(snapshots);
         PersistenceId = persistenceId;
-        _snapshotEvery = snapshotEvery;
+        _snapshots = snapshots;
         if (!string.IsNullOrEmpty(journalPluginId)) JournalPluginId = journalPluginId;
         if (!string.IsNullOrEmpty(snapshotPluginId)) SnapshotPluginId = snapshotPluginId;
 
@@ -32,6 +36,7 @@ public sealed class KernelJournal : ReceivePersistentActor
             var s = (StateSnapshot)offer.Snapshot;
             _state.Apply(s.State.Select(e => KvWrite.Set(e.Key, e.Value)));
             _block = s.Block;
+            _writtenSinceSnapshot = 0;
         });
         Recover<BlockCommitted>(Apply);
 
@@ -44,8 +49,11 @@ public sealed class KernelJournal : ReceivePersistentActor
                 Apply(b);
                 _waiting = null;
                 Sender.Tell(new BlockStored(b.Block));
-                if (_snapshotEvery > 0 && b.Block % _snapshotEvery == 0)
+                if (_snapshots.IsDue(b.Block, _writtenSinceSnapshot, _state.Volume))
+                {
                     SaveSnapshot(new StateSnapshot(b.Block, _state.ToDictionary()));
+                    _writtenSinceSnapshot = 0;
+                }
             });
         });
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -60,6 +68,7 @@ public sealed class KernelJournal : ReceivePersistentActor
     private void Apply(BlockCommitted b)
     {
         _state.Apply(b.Writes);
+        _writtenSinceSnapshot += KvState.VolumeOf(b.Writes);
         _block = b.Block;
         _crank = b.CrankNumber;
     }
@@ -79,8 +88,15 @@ public sealed class KernelJournal : ReceivePersistentActor
     }
 
     /// <summary>Props for a <see cref="KernelJournal"/>; the parameters are those of its constructor.</summary>
+    public static Props Props(string persistenceId, SnapshotPolicy snapshots, string? journalPluginId = null, string? snapshotPluginId = null) =>
+        Akka.Actor.Props.Create(() => new KernelJournal(persistenceId, snapshots, journalPluginId, snapshotPluginId));
+
+    /// <summary>
+    /// Props for a <see cref="KernelJournal"/> that snapshots every <paramref name="snapshotEvery"/> blocks (0: not by
+    /// count) and by volume with the default <see cref="SnapshotPolicy.MinVolume"/>.
+    /// </summary>
     public static Props Props(string persistenceId, long snapshotEvery, string? journalPluginId = null, string? snapshotPluginId = null) =>
-        Akka.Actor.Props.Create(() => new KernelJournal(persistenceId, snapshotEvery, journalPluginId, snapshotPluginId));
+        Props(persistenceId, new SnapshotPolicy(snapshotEvery), journalPluginId, snapshotPluginId);
 }
 
 /// <summary>Ask for the committed state. Reply: <see cref="CommittedState"/>.</summary>

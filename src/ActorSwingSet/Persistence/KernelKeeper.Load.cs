@@ -48,7 +48,13 @@ internal sealed partial class KernelKeeper
             foreach (var e in doc.RootElement.EnumerateArray()) k._upgradeEvents.Add(EventJson.ReadEvent(e.GetRawText()));
         }
         if (kv.TryGetValue("kernel.hostRefs", out var hostRefs))
-            foreach (var (kref, n) in Json<Dictionary<string, long>>(hostRefs)) k._hostRefs[Kref.Parse(kref)] = n;
+            foreach (var (owner, kref, n) in HostRefsJson.Read(hostRefs))
+            {
+                if (!k._hostRefs.TryGetValue(owner, out var owned)) k._hostRefs[owner] = owned = [];
+                owned[Kref.Parse(kref)] = n;
+            }
+        if (kv.TryGetValue("kernel.durableHolds", out var durable))
+            foreach (var (name, kref) in Json<Dictionary<string, string>>(durable)) k._durableHolds[name] = Kref.Parse(kref);
 
         var promiseQueues = new Dictionary<long, SortedDictionary<long, KMessage>>();
         var queues = new Dictionary<string, SortedDictionary<long, KernelEvent>>(StringComparer.Ordinal) { ["runQueue"] = [], ["acceptanceQueue"] = [] };

@@ -11,6 +11,17 @@ public sealed class KvState
     private readonly Dictionary<string, string> _kv = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _byEntity = new(StringComparer.Ordinal);
 
+    /// <summary>The state's size: the characters of every key and value in it.</summary>
+    public long Volume { get; private set; }
+
+    /// <summary>How much <paramref name="writes"/> write: the characters of their keys and values.</summary>
+    public static long VolumeOf(IEnumerable<KvWrite> writes)
+    {
+        long n = 0;
+        foreach (var w in writes) n += w.Key.Length + (w.Value?.Length ?? 0);
+        return n;
+    }
+
     /// <summary>A state holding <paramref name="entries"/>.</summary>
     public static KvState From(IEnumerable<KeyValuePair<string, string>> entries)
     {
@@ -30,7 +41,8 @@ public sealed class KvState
                 case KvOp.Delete: Delete(w.Key); break;
                 case KvOp.DeleteEntity:
                     if (_byEntity.Remove(w.Key, out var keys))
-                        foreach (var k in keys) _kv.Remove(k);
+                        foreach (var k in keys)
+                            if (_kv.Remove(k, out var old)) Volume -= k.Length + old.Length;
                     break;
             }
         }
@@ -40,6 +52,7 @@ public sealed class KvState
     {
         if (_kv.TryAdd(key, value))
         {
+            Volume += key.Length + value.Length;
             if (EntityOf(key) is { } e)
             {
                 if (!_byEntity.TryGetValue(e, out var set)) _byEntity[e] = set = new HashSet<string>(StringComparer.Ordinal);
@@ -48,13 +61,16 @@ public sealed class KvState
         }
         else
         {
+            Volume += value.Length - _kv[key].Length;
             _kv[key] = value;
         }
     }
 
     private void Delete(string key)
     {
-        if (_kv.Remove(key) && EntityOf(key) is { } e && _byEntity.TryGetValue(e, out var set))
+        if (!_kv.Remove(key, out var old)) return;
+        Volume -= key.Length + old.Length;
+        if (EntityOf(key) is { } e && _byEntity.TryGetValue(e, out var set))
         {
             set.Remove(key);
             if (set.Count == 0) _byEntity.Remove(e);

@@ -93,8 +93,10 @@ public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit("akka.loglevel =
         var system = ActorSystem.Create("shutdown", Storage());
         var kernel = system.StartSwingSet(Config(_log, "A", "B")).StopOnCoordinatedShutdown();
         await kernel.RunAsync();
-        await kernel.QueueToVatRootAsync("A", "echo", "kept");
+        var kept = await kernel.QueueToVatRootAsync("A", "echo", "kept");
         await kernel.RunAsync();
+        await kernel.HoldDurablyAsync("kept", kept); // the session's own hold ends with it; this one is stored
+        await ReleaseHostHeldAsync(kernel);
         var before = await kernel.DumpAsync();
         await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
         Assert.True(kernel.WhenStopped.IsCompleted);
@@ -103,6 +105,7 @@ public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit("akka.loglevel =
         using var restarted = ActorSystem.Create("restarted", Storage());
         var again = restarted.StartSwingSet(Config(_log, "A", "B"));
         Assert.Empty(ActorSwingSet.Dump.KernelStateDump.Diff(before, await again.DumpAsync()));
+        Assert.Equal("kept", (await again.GetPromiseAsync((await again.GetDurableHoldsAsync())["kept"])).Value);
         await AssertAuditClean(again);
         await restarted.Terminate();
     }

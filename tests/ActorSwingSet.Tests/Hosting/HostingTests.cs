@@ -86,6 +86,8 @@ public sealed class HostingTests : IDisposable
         Assert.Equal(30L, (await kernel.GetPromiseAsync(deposited)).Resolution);
         Assert.Equal(30L, (await kernel.GetPromiseAsync(balance)).Resolution); // the account survived the upgrade
         await AssertAuditClean(kernel);
+        await kernel.HoldDurablyAsync("alice", account); // kept across the restart, unlike the session's promises
+        await ReleaseHostHeldAsync(kernel);
         var before = await kernel.DumpAsync();
 
         await host.StopAsync(); // CoordinatedShutdown: commit the last block, stop the kernel
@@ -101,6 +103,10 @@ public sealed class HostingTests : IDisposable
             Vats = [new("bank", "bank-v1")],
         });
         Assert.Empty(ActorSwingSet.Dump.KernelStateDump.Diff(before, await restarted.DumpAsync()));
+        Assert.Equal(account, (await restarted.GetDurableHoldsAsync())["alice"]);
+        var after = await restarted.QueueToKrefAsync(account, "balance");
+        await restarted.RunAsync();
+        Assert.Equal(30L, (await restarted.GetPromiseAsync(after)).Resolution);
         await AssertAuditClean(restarted);
         await plain.Terminate();
     }

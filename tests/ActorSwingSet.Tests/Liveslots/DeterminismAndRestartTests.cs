@@ -75,6 +75,10 @@ public sealed class DeterminismAndRestartTests : ScratchDirectoryTest
         var thing = Assert.IsType<Kref>((await Settle(c1, "storage", "makeThing", "t", 5L)).Resolution);
         var scratch = Assert.IsType<Kref>((await Settle(c1, "storage", "makeScratch", "virtual")).Resolution);
         var counter = Assert.IsType<Kref>((await Settle(c1, "importer", "fresh")).Resolution);   // an ephemeral export
+        // the session's holds end with it: what the host needs after the restart it holds durably
+        await c1.HoldDurablyAsync("thing", thing);
+        await c1.HoldDurablyAsync("scratch", scratch);
+        await c1.HoldDurablyAsync("counter", counter);
         await c1.CommitAsync();
         await s1.Terminate();
 

@@ -55,6 +55,18 @@ public static class Probe
         Assert.True(report.IsClean, report.ToString());
     }
 
+    /// <summary>
+    /// Releases every reference this host session holds, as a host that is done with its results does. A kernel that
+    /// starts again from storage releases an earlier session's holds itself, so a test that compares the state before
+    /// and after a restart lets go of them first.
+    /// </summary>
+    public static async Task ReleaseHostHeldAsync(SwingSetController c)
+    {
+        if (!(await c.DumpAsync()).TryGetValue("kernel.hostRefs", out var json)) return;
+        foreach (var (_, kref, n) in Dump.HostRefsJson.Read(json))
+            for (var i = 0; i < n; i++) await c.ReleasePromiseAsync(Kref.Parse(kref));
+    }
+
     public static IEnumerable<string> KeysFor(IReadOnlyDictionary<string, string> dump, Kref kpid) =>
         dump.Keys.Where(k => k.StartsWith(kpid + ".", StringComparison.Ordinal));
 

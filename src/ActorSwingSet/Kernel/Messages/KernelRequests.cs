@@ -25,6 +25,22 @@ public sealed record GetPromiseStatus(Kref Kpid) : KernelRequest;
 /// <summary>Reply: <see cref="Done"/>.</summary>
 public sealed record ReleasePromise(Kref Kpid) : KernelRequest;
 
+/// <summary>Keep <see cref="Kref"/> alive across kernel restarts under <see cref="Name"/>. Reply: <see cref="Done"/>.</summary>
+public sealed record HoldDurably(string Name, Kref Kref) : KernelRequest;
+
+/// <summary>Let go of the durable hold <see cref="Name"/>. Reply: <see cref="Done"/>.</summary>
+public sealed record ReleaseDurableHold(string Name) : KernelRequest;
+
+/// <summary>Reply: <see cref="DurableHolds"/>.</summary>
+public sealed record GetDurableHolds : KernelRequest
+{
+    /// <summary>The one instance.</summary>
+    public static readonly GetDurableHolds Instance = new();
+}
+
+/// <summary>Reply to <see cref="GetDurableHolds"/>: every durable hold, by name (in ordinal order).</summary>
+public sealed record DurableHolds(IReadOnlyDictionary<string, Kref> Holds);
+
 /// <summary>Reply: <see cref="VatQueued"/>.</summary>
 public sealed record CreateVat(string BundleName, KCapData? VatParameters = null, bool EnablePipelining = false) : KernelRequest;
 
@@ -83,7 +99,7 @@ public sealed record VatQueued(string VatId, Kref Result);
 /// <summary>Reply to <see cref="Run"/>: how many cranks ran.</summary>
 public sealed record RunCompleted(long Cranks);
 
-/// <summary>Reply to a request that has nothing to report (<see cref="ReleasePromise"/>).</summary>
+/// <summary>Reply to a request that has nothing to report (<see cref="ReleasePromise"/>, <see cref="HoldDurably"/>, <see cref="ReleaseDurableHold"/>).</summary>
 public sealed record Done
 {
     /// <summary>The one instance.</summary>

@@ -27,7 +27,7 @@ internal sealed partial class KernelKeeper
     private Dictionary<string, VatTermination> _terminationReasons = new(StringComparer.Ordinal);
     private SortedSet<string> _gcActions = new(StringComparer.Ordinal);
     private List<string> _reapQueue = [];
-    private SortedDictionary<Kref, long> _hostRefs = new();
+    private SortedDictionary<long, SortedDictionary<Kref, long>> _hostRefs = [];
     private long[] _stats = new long[Enum.GetValues<KernelStat>().Length];
 
     public EventQueue RunQueue { get; } = new();
@@ -210,23 +210,90 @@ internal sealed partial class KernelKeeper
         PutVat(v with { Alive = false });
     }
 
-    // ---- host-held references ----
+    // ---- host-held references, owned by the host session that took them ----
 
-    public IReadOnlyDictionary<Kref, long> HostRefs => _hostRefs;
+    /// <summary>
+    /// The references the host holds, by the host session that took them (see <see cref="HostSession"/>); each kref
+    /// with how many times that session holds it. Between host sessions the map holds at most the last one's.
+    /// </summary>
+    public IReadOnlyDictionary<long, SortedDictionary<Kref, long>> HostRefs => _hostRefs;
 
+    /// <summary>
+    /// The host session running now: the number of the last committed block when this kernel started (0 for a new
+    /// kernel or one without storage). A session that committed anything started from an earlier block than any
+    /// session after it, so the ID is deterministic and no two sessions whose holds can meet in the state share it.
+    /// </summary>
+    public long HostSession { get; private set; }
+
+    private void TouchHostRefs() =>
+        TouchList("host", () => _hostRefs, x => _hostRefs = x,
+            x => new SortedDictionary<long, SortedDictionary<Kref, long>>(x.ToDictionary(e => e.Key, e => new SortedDictionary<Kref, long>(e.Value))));
+
+    /// <summary>The current host session takes one more reference to <paramref name="kref"/>.</summary>
     public void AddHostRef(Kref kref)
     {
-        TouchList("host", () => _hostRefs, x => _hostRefs = x, x => new SortedDictionary<Kref, long>(x));
-        _hostRefs[kref] = _hostRefs.GetValueOrDefault(kref) + 1;
+        TouchHostRefs();
+        if (!_hostRefs.TryGetValue(HostSession, out var mine)) _hostRefs[HostSession] = mine = [];
+        mine[kref] = mine.GetValueOrDefault(kref) + 1;
         Incref(kref);
     }
 
+    /// <summary>The current host session lets go of one reference to <paramref name="kref"/>; false if it holds none.</summary>
     public bool ReleaseHostRef(Kref kref)
     {
-        if (!_hostRefs.TryGetValue(kref, out var n)) return false;
-        TouchList("host", () => _hostRefs, x => _hostRefs = x, x => new SortedDictionary<Kref, long>(x));
-        if (n == 1) _hostRefs.Remove(kref);
-        else _hostRefs[kref] = n - 1;
+        if (!_hostRefs.TryGetValue(HostSession, out var mine) || !mine.TryGetValue(kref, out var n)) return false;
+        TouchHostRefs();
+        mine = _hostRefs[HostSession];
+        if (n > 1) mine[kref] = n - 1;
+        else if (mine.Remove(kref) && mine.Count == 0) _hostRefs.Remove(HostSession);
+        Decref(kref);
+        return true;
+    }
+
+    /// <summary>
+    /// Starts host session <paramref name="session"/> and releases every reference an earlier session held (that
+    /// host is gone: nothing could ever release them). Returns how many references were released; the caller runs
+    /// end-of-crank GC (<see cref="ProcessRefcounts"/>) afterwards.
+    /// </summary>
+    public long BeginHostSession(long session)
+    {
+        HostSession = session;
+        if (_hostRefs.Keys.All(owner => owner == session)) return 0;
+        TouchHostRefs();
+        long released = 0;
+        foreach (var owner in _hostRefs.Keys.Where(owner => owner != session).ToList())
+        {
+            foreach (var (kref, n) in _hostRefs[owner])
+            {
+                for (var i = 0; i < n; i++) Decref(kref);
+                released += n;
+            }
+            _hostRefs.Remove(owner);
+        }
+        return released;
+    }
+
+    // ---- durable holds: host references kept across restarts, by name ----
+
+    private SortedDictionary<string, Kref> _durableHolds = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, Kref> DurableHolds => _durableHolds;
+
+    private void TouchDurableHolds() =>
+        TouchList("durableHolds", () => _durableHolds, x => _durableHolds = x, x => new SortedDictionary<string, Kref>(x, StringComparer.Ordinal));
+
+    public void AddDurableHold(string name, Kref kref)
+    {
+        TouchDurableHolds();
+        _durableHolds.Add(name, kref);
+        Incref(kref);
+    }
+
+    public bool ReleaseDurableHold(string name)
+    {
+        if (!_durableHolds.TryGetValue(name, out var kref)) return false;
+        TouchDurableHolds();
+        _durableHolds.Remove(name);
         Decref(kref);
         return true;
     }
