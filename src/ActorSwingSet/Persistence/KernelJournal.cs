@@ -33,7 +33,11 @@ public sealed class KernelJournal : ReceivePersistentActor
             _state.Apply(s.State.Select(e => KvWrite.Set(e.Key, e.Value)));
             _block = s.Block;
         });
-        Recover<BlockCommitted>(Apply);
+        Recover<BlockCommitted>(b =>
+        {
+            if (b.Block != _block + 1) throw new FormatException($"the journal has block {b.Block} after block {_block}");
+            Apply(b);
+        });
 
         Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToDictionary())));
         Command<CommitBlock>(c =>
@@ -64,6 +68,26 @@ public sealed class KernelJournal : ReceivePersistentActor
         _crank = b.CrankNumber;
     }
 
+    /// <summary>
+    /// Recovery failed (a block or the snapshot cannot be read or applied, or the database cannot be read): the
+    /// kernel, this actor's parent, is told which block and what is wrong before this actor stops (Akka's rule), so
+    /// it panics at once instead of waiting for a state that never comes.
+    /// </summary>
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Context.Parent.Tell(new JournalRecoveryFailed($"block {_block + 1} cannot be recovered: {Describe(reason)}"));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>The innermost useful message of a recovery failure, on one line.</summary>
+    private static string Describe(Exception reason)
+    {
+        var e = reason;
+        while (e is AggregateException { InnerException: { } inner }) e = inner;
+        if (e is not FormatException && e.InnerException is FormatException f) e = f;
+        return e.Message.Split('\n')[0].Trim().TrimEnd('.');
+    }
+
     /// <summary>The write failed: tell the kernel, which stops running; this actor stops too (Akka's rule).</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
@@ -82,6 +106,12 @@ public sealed class KernelJournal : ReceivePersistentActor
     public static Props Props(string persistenceId, long snapshotEvery, string? journalPluginId = null, string? snapshotPluginId = null) =>
         Akka.Actor.Props.Create(() => new KernelJournal(persistenceId, snapshotEvery, journalPluginId, snapshotPluginId));
 }
+
+/// <summary>
+/// What a <see cref="KernelJournal"/> tells its parent when it cannot recover the committed state, just before it
+/// stops: <see cref="Problem"/> names the first block not recovered (a block's sequence number is its number) and what is wrong, on one line.
+/// </summary>
+public sealed record JournalRecoveryFailed(string Problem);
 
 /// <summary>Ask for the committed state. Reply: <see cref="CommittedState"/>.</summary>
 public sealed record GetCommittedState
