@@ -35,6 +35,7 @@ public static class SwingStoreScanner
     public static ScanResult Scan(string path, IProgress<(int Done, int Total)>? progress = null)
     {
         var clock = Stopwatch.StartNew();
+        if (Directory.Exists(path)) throw new ScanInputException($"{path} is a directory, not a swing-store file");
         if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
         using var db = Open(path);
         return Scan(new SqliteReader(db), progress, clock);
@@ -186,7 +187,7 @@ public static class SwingStoreScanner
 
     private static SqliteConnection Open(string path)
     {
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        var db = new SqliteConnection(Persistence.ReadOnlySqlite.ConnectionString(path));
         try
         {
             db.Open();

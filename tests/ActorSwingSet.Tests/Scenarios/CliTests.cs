@@ -54,7 +54,7 @@ public sealed class CliTests : ScratchDirectoryTest
         await File.WriteAllTextAsync(notDb, "just some text, certainly not a database file of any kind at all");
         foreach (var (args, expected) in new[]
         {
-            (new[] { "demo", "--vats", "1", "--in-memory" }, "--vats must be at least 2"),
+            (new[] { "demo", "--vats", "1", "--in-memory" }, "--vats must be between 2 and 100,000"),
             (new[] { "audit", "--db", Path.Combine(Dir, "missing.db") }, "no such file"),
             (new[] { "audit", "--db", notDb }, "is not a SQLite database"),
         })
