@@ -30,7 +30,10 @@ internal static class KernelDatabase
         }
         catch (SqliteException e)
         {
-            return $"{path} is not a SQLite database ({OneLine(e)})";
+            // SQLITE_CORRUPT: a SQLite header, but pages that are not what it says
+            return e.SqliteErrorCode == 11
+                ? $"{path} is a damaged SQLite database ({OneLine(e)})"
+                : $"{path} is not a SQLite database ({OneLine(e)})";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -29,15 +29,18 @@ public sealed class KernelJournal : ReceivePersistentActor
 
         Recover<SnapshotOffer>(offer =>
         {
+            if (offer.Snapshot is DamagedPayload d) FailRecovery($"the snapshot at block {offer.Metadata.SequenceNr} cannot be recovered: {d.Problem}");
             var s = (StateSnapshot)offer.Snapshot;
             _state.Apply(s.State.Select(e => KvWrite.Set(e.Key, e.Value)));
             _block = s.Block;
         });
         Recover<BlockCommitted>(b =>
         {
-            if (b.Block != _block + 1) throw new FormatException($"the journal has block {b.Block} after block {_block}");
+            if (LastSequenceNr != _block + 1) FailRecovery($"block {_block + 1} cannot be recovered: the journal has block {LastSequenceNr} after block {_block}");
+            if (b.Block != LastSequenceNr) FailRecovery($"block {LastSequenceNr} cannot be recovered: it says it is block {b.Block}");
             Apply(b);
         });
+        Recover<DamagedPayload>(d => FailRecovery($"block {LastSequenceNr} cannot be recovered: {d.Problem}"));
 
         Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToDictionary())));
         Command<CommitBlock>(c =>
@@ -75,18 +78,24 @@ public sealed class KernelJournal : ReceivePersistentActor
     /// </summary>
     protected override void OnRecoveryFailure(Exception reason, object? message = null)
     {
-        Context.Parent.Tell(new JournalRecoveryFailed($"block {_block + 1} cannot be recovered: {Describe(reason)}"));
+        Context.Parent.Tell(new JournalRecoveryFailed(reason is RecoveryProblem
+            ? reason.Message
+            : $"the journal cannot be read after block {_block}: {Innermost(reason).Message.Split('\n')[0].Trim().TrimEnd('.')}"));
         base.OnRecoveryFailure(reason, message);
     }
 
-    /// <summary>The innermost useful message of a recovery failure, on one line.</summary>
-    private static string Describe(Exception reason)
+    private static Exception Innermost(Exception e)
     {
-        var e = reason;
         while (e is AggregateException { InnerException: { } inner }) e = inner;
-        if (e is not FormatException && e.InnerException is FormatException f) e = f;
-        return e.Message.Split('\n')[0].Trim().TrimEnd('.');
+        return e;
     }
+
+    /// <summary>Ends recovery with <paramref name="problem"/>, a line naming the block and what is wrong.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void FailRecovery(string problem) => throw new RecoveryProblem(problem);
+
+    /// <summary>What this journal found wrong in what it recovered (the message is the whole line).</summary>
+    private sealed class RecoveryProblem(string message) : FormatException(message);
 
     /// <summary>The write failed: tell the kernel, which stops running; this actor stops too (Akka's rule).</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)

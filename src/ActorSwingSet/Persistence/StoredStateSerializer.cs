@@ -91,8 +91,22 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
         return ms.ToArray();
     }
 
-    /// <summary>Reads a block or a snapshot back; anything it cannot read (an unknown manifest or write, bytes that are not the format above) throws <see cref="FormatException"/>.</summary>
-    public override object FromBinary(byte[] bytes, string manifest) => Read(bytes, manifest);
+    /// <summary>
+    /// Reads a block or a snapshot back. Bytes it cannot read (an unknown manifest or write, bytes that are not the
+    /// format above) come back as a <see cref="DamagedPayload"/> rather than an exception, so the journal gets it with
+    /// its sequence number and can name the damaged block.
+    /// </summary>
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return Read(bytes, manifest);
+        }
+        catch (FormatException e)
+        {
+            return new DamagedPayload(e.Message);
+        }
+    }
 
     /// <summary>
     /// <see cref="FromBinary"/> without an ActorSystem (the tools read stored state directly): any damage in the bytes
@@ -144,3 +158,6 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
         }
     }
 }
+
+/// <summary>A stored block or snapshot whose bytes cannot be read; <see cref="Problem"/> says why, on one line.</summary>
+internal sealed record DamagedPayload(string Problem);

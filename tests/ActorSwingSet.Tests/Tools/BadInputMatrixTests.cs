@@ -174,6 +174,28 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     }
 
     [Fact]
+    public async Task Every_command_names_the_damaged_block_at_once()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-block-").FullName;
+        try
+        {
+            var f = CorruptLastBlock(Copy(dir, fixtures.Ours));
+            var last = Scalar(f, "SELECT max(sequence_number) FROM journal");
+            foreach (var (name, command) in Commands.Where(c => c.Value.Kind == FileKind.Ours))
+            {
+                var (code, _, stderr) = await SwingsetCli.Run(command.Args(f, fixtures));
+                Assert.True(code == 2, name + ": " + stderr);
+                Assert.Contains($"block {last} cannot be", stderr, StringComparison.Ordinal);
+                Assert.Contains("swingset.block.v1 payload is damaged", stderr, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_usage_error_exits_2_with_the_usage_on_stderr()
     {
         foreach (var args in new[] { new[] { "demo", "--vats", "many", "--in-memory" }, ["audit", "--bogus"], ["no-such-command"] })
