@@ -16,13 +16,13 @@ public static class DemoCommand
 {
     public static Command Build()
     {
-        var vats = new Option<int>("--vats") { Description = "number of vats in the ring", DefaultValueFactory = _ => 1000 };
-        var hops = new Option<int>("--hops") { Description = "hops each relayed message travels", DefaultValueFactory = _ => 5 };
-        var upgrades = new Option<int>("--upgrades") { Description = "vats to upgrade", DefaultValueFactory = _ => 5 };
+        var vats = new Option<int>("--vats") { Description = "number of vats in the ring (2 to 100,000)", DefaultValueFactory = _ => 1000 };
+        var hops = new Option<int>("--hops") { Description = "hops each relayed message travels (0 to 1,000)", DefaultValueFactory = _ => 5 };
+        var upgrades = new Option<int>("--upgrades") { Description = "vats to upgrade (0 to --vats)", DefaultValueFactory = _ => 5 };
         var dump = new Option<FileInfo?>("--dump") { Description = "write the final kernel state (kvStore schema) as one JSON object to FILE" };
         var db = new Option<FileInfo>("--db") { Description = "the SQLite database the kernel lives in; a second run continues from it", DefaultValueFactory = _ => new FileInfo("swingset.db") };
         var inMemory = new Option<bool>("--in-memory") { Description = "keep the kernel in memory only (no database)" };
-        var commitEvery = new Option<long>("--commit-every") { Description = "commit a block every N cranks", DefaultValueFactory = _ => 1000 };
+        var commitEvery = new Option<long>("--commit-every") { Description = "commit a block every N cranks (1 to 1,000,000)", DefaultValueFactory = _ => 1000 };
         var cmd = new Command("demo", "run the built-in scenario: a ring of vats exchanging messages and promises, with upgrades")
         {
             vats, hops, upgrades, dump, db, inMemory, commitEvery,
