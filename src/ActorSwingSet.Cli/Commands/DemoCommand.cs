@@ -67,6 +67,12 @@ public static class DemoCommand
                     Console.Error.WriteLine("swingset demo: " + e.Message);
                     return 2;
                 }
+                // two kernels on one database would overwrite each other's blocks
+                if (KernelDatabase.InUseProblem(dbFile.FullName) is { } inUse)
+                {
+                    Console.Error.WriteLine("swingset demo: " + inUse);
+                    return 2;
+                }
             }
             using var system = ActorSystem.Create("swingset-demo", config);
             var controller = SwingSetController.Start(system, DemoScenario.Config(n));

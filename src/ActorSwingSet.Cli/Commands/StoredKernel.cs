@@ -45,15 +45,16 @@ internal sealed class StoredKernel
     }
 
     /// <summary>
-    /// Why this tool must not write to the database, or null: a writing tool refuses a file or folder without write
-    /// permission up front (checked on the permission bits, so also when running as root, who could write anyway).
+    /// Why this tool must not write to the database, or null: a writing tool refuses up front a file or folder without
+    /// write permission (checked on the permission bits, so also when running as root, who could write anyway) and a
+    /// database another process has open (a running kernel would collide with the block this tool writes).
     /// </summary>
     public string? WriteProblem(string command)
     {
         var folder = System.IO.Path.GetDirectoryName(Path)!;
         if (!Writable(Path)) return $"swingset {command}: {Path} is read-only; {command} writes to it";
         if (!Writable(folder)) return $"swingset {command}: the folder {folder} is read-only; {command} writes the database, and SQLite needs to create files beside it";
-        return null;
+        return KernelDatabase.InUseProblem(Path) is { } inUse ? $"swingset {command}: {inUse}" : null;
     }
 
     private static bool Writable(string path) => OperatingSystem.IsWindows()

@@ -42,6 +42,36 @@ internal static class KernelDatabase
     }
 
     /// <summary>
+    /// Why <paramref name="path"/> must not be written now, or null: another connection (a running kernel, another tool)
+    /// has it open. Checked by taking SQLite's exclusive lock for an instant, which any other open connection holds
+    /// off; that opens the file for writing but changes nothing in it, so call it only after <see cref="Problem"/> passed.
+    /// </summary>
+    public static string? InUseProblem(string path)
+    {
+        try
+        {
+            using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 1 }.ToString());
+            db.Open();
+            // one statement per command: the locking mode must be set before the connection first reads the file
+            foreach (var sql in new[] { "PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE", "COMMIT" })
+            {
+                using var cmd = db.CreateCommand();
+                cmd.CommandText = sql;
+                cmd.ExecuteNonQuery();
+            }
+            return null;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            return $"another process has {path} open (a running kernel or tool): try again once it has finished";
+        }
+        catch (SqliteException e)
+        {
+            return $"{path} cannot be opened for writing ({OneLine(e)})";
+        }
+    }
+
+    /// <summary>
     /// Creates a new, empty ActorSwingSet database at <paramref name="path"/> (WAL mode, our <c>application_id</c>): built
     /// beside it under a temporary name and moved into place, so a crash never leaves a half-made file under the name.
     /// Throws <see cref="IOException"/> when the file appeared meanwhile or the folder cannot be written.

@@ -196,6 +196,37 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     }
 
     [Fact]
+    public async Task Writing_commands_refuse_a_database_another_process_has_open()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-busy-").FullName;
+        try
+        {
+            var f = Copy(dir, fixtures.Ours);
+            var hash = Listing(dir)["kernel.db"];
+            using (var other = new SqliteConnection($"Data Source={f};Pooling=False"))
+            {
+                other.Open();
+                using (var read = other.CreateCommand())
+                {
+                    read.CommandText = "SELECT count(*) FROM journal";
+                    read.ExecuteScalar();
+                }
+                foreach (var (name, command) in Commands.Where(c => c.Value.Writes))
+                {
+                    var (code, _, stderr) = await SwingsetCli.Run(command.Args(f, fixtures));
+                    Assert.True(code == 2, name + ": " + stderr);
+                    Assert.Contains("another process has", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+                }
+            }
+            Assert.Equal(hash, Listing(dir)["kernel.db"]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_usage_error_exits_2_with_the_usage_on_stderr()
     {
         foreach (var args in new[] { new[] { "demo", "--vats", "many", "--in-memory" }, ["audit", "--bogus"], ["no-such-command"] })
