@@ -29,12 +29,12 @@ public static class DemoCommand
         };
         cmd.SetAction(async (parse, _) =>
         {
-            if (Validate(parse.GetValue(vats), parse.GetValue(hops), parse.GetValue(upgrades), parse.GetValue(commitEvery)) is { } bad)
+            var (n, h, u, every) = (parse.GetValue(vats), parse.GetValue(hops), parse.GetValue(upgrades), parse.GetValue(commitEvery));
+            if (Validate(n, h, u, every) is { } bad)
             {
                 Console.Error.WriteLine("swingset demo: " + bad);
                 return 2;
             }
-            var (n, h, u, every) = (parse.GetValue(vats), parse.GetValue(hops), parse.GetValue(upgrades), parse.GetValue(commitEvery));
             var dumpFile = parse.GetValue(dump);
             var durable = !parse.GetValue(inMemory);
             var dbFile = parse.GetValue(db)!;
@@ -93,28 +93,47 @@ public static class DemoCommand
             Print(result, (int)result.Stats.LiveVats);
             if (durable)
             {
-                var block = await controller.CommitAsync();
+                long block;
+                try
+                {
+                    block = await controller.CommitAsync();
+                }
+                catch (Kernel.KernelPanicException e)
+                {
+                    Console.Error.WriteLine("swingset demo: " + e.Message);
+                    await system.Terminate();
+                    SqliteConnection.ClearAllPools();
+                    return 2;
+                }
                 AnsiConsole.MarkupLine($"{(result.Continued ? "continued the kernel stored in" : "stored the kernel in")} [bold]{Markup.Escape(dbFile.FullName)}[/], committed through block {block}");
-            }
-            if (dumpFile is not null)
-            {
-                await using var f = dumpFile.Create();
-                KernelStateDump.WriteJson(result.Dump, f);
-                AnsiConsole.MarkupLine($"kernel state written to [bold]{Markup.Escape(dumpFile.FullName)}[/] ({result.Dump.Count} keys)");
             }
             await system.Terminate();
             // the journal's pooled connections are closed, so SQLite checkpoints and removes its -wal and -shm files
             SqliteConnection.ClearAllPools();
+            if (dumpFile is not null)
+            {
+                try
+                {
+                    await using var f = dumpFile.Create();
+                    KernelStateDump.WriteJson(result.Dump, f);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"swingset demo: the kernel is committed, but --dump {dumpFile.FullName} could not be written ({e.Message.TrimEnd('.')})");
+                    return 2;
+                }
+                AnsiConsole.MarkupLine($"kernel state written to [bold]{Markup.Escape(dumpFile.FullName)}[/] ({result.Dump.Count} keys)");
+            }
             return result.Audit.IsClean ? 0 : 1;
         });
         return cmd;
     }
 
     /// <summary>The upper bounds of the scenario's size: beyond them a run would exhaust memory or take days.</summary>
-    internal const int MaxVats = 100_000, MaxHops = 1_000;
+    private const int MaxVats = 100_000, MaxHops = 1_000;
 
     /// <summary>The largest block interval: a block's writes are held in memory until it commits.</summary>
-    internal const long MaxCommitEvery = 1_000_000;
+    private const long MaxCommitEvery = 1_000_000;
 
     private static string? Validate(int vats, int hops, int upgrades, long commitEvery) =>
         vats is < 2 or > MaxVats ? $"--vats must be between 2 and {MaxVats:N0} (got {vats})"
@@ -128,8 +147,8 @@ public static class DemoCommand
     {
         if (Directory.Exists(file.FullName)) return $"--dump {file.FullName} is a directory";
         if (!Directory.Exists(file.DirectoryName)) return $"--dump {file.FullName}: no such folder {file.DirectoryName}";
-        if (file.Exists && !Writable(file.FullName)) return $"--dump {file.FullName} is read-only";
-        if (!Writable(file.DirectoryName!)) return $"--dump {file.FullName}: the folder {file.DirectoryName} is read-only";
+        if (file.Exists && !Files.Writable(file.FullName)) return $"--dump {file.FullName} is read-only";
+        if (!Files.Writable(file.DirectoryName!)) return $"--dump {file.FullName}: the folder {file.DirectoryName} is read-only";
         return null;
     }
 
@@ -140,14 +159,10 @@ public static class DemoCommand
     private static string? ReadOnlyProblem(string path)
     {
         var folder = Path.GetDirectoryName(path)!;
-        if (File.Exists(path) && !Writable(path)) return $"{path} is read-only; the demo writes its kernel to it";
-        if (Directory.Exists(folder) && !Writable(folder)) return $"the folder {folder} is read-only; the demo writes its kernel there, and SQLite creates files beside the database";
+        if (File.Exists(path) && !Files.Writable(path)) return $"{path} is read-only; the demo writes its kernel to it";
+        if (Directory.Exists(folder) && !Files.Writable(folder)) return $"the folder {folder} is read-only; the demo writes its kernel there, and SQLite creates files beside the database";
         return null;
     }
-
-    private static bool Writable(string path) => OperatingSystem.IsWindows()
-        ? !File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly)
-        : File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserWrite);
 
     private static void Print(DemoResult r, int vats)
     {

@@ -46,20 +46,16 @@ internal sealed class StoredKernel
 
     /// <summary>
     /// Why this tool must not write to the database, or null: a writing tool refuses up front a file or folder without
-    /// write permission (checked on the permission bits, so also when running as root, who could write anyway) and a
-    /// database another process has open (a running kernel would collide with the block this tool writes).
+    /// write permission (<see cref="Files.Writable"/>) and a database another process has open (a running kernel would
+    /// collide with the block this tool writes).
     /// </summary>
     public string? WriteProblem(string command)
     {
         var folder = System.IO.Path.GetDirectoryName(Path)!;
-        if (!Writable(Path)) return $"swingset {command}: {Path} is read-only; {command} writes to it";
-        if (!Writable(folder)) return $"swingset {command}: the folder {folder} is read-only; {command} writes the database, and SQLite needs to create files beside it";
+        if (!Files.Writable(Path)) return $"swingset {command}: {Path} is read-only; {command} writes to it";
+        if (!Files.Writable(folder)) return $"swingset {command}: the folder {folder} is read-only; {command} writes the database, and SQLite needs to create files beside it";
         return KernelDatabase.InUseProblem(Path) is { } inUse ? $"swingset {command}: {inUse}" : null;
     }
-
-    private static bool Writable(string path) => OperatingSystem.IsWindows()
-        ? !File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly)
-        : File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserWrite);
 
     /// <summary>
     /// Journals <paramref name="writes"/> as the block after the one read, through the kernel's own journal. Returns the
