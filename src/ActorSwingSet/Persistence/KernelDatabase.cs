@@ -141,7 +141,7 @@ internal static class KernelDatabase
         }
         catch (SqliteException e)
         {
-            throw new StorageFileException($"block {block + 1} cannot be read: {OneLine(e)}", e);
+            throw new StorageFileException($"the journal cannot be read after block {block}: {OneLine(e)}", e);
         }
         return new CommittedState(block, state.ToDictionary());
     }
