@@ -31,6 +31,7 @@ public sealed class KernelJournal : ReceivePersistentActor
         {
             if (offer.Snapshot is DamagedPayload d) FailRecovery($"the snapshot at block {offer.Metadata.SequenceNr} cannot be recovered: {d.Problem}");
             var s = (StateSnapshot)offer.Snapshot;
+            if (s.Block != offer.Metadata.SequenceNr) FailRecovery($"the snapshot at block {offer.Metadata.SequenceNr} cannot be recovered: it says it is of block {s.Block}");
             _state.Apply(s.State.Select(e => KvWrite.Set(e.Key, e.Value)));
             _block = s.Block;
         });

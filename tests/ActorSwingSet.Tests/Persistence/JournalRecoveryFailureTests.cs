@@ -90,6 +90,15 @@ public sealed class JournalRecoveryFailureTests : ScratchDirectoryTest
     }
 
     [Fact]
+    public async Task A_block_stored_under_another_number_is_named_in_the_panic()
+    {
+        var db = await StoredKernel(3);
+        Sql(db, "UPDATE journal SET message = CAST(replace(CAST(message AS TEXT), '{\"block\":2,', '{\"block\":7,') AS BLOB) WHERE sequence_number = 2");
+        var message = await FirstRequestPanics(db);
+        Assert.EndsWith("block 2 cannot be recovered: it says it is block 7", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_damaged_snapshot_makes_the_kernel_panic_at_once()
     {
         var db = await StoredKernel(3, snapshotEvery: 2);
