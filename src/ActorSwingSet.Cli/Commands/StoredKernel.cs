@@ -74,8 +74,9 @@ internal sealed class StoredKernel
             var recovered = journal.Ask<CommittedState>(GetCommittedState.Instance);
             if (await Task.WhenAny(recovered, stopped) != recovered)
                 throw new StorageFileException("the journal could not be recovered for writing; nothing was changed");
-            if ((await recovered).Block != State.Block)
-                throw new StorageFileException($"the database changed while this ran (it is now at block {(await recovered).Block}, read at block {State.Block}); nothing was changed");
+            var now = (await recovered).Block;
+            if (now != State.Block)
+                throw new StorageFileException($"the database changed while this ran (it is now at block {now}, read at block {State.Block}); nothing was changed");
             var stored = journal.Ask<BlockStored>(new CommitBlock(crank, writes));
             await Task.WhenAny(stored, stopped);
             if (!stored.IsCompleted) throw new StorageFileException("the journal stopped before storing the block; nothing was changed");
