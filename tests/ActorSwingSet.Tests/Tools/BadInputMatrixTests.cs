@@ -82,13 +82,15 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
         ["read-only file (0444)"] = new((dir, kind, x) =>
         {
             var f = Copy(dir, x.Of(kind));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            if (OperatingSystem.IsWindows()) File.SetAttributes(f, FileAttributes.ReadOnly);
+            else File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             return f;
         }, c => c.Writes ? Expect.Refused : Expect.Valid),
         ["read-only folder"] = new((dir, kind, x) =>
         {
             var f = Copy(dir, x.Of(kind));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            if (OperatingSystem.IsWindows()) File.SetAttributes(dir, FileAttributes.Directory | FileAttributes.ReadOnly);
+            else File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserExecute);
             return f;
         }, c => c.Writes ? Expect.Refused : Expect.Valid),
         ["corrupted SQLite page"] = new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "journal" : "kvStore"), AlwaysRefused),
@@ -168,7 +170,11 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
         }
         finally
         {
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir))
+            {
+                if (OperatingSystem.IsWindows()) File.SetAttributes(e, File.GetAttributes(e) & ~FileAttributes.ReadOnly);
+                else File.SetUnixFileMode(e, File.GetUnixFileMode(e) | UnixFileMode.UserWrite | UnixFileMode.UserRead | (Directory.Exists(e) ? UnixFileMode.UserExecute : 0));
+            }
             Directory.Delete(dir, recursive: true);
         }
     }
