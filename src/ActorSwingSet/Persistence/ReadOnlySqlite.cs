@@ -6,9 +6,9 @@ namespace ActorSwingSet.Persistence;
 /// Opens a SQLite file for reading only, creating nothing beside it. A plain read-only open of a WAL database
 /// (SwingSet's swing-stores and ours are WAL) leaves <c>-wal</c> and <c>-shm</c> files behind, and fails in a
 /// read-only folder; so the file is opened as <c>immutable</c> (no locks, no side files) when nothing is pending
-/// beside it. When a <c>-wal</c> with content or a <c>-journal</c> exists (another process is writing, or a crash
-/// left committed pages there), immutable would miss those pages: the open falls back to SQLite's read-only mode,
-/// which reads them but may create a <c>-shm</c> (docs/ARCHITECTURE.md, "Storage").
+/// beside it. When a <c>-wal</c> or a <c>-journal</c> exists (another process is writing, or a crash left committed
+/// pages there), immutable could miss those pages or read pages being changed: the open falls back to SQLite's
+/// read-only mode, which reads them with proper locking but may create a <c>-shm</c> (docs/ARCHITECTURE.md, "Storage").
 /// </summary>
 internal static class ReadOnlySqlite
 {
@@ -28,7 +28,7 @@ internal static class ReadOnlySqlite
         }
     }
 
-    /// <summary>The connection string <see cref="Open"/> uses: a <c>file:</c> URI with <c>mode=ro</c>, and <c>immutable=1</c> when nothing is pending beside the file.</summary>
+    /// <summary>The connection string <see cref="Open"/> uses: a <c>file:</c> URI with <c>mode=ro</c>, and <c>immutable=1</c> when no <c>-wal</c> or <c>-journal</c> is beside the file.</summary>
     public static string ConnectionString(string path)
     {
         var full = Path.GetFullPath(path);
@@ -36,12 +36,11 @@ internal static class ReadOnlySqlite
         return new SqliteConnectionStringBuilder { DataSource = uri, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
     }
 
-    /// <summary>True when no other connection can have changes the main file lacks: no <c>-wal</c> with content, no <c>-journal</c>.</summary>
-    private static bool IsQuiet(string full)
-    {
-        var wal = new FileInfo(full + "-wal");
-        return !(wal.Exists && wal.Length > 0) && !File.Exists(full + "-journal");
-    }
+    /// <summary>
+    /// True when nothing can be changing the file or hold changes it lacks: no <c>-wal</c> (SQLite removes it when the
+    /// last connection closes, so one that exists, even empty, belongs to a live writer or a crash) and no <c>-journal</c>.
+    /// </summary>
+    private static bool IsQuiet(string full) => !File.Exists(full + "-wal") && !File.Exists(full + "-journal");
 
     /// <summary>The path as a URI path: forward slashes, a leading slash, and the characters URIs reserve escaped.</summary>
     private static string UriPath(string full)

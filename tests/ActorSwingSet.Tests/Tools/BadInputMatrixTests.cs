@@ -16,7 +16,7 @@ namespace ActorSwingSet.Tests.Tools;
 /// Run as root, 0444 files and 0555 folders do not stop writes: there the hash and listing checks are what show that
 /// nothing was written, and the writing commands refuse such files by their permission bits, so the cells behave
 /// alike for root and for a user. That reads open SQLite with mode=ro (and immutable=1) is checked directly in
-/// <see cref="Reads_open_sqlite_read_only_and_immutable_unless_a_wal_has_content"/>.
+/// <see cref="Reads_open_sqlite_read_only_and_immutable_unless_a_wal_or_journal_is_beside_the_file"/>.
 /// </remarks>
 [Collection(ConsoleCapture.Name)]
 public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fixtures) : IClassFixture<BadInputMatrixTests.Fixtures>
@@ -275,7 +275,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     }
 
     [Fact]
-    public void Reads_open_sqlite_read_only_and_immutable_unless_a_wal_has_content()
+    public void Reads_open_sqlite_read_only_and_immutable_unless_a_wal_or_journal_is_beside_the_file()
     {
         var dir = Directory.CreateTempSubdirectory("swingset-ro-").FullName;
         try
@@ -284,9 +284,10 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             var quiet = new SqliteConnectionStringBuilder(ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(f));
             Assert.Equal(SqliteOpenMode.ReadOnly, quiet.Mode);
             Assert.Equal($"file:{f}?mode=ro&immutable=1", quiet.DataSource);
-            File.WriteAllBytes(f + "-wal", []);   // an empty -wal holds nothing immutable could miss
-            Assert.EndsWith("&immutable=1", new SqliteConnectionStringBuilder(ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(f)).DataSource, StringComparison.Ordinal);
-            File.WriteAllBytes(f + "-wal", [1]);  // committed pages may wait in it: plain read-only, which reads them
+            File.WriteAllBytes(f + "-wal", []);   // a writer is at work (or crashed): plain read-only, which reads what it committed, with locks
+            Assert.Equal($"file:{f}?mode=ro", new SqliteConnectionStringBuilder(ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(f)).DataSource);
+            File.Delete(f + "-wal");
+            File.WriteAllBytes(f + "-journal", []);
             Assert.Equal($"file:{f}?mode=ro", new SqliteConnectionStringBuilder(ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(f)).DataSource);
             var odd = Path.Combine(dir, "a?b#c%d.db");
             Assert.Contains("a%3fb%23c%25d.db?mode=ro", ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(odd), StringComparison.Ordinal);
