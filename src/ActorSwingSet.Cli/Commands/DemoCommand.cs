@@ -6,6 +6,7 @@ using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Persistence;
 using Akka.Configuration;
+using Microsoft.Data.Sqlite;
 using Spectre.Console;
 
 namespace ActorSwingSet.Cli.Commands;
@@ -15,33 +16,64 @@ public static class DemoCommand
 {
     public static Command Build()
     {
-        var vats = new Option<int>("--vats") { Description = "number of vats in the ring", DefaultValueFactory = _ => 1000 };
-        var hops = new Option<int>("--hops") { Description = "hops each relayed message travels", DefaultValueFactory = _ => 5 };
-        var upgrades = new Option<int>("--upgrades") { Description = "vats to upgrade", DefaultValueFactory = _ => 5 };
+        var vats = new Option<int>("--vats") { Description = "number of vats in the ring (2 to 100,000)", DefaultValueFactory = _ => 1000 };
+        var hops = new Option<int>("--hops") { Description = "hops each relayed message travels (0 to 1,000)", DefaultValueFactory = _ => 5 };
+        var upgrades = new Option<int>("--upgrades") { Description = "vats to upgrade (0 to --vats)", DefaultValueFactory = _ => 5 };
         var dump = new Option<FileInfo?>("--dump") { Description = "write the final kernel state (kvStore schema) as one JSON object to FILE" };
         var db = new Option<FileInfo>("--db") { Description = "the SQLite database the kernel lives in; a second run continues from it", DefaultValueFactory = _ => new FileInfo("swingset.db") };
         var inMemory = new Option<bool>("--in-memory") { Description = "keep the kernel in memory only (no database)" };
-        var commitEvery = new Option<long>("--commit-every") { Description = "commit a block every N cranks", DefaultValueFactory = _ => 1000 };
+        var commitEvery = new Option<long>("--commit-every") { Description = "commit a block every N cranks (1 to 1,000,000)", DefaultValueFactory = _ => 1000 };
         var cmd = new Command("demo", "run the built-in scenario: a ring of vats exchanging messages and promises, with upgrades")
         {
             vats, hops, upgrades, dump, db, inMemory, commitEvery,
         };
         cmd.SetAction(async (parse, _) =>
         {
-            var n = parse.GetValue(vats);
-            var h = parse.GetValue(hops);
-            var u = parse.GetValue(upgrades);
-            var every = parse.GetValue(commitEvery);
-            if (n < 2 || h < 0 || u < 0 || every < 1)
+            var (n, h, u, every) = (parse.GetValue(vats), parse.GetValue(hops), parse.GetValue(upgrades), parse.GetValue(commitEvery));
+            if (Validate(n, h, u, every) is { } bad)
             {
-                Console.Error.WriteLine("swingset demo: --vats must be at least 2, --hops and --upgrades at least 0, --commit-every at least 1");
+                Console.Error.WriteLine("swingset demo: " + bad);
                 return 2;
             }
             var dumpFile = parse.GetValue(dump);
             var durable = !parse.GetValue(inMemory);
             var dbFile = parse.GetValue(db)!;
-            var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING");
-            if (durable) config = config.WithFallback(SqliteStorage.Config(dbFile.FullName, every));
+            if (!durable && parse.GetResult(db) is { Implicit: false })
+            {
+                Console.Error.WriteLine("swingset demo: --in-memory keeps no database: give --in-memory or --db FILE, not both");
+                return 2;
+            }
+            // the dump's file is checked before the run, so a run is not committed when its dump cannot be written
+            if (dumpFile is not null && DumpProblem(dumpFile) is { } dumpProblem)
+            {
+                Console.Error.WriteLine("swingset demo: " + dumpProblem);
+                return 2;
+            }
+            var config = ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
+            if (durable)
+            {
+                if (ReadOnlyProblem(dbFile.FullName) is { } readOnly)
+                {
+                    Console.Error.WriteLine("swingset demo: " + readOnly);
+                    return 2;
+                }
+                try
+                {
+                    // an existing file is checked read-only first and used only if it is an ActorSwingSet database
+                    config = config.WithFallback(SqliteStorage.Config(dbFile.FullName, every));
+                }
+                catch (StorageFileException e)
+                {
+                    Console.Error.WriteLine("swingset demo: " + e.Message);
+                    return 2;
+                }
+                // two kernels on one database would overwrite each other's blocks
+                if (KernelDatabase.InUseProblem(dbFile.FullName) is { } inUse)
+                {
+                    Console.Error.WriteLine("swingset demo: " + inUse);
+                    return 2;
+                }
+            }
             using var system = ActorSystem.Create("swingset-demo", config);
             var controller = SwingSetController.Start(system, DemoScenario.Config(n));
             DemoResult result;
@@ -54,24 +86,82 @@ public static class DemoCommand
             catch (Kernel.KernelPanicException e)
             {
                 Console.Error.WriteLine("swingset demo: " + e.Message);
+                await system.Terminate();
+                SqliteConnection.ClearAllPools();
                 return 2;
             }
             Print(result, (int)result.Stats.LiveVats);
             if (durable)
             {
-                var block = await controller.CommitAsync();
+                long block;
+                try
+                {
+                    block = await controller.CommitAsync();
+                }
+                catch (Kernel.KernelPanicException e)
+                {
+                    Console.Error.WriteLine("swingset demo: " + e.Message);
+                    await system.Terminate();
+                    SqliteConnection.ClearAllPools();
+                    return 2;
+                }
                 AnsiConsole.MarkupLine($"{(result.Continued ? "continued the kernel stored in" : "stored the kernel in")} [bold]{Markup.Escape(dbFile.FullName)}[/], committed through block {block}");
             }
+            await system.Terminate();
+            // the journal's pooled connections are closed, so SQLite checkpoints and removes its -wal and -shm files
+            SqliteConnection.ClearAllPools();
             if (dumpFile is not null)
             {
-                await using var f = dumpFile.Create();
-                KernelStateDump.WriteJson(result.Dump, f);
+                try
+                {
+                    await using var f = dumpFile.Create();
+                    KernelStateDump.WriteJson(result.Dump, f);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"swingset demo: the kernel is committed, but --dump {dumpFile.FullName} could not be written ({e.Message.TrimEnd('.')})");
+                    return 2;
+                }
                 AnsiConsole.MarkupLine($"kernel state written to [bold]{Markup.Escape(dumpFile.FullName)}[/] ({result.Dump.Count} keys)");
             }
-            await system.Terminate();
             return result.Audit.IsClean ? 0 : 1;
         });
         return cmd;
+    }
+
+    /// <summary>The upper bounds of the scenario's size: beyond them a run would exhaust memory or take days.</summary>
+    private const int MaxVats = 100_000, MaxHops = 1_000;
+
+    /// <summary>The largest block interval: a block's writes are held in memory until it commits.</summary>
+    private const long MaxCommitEvery = 1_000_000;
+
+    private static string? Validate(int vats, int hops, int upgrades, long commitEvery) =>
+        vats is < 2 or > MaxVats ? $"--vats must be between 2 and {MaxVats:N0} (got {vats})"
+        : hops is < 0 or > MaxHops ? $"--hops must be between 0 and {MaxHops:N0} (got {hops})"
+        : upgrades < 0 || upgrades > vats ? $"--upgrades must be between 0 and --vats ({vats}) (got {upgrades})"
+        : commitEvery is < 1 or > MaxCommitEvery ? $"--commit-every must be between 1 and {MaxCommitEvery:N0} (got {commitEvery})"
+        : null;
+
+    /// <summary>Why the dump cannot be written to <paramref name="file"/>, or null; checked without creating anything.</summary>
+    private static string? DumpProblem(FileInfo file)
+    {
+        if (Directory.Exists(file.FullName)) return $"--dump {file.FullName} is a directory";
+        if (!Directory.Exists(file.DirectoryName)) return $"--dump {file.FullName}: no such folder {file.DirectoryName}";
+        if (file.Exists && !Files.Writable(file.FullName)) return $"--dump {file.FullName} is read-only";
+        if (!Files.Writable(file.DirectoryName!)) return $"--dump {file.FullName}: the folder {file.DirectoryName} is read-only";
+        return null;
+    }
+
+    /// <summary>
+    /// Why the demo must not write to the database, or null: an existing read-only file or folder is refused before
+    /// anything opens it (by its permission bits, so also when running as root, who could write anyway).
+    /// </summary>
+    private static string? ReadOnlyProblem(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        if (File.Exists(path) && !Files.Writable(path)) return $"{path} is read-only; the demo writes its kernel to it";
+        if (Directory.Exists(folder) && !Files.Writable(folder)) return $"the folder {folder} is read-only; the demo writes its kernel there, and SQLite creates files beside the database";
+        return null;
     }
 
     private static void Print(DemoResult r, int vats)

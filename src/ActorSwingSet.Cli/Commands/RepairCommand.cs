@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Akka.Actor;
+using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
@@ -9,7 +9,10 @@ namespace ActorSwingSet.Cli.Commands;
 
 /// <summary>
 /// <c>swingset repair --db FILE --claim vN:kpM ...</c> (or <c>--claims FILE</c>, e.g. <c>scan --json</c> output):
-/// the kernel checks each alleged (vat, kpid) pair and repairs only those that really are damaged.
+/// the kernel checks each alleged (vat, kpid) pair and repairs only those that really are damaged. The verdicts are
+/// printed once the repairs are committed. Exit code 0 when every claim was repaired (or none was made: a clean
+/// scan), 1 when some claim could not be verified (those are refused, the others repaired), 2 on bad input or
+/// when the repairs could not be committed (then nothing was changed).
 /// </summary>
 public static class RepairCommand
 {
@@ -22,38 +25,67 @@ public static class RepairCommand
         cmd.SetAction(async parse =>
         {
             List<(string, Kref)> claims;
+            var file = parse.GetValue(claimsFile);
             try
             {
                 claims = [.. (parse.GetValue(claim) ?? []).Select(ParseClaim)];
-                if (parse.GetValue(claimsFile) is { } f) claims.AddRange(ReadClaims(f));
+                if (file is not null) claims.AddRange(ReadClaims(file));
             }
-            catch (Exception e) when (e is FormatException or JsonException or IOException or KeyNotFoundException or InvalidOperationException)
+            catch (Exception e) when (e is FormatException or JsonException or IOException or UnauthorizedAccessException or KeyNotFoundException or InvalidOperationException)
             {
                 Console.Error.WriteLine("swingset repair: bad claims: " + e.Message.Split('\n')[0]);
                 return 2;
             }
-            if (claims.Count == 0)
+            if (claims.Count == 0 && file is null)
             {
                 Console.Error.WriteLine("swingset repair: no claims given (--claim vatID:kpid or --claims FILE)");
                 return 2;
             }
-            await using var stored = await StoredKernel.OpenAsync(parse.GetValue(db)!, "repair");
-            if (stored.Problem is { } problem)
+            var (stored, problem) = StoredKernel.Read(parse.GetValue(db)!, "repair");
+            problem ??= stored!.WriteProblem("repair");
+            if (problem is not null)
             {
                 Console.Error.WriteLine(problem);
                 return 2;
             }
-            var state = stored.State!.State;
-            var (writes, verdicts) = await SchemaUpgrade.RepairAsync(state, claims);
+            if (claims.Count == 0)
+            {
+                Console.WriteLine($"{file!.FullName} claims no damaged promise: nothing to repair");
+                return 0;
+            }
+            var state = stored!.State.State;
+            IReadOnlyList<KvWrite> writes;
+            IReadOnlyList<ClaimVerdict> verdicts;
+            try
+            {
+                (writes, verdicts) = await SchemaUpgrade.RepairAsync(state, claims);
+            }
+            catch (FormatException e)
+            {
+                // state of another schema version: version 2 is repaired whole by upgrade-state, which the message names
+                Console.Error.WriteLine($"swingset repair: {stored.Path}: {e.Message.Split('\n')[0]}");
+                return 2;
+            }
+            var repaired = verdicts.Count(v => v.Repaired);
+            long? block = null;
+            if (repaired > 0)
+            {
+                try
+                {
+                    block = await stored.CommitAsync(long.Parse(state["crankNumber"], System.Globalization.CultureInfo.InvariantCulture), writes);
+                }
+                catch (StorageFileException e)
+                {
+                    Console.Error.WriteLine($"swingset repair: the repairs could not be committed to {stored.Path}: {e.Message}");
+                    return 2;
+                }
+            }
             foreach (var v in verdicts)
                 Console.WriteLine(v.Repaired ? $"{v.VatId} {v.Kpid}: repaired (a notify is queued)" : $"{v.VatId} {v.Kpid}: refused: {v.Refusal}");
-            if (verdicts.Any(v => v.Repaired))
-            {
-                var crank = long.Parse(state["crankNumber"], System.Globalization.CultureInfo.InvariantCulture);
-                var block = await stored.Journal!.Ask<BlockStored>(new CommitBlock(crank, writes), TimeSpan.FromMinutes(10));
-                Console.WriteLine($"committed as block {block.Block}; the notifies are delivered when the kernel next runs");
-            }
-            return 0;
+            var refused = verdicts.Count - repaired;
+            if (block is { } b) Console.WriteLine($"{repaired} repaired, {refused} refused; committed as block {b}; the notifies are delivered when the kernel next runs");
+            else Console.WriteLine($"none of the {refused} claim(s) is damaged: nothing was repaired");
+            return refused == 0 ? 0 : 1;
         });
         return cmd;
     }
@@ -68,6 +100,7 @@ public static class RepairCommand
 
     private static IEnumerable<(string, Kref)> ReadClaims(FileInfo file)
     {
+        if (Directory.Exists(file.FullName)) throw new IOException($"{file.FullName} is a directory, not a claims file");
         using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
         var list = doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.GetProperty("damaged") : doc.RootElement;
         return [.. list.EnumerateArray().Select(e => ParseClaim(e.GetProperty("vatID").GetString() + ":" + e.GetProperty("kpid").GetString()))];

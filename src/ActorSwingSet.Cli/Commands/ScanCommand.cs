@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Text.Json;
 using ActorSwingSet.Remediation;
+using Microsoft.Data.Sqlite;
 using Spectre.Console;
 
 namespace ActorSwingSet.Cli.Commands;
 
 /// <summary>
 /// <c>swingset scan --swingstore FILE</c>: lists the (vat, kpid) pairs damaged by SwingSet #9039 in a real
-/// swing-store, read-only, with the work a repair would take.
+/// swing-store, read-only, with the work a repair would take; <c>--db FILE</c> scans a stored ActorSwingSet kernel.
+/// Exit code 1 when it finds damage.
 /// </summary>
 public static class ScanCommand
 {
@@ -33,13 +35,13 @@ public static class ScanCommand
             IReadOnlyDictionary<string, string>? state = null;
             if (ours is not null)
             {
-                await using var stored = await StoredKernel.OpenAsync(ours, "scan");
-                if (stored.Problem is { } problem)
+                var (stored, problem) = StoredKernel.Read(ours, "scan");
+                if (stored is null)
                 {
                     Console.Error.WriteLine(problem);
                     return 2;
                 }
-                state = stored.State!.State;
+                state = stored.State.State;
             }
             ScanResult Run(IProgress<(int Done, int Total)>? progress) =>
                 state is not null ? SwingStoreScanner.Scan(state, progress) : SwingStoreScanner.Scan(store!.FullName, progress);
@@ -63,6 +65,11 @@ public static class ScanCommand
                 Console.Error.WriteLine("swingset scan: " + e.Message);
                 return 2;
             }
+            catch (SqliteException e)
+            {
+                Console.Error.WriteLine($"swingset scan: {store!.FullName} cannot be read ({e.Message.Split('\n')[0].Trim().TrimEnd('.')})");
+                return 2;
+            }
             if (asJson) Console.WriteLine(JsonSerializer.Serialize(new
             {
                 damaged = result.Damaged.Select(d => new { vatID = d.VatId, kpid = d.Kpid, vref = d.Vref, state = d.State }),
@@ -76,7 +83,7 @@ public static class ScanCommand
                 remediationDue = result.RemediationDue,
             }));
             else Print(result);
-            return 0;
+            return result.Damaged.Count == 0 ? 0 : 1;
         });
         return cmd;
     }

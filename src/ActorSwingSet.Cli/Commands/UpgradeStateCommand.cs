@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Akka.Actor;
+using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Remediation;
 
@@ -18,22 +18,41 @@ public static class UpgradeStateCommand
         var cmd = new Command("upgrade-state", "upgrade a stored kernel's state to the current schema (repairs #9039 damage)") { db };
         cmd.SetAction(async parse =>
         {
-            await using var stored = await StoredKernel.OpenAsync(parse.GetValue(db)!, "upgrade-state");
-            if (stored.Problem is { } problem)
+            var (stored, problem) = StoredKernel.Read(parse.GetValue(db)!, "upgrade-state");
+            problem ??= stored!.WriteProblem("upgrade-state");
+            if (problem is not null)
             {
                 Console.Error.WriteLine(problem);
                 return 2;
             }
-            var state = stored.State!.State;
-            var (writes, report) = await SchemaUpgrade.UpgradeAsync(state);
+            var state = stored!.State.State;
+            IReadOnlyList<KvWrite> writes;
+            RemediationReport? report;
+            try
+            {
+                (writes, report) = await SchemaUpgrade.UpgradeAsync(state);
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"swingset upgrade-state: {stored.Path}: {e.Message.Split('\n')[0]}");
+                return 2;
+            }
             if (report is null)
             {
                 Console.WriteLine($"already at schema version {Dump.KernelStateDump.SchemaVersion}: nothing to do");
                 return 0;
             }
-            var crank = long.Parse(state["crankNumber"], System.Globalization.CultureInfo.InvariantCulture);
-            var block = await stored.Journal!.Ask<BlockStored>(new CommitBlock(crank, writes), TimeSpan.FromMinutes(10));
-            Console.WriteLine($"upgraded to schema version {Dump.KernelStateDump.SchemaVersion} in block {block.Block}: " +
+            long block;
+            try
+            {
+                block = await stored.CommitAsync(long.Parse(state["crankNumber"], System.Globalization.CultureInfo.InvariantCulture), writes);
+            }
+            catch (StorageFileException e)
+            {
+                Console.Error.WriteLine($"swingset upgrade-state: the upgrade could not be committed to {stored.Path}: {e.Message}");
+                return 2;
+            }
+            Console.WriteLine($"upgraded to schema version {Dump.KernelStateDump.SchemaVersion} in block {block}: " +
                               $"{report.Repaired.Count} damaged promise(s) found in {report.VatsScanned} vats ({report.PromiseEntriesRead} c-list promise entries read); " +
                               "their repairs wait in upgradeEvents until the host injects them");
             return 0;

@@ -71,10 +71,14 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         Recovering();
     }
 
-    /// <summary>Until the journal has recovered the committed state, requests wait.</summary>
+    /// <summary>
+    /// Until the journal has recovered the committed state, requests wait. However long recovery takes, it ends in
+    /// the state, or in the journal's report of what it could not recover (sent before it stops, so it arrives before
+    /// the <see cref="Terminated"/>); either way the waiting requests are then answered.
+    /// </summary>
     private void Recovering()
     {
-        _journal!.Ask<CommittedState>(GetCommittedState.Instance, _settings.VatReplyTimeout).PipeTo(Self);
+        _journal!.Tell(GetCommittedState.Instance);
         Receive<CommittedState>(s =>
         {
             try
@@ -93,9 +97,9 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             }
             Stash.UnstashAll();
         });
-        Receive<Status.Failure>(f =>
+        Receive<JournalRecoveryFailed>(f =>
         {
-            Panic(new KernelPanicException($"the journal could not recover the kernel's state: {f.Cause.Message}", f.Cause));
+            Panic(new KernelPanicException($"the journal could not recover the kernel's state: {f.Problem}"));
             Stash.UnstashAll();
         });
         Receive<Terminated>(t => t.ActorRef.Equals(_journal), _ =>
@@ -306,6 +310,10 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         _panic ??= _core.PanicReason ?? e.Message;
         _slog?.Flush();
         _log.Error(e, "ActorSwingSet kernel panic; the kernel has stopped and persists nothing further");
-        Become(() => ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic)))));
+        Become(() =>
+        {
+            Receive<Terminated>(_ => { });
+            ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic))));
+        });
     }
 }

@@ -33,12 +33,20 @@ public sealed class KernelJournal : ReceivePersistentActor
 
         Recover<SnapshotOffer>(offer =>
         {
+            if (offer.Snapshot is DamagedPayload d) FailRecovery($"the snapshot at block {offer.Metadata.SequenceNr} cannot be recovered: {d.Problem}");
             var s = (StateSnapshot)offer.Snapshot;
+            if (s.Block != offer.Metadata.SequenceNr) FailRecovery($"the snapshot at block {offer.Metadata.SequenceNr} cannot be recovered: it says it is of block {s.Block}");
             _state.Apply(s.State.Select(e => KvWrite.Set(e.Key, e.Value)));
             _block = s.Block;
             _writtenSinceSnapshot = 0;
         });
-        Recover<BlockCommitted>(Apply);
+        Recover<BlockCommitted>(b =>
+        {
+            if (LastSequenceNr != _block + 1) FailRecovery($"block {_block + 1} cannot be recovered: the journal has block {LastSequenceNr} after block {_block}");
+            if (b.Block != LastSequenceNr) FailRecovery($"block {LastSequenceNr} cannot be recovered: it says it is block {b.Block}");
+            Apply(b);
+        });
+        Recover<DamagedPayload>(d => FailRecovery($"block {LastSequenceNr} cannot be recovered: {d.Problem}"));
 
         Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToDictionary())));
         Command<CommitBlock>(c =>
@@ -73,6 +81,32 @@ public sealed class KernelJournal : ReceivePersistentActor
         _crank = b.CrankNumber;
     }
 
+    /// <summary>
+    /// Recovery failed (a block or the snapshot cannot be read or applied, or the database cannot be read): the
+    /// kernel, this actor's parent, is told which block and what is wrong before this actor stops (Akka's rule), so
+    /// it panics at once instead of waiting for a state that never comes.
+    /// </summary>
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Context.Parent.Tell(new JournalRecoveryFailed(reason is RecoveryProblem
+            ? reason.Message
+            : $"the journal cannot be read after block {_block}: {Innermost(reason).Message.Split('\n')[0].Trim().TrimEnd('.')}"));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e is AggregateException { InnerException: { } inner }) e = inner;
+        return e;
+    }
+
+    /// <summary>Ends recovery with <paramref name="problem"/>, a line naming the block and what is wrong.</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void FailRecovery(string problem) => throw new RecoveryProblem(problem);
+
+    /// <summary>What this journal found wrong in what it recovered (the message is the whole line).</summary>
+    private sealed class RecoveryProblem(string message) : FormatException(message);
+
     /// <summary>The write failed: tell the kernel, which stops running; this actor stops too (Akka's rule).</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
@@ -98,6 +132,12 @@ public sealed class KernelJournal : ReceivePersistentActor
     public static Props Props(string persistenceId, long snapshotEvery, string? journalPluginId = null, string? snapshotPluginId = null) =>
         Props(persistenceId, new SnapshotPolicy(snapshotEvery), journalPluginId, snapshotPluginId);
 }
+
+/// <summary>
+/// What a <see cref="KernelJournal"/> tells its parent when it cannot recover the committed state, just before it
+/// stops: <see cref="Problem"/> names the first block not recovered (a block's sequence number is its number) and what is wrong, on one line.
+/// </summary>
+public sealed record JournalRecoveryFailed(string Problem);
 
 /// <summary>Ask for the committed state. Reply: <see cref="CommittedState"/>.</summary>
 public sealed record GetCommittedState

@@ -10,24 +10,41 @@ namespace ActorSwingSet.Persistence;
 public static class SqliteStorage
 {
     /// <summary>
-    /// HOCON that turns persistence on with <paramref name="path"/> as the database (created if missing, put in
-    /// WAL mode once, which SQLite remembers), committing every <paramref name="commitEveryCranks"/> cranks while
-    /// running (0: only when the host commits).
+    /// HOCON that turns persistence on with <paramref name="path"/> as the database, committing every
+    /// <paramref name="commitEveryCranks"/> cranks while running (0: only when the host commits). A missing file is
+    /// created (in WAL mode, marked as ours); an existing one is first checked read-only and used only if it is an
+    /// ActorSwingSet database: anything else (a swing-store, another SQLite database, an empty or non-SQLite file, a
+    /// directory) throws <see cref="StorageFileException"/> and is left exactly as it was.
     /// </summary>
     public static Config Config(string path, long commitEveryCranks = 0)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        using (var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full }.ToString()))
+        if (File.Exists(full) || Directory.Exists(full))
         {
-            db.Open();
-            using var wal = db.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode=WAL;";
-            wal.ExecuteNonQuery();
+            if (KernelDatabase.Problem(full) is { } problem) throw new StorageFileException(problem);
+        }
+        else
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                KernelDatabase.Create(full);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+            {
+                throw new StorageFileException($"{full} cannot be created ({KernelDatabase.OneLine(e)})", e);
+            }
         }
         return SqlStorage.Config(new SqliteConnectionStringBuilder { DataSource = full }.ToString(), "SQLite.MS", commitEveryCranks);
     }
 }
+
+/// <summary>
+/// A database file that cannot be used as a kernel's storage: not an ActorSwingSet database, unreadable, damaged, or
+/// impossible to create. The message is one line naming the file or the block and what is wrong; the file is
+/// left as it was.
+/// </summary>
+public sealed class StorageFileException(string message, Exception? inner = null) : IOException(message, inner);
 
 /// <summary>
 /// The kernel's journal and snapshots in PostgreSQL through Akka.Persistence.Sql (what <c>hocon/postgresql.conf</c>

@@ -41,7 +41,10 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
     }
 
     /// <summary>Our serializer ID (Akka reserves 0-40).</summary>
-    public override int Identifier => 9039;
+    public override int Identifier => Id;
+
+    /// <summary>The serializer ID, as stored beside each block and snapshot.</summary>
+    internal const int Id = 9039;
 
     /// <summary>The manifest for a block or a snapshot; anything else throws <see cref="ArgumentException"/>.</summary>
     public override string Manifest(object o) => o switch
@@ -88,8 +91,40 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
         return ms.ToArray();
     }
 
-    /// <summary>Reads a block or a snapshot back; an unknown manifest or write throws <see cref="FormatException"/>.</summary>
+    /// <summary>
+    /// Reads a block or a snapshot back. Bytes it cannot read (an unknown manifest or write, bytes that are not the
+    /// format above) come back as a <see cref="DamagedPayload"/> rather than an exception, so the journal gets it with
+    /// its sequence number and can name the damaged block.
+    /// </summary>
     public override object FromBinary(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return Read(bytes, manifest);
+        }
+        catch (FormatException e)
+        {
+            return new DamagedPayload(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="FromBinary"/> without an ActorSystem (the tools read stored state directly): any damage in the bytes
+    /// is a <see cref="FormatException"/> with a one-line message saying what is wrong.
+    /// </summary>
+    internal static object Read(byte[] bytes, string manifest)
+    {
+        try
+        {
+            return Decode(bytes, manifest);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new FormatException($"its {manifest} payload is damaged ({e.Message.Split('\n')[0].TrimEnd('.')})", e);
+        }
+    }
+
+    private static object Decode(byte[] bytes, string manifest)
     {
         using var doc = JsonDocument.Parse(bytes);
         var root = doc.RootElement;
@@ -123,3 +158,6 @@ public sealed class StoredStateSerializer(ExtendedActorSystem system) : Serializ
         }
     }
 }
+
+/// <summary>A stored block or snapshot whose bytes cannot be read; <see cref="Problem"/> says why, on one line.</summary>
+internal sealed record DamagedPayload(string Problem);

@@ -324,8 +324,9 @@ public static class SwingStoreScanner
     /// <summary>Opens a swing-store read-only, checking that it is SQLite and has a <c>kvStore</c> table.</summary>
     internal static SqliteConnection Open(string path)
     {
+        if (Directory.Exists(path)) throw new ScanInputException($"{path} is a directory, not a swing-store file");
         if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        var db = new SqliteConnection(Persistence.ReadOnlySqlite.ConnectionString(path));
         try
         {
             db.Open();

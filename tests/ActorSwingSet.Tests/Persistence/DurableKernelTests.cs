@@ -138,7 +138,7 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         var (oldOut, oldErr) = (Console.Out, Console.Error);
         var output = new StringWriter();
         Console.SetOut(output);
-        try { Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["scan", "--db", db, "--json"])); }
+        try { Assert.Equal(1, await ActorSwingSet.Cli.Program.Main(["scan", "--db", db, "--json"])); } // 1: damage found
         finally { Console.SetOut(oldOut); }
         await File.WriteAllTextAsync(scanJson, output.ToString());
         Assert.Contains($"\"kpid\":\"{kp}\"", output.ToString(), StringComparison.Ordinal);
@@ -146,7 +146,7 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
 
         var repairOut = new StringWriter();
         Console.SetOut(repairOut);
-        try { Assert.Equal(0, await ActorSwingSet.Cli.Program.Main(["repair", "--db", db, "--claims", scanJson, "--claim", "v1:kp999"])); }
+        try { Assert.Equal(1, await ActorSwingSet.Cli.Program.Main(["repair", "--db", db, "--claims", scanJson, "--claim", "v1:kp999"])); } // 1: a claim refused
         finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
         Assert.Contains($"v2 {kp}: repaired", repairOut.ToString(), StringComparison.Ordinal);
         Assert.Contains("v1 kp999: refused: kp999 does not exist", repairOut.ToString(), StringComparison.Ordinal);

@@ -1,5 +1,4 @@
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Cli;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -10,24 +9,7 @@ namespace ActorSwingSet.Tests.Scenarios;
 public sealed class CliTests : ScratchDirectoryTest
 {
 
-    private static async Task<(int Code, string Out, string Err)> Swingset(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        // Spectre.Console keeps the writer it first saw: give it this call's
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(o) });
-        try
-        {
-            return (await Program.Main(args), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static Task<(int Code, string Out, string Err)> Swingset(params string[] args) => SwingsetCli.Run(args);
 
     [Fact]
     public async Task The_demo_stores_its_kernel_a_second_run_continues_and_the_audit_reads_it()
@@ -54,7 +36,7 @@ public sealed class CliTests : ScratchDirectoryTest
         await File.WriteAllTextAsync(notDb, "just some text, certainly not a database file of any kind at all");
         foreach (var (args, expected) in new[]
         {
-            (new[] { "demo", "--vats", "1", "--in-memory" }, "--vats must be at least 2"),
+            (new[] { "demo", "--vats", "1", "--in-memory" }, "--vats must be between 2 and 100,000"),
             (new[] { "audit", "--db", Path.Combine(Dir, "missing.db") }, "no such file"),
             (new[] { "audit", "--db", notDb }, "is not a SQLite database"),
         })
