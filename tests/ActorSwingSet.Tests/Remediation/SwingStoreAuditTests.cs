@@ -259,7 +259,7 @@ public sealed class SwingStoreAuditTests : ScratchDirectoryTest
         foreach (var (args, expected) in new[]
         {
             (new[] { "audit", "--swingstore", Path.Combine(Dir, "missing.sqlite") }, "no such file"),
-            (new[] { "audit", "--swingstore", Dir }, "no such file"),
+            (new[] { "audit", "--swingstore", Dir }, "is a directory"),
             (new[] { "audit", "--swingstore", empty }, "not a swing-store"),
             (new[] { "audit", "--swingstore", notSqlite }, "is not a SQLite database"),
             (new[] { "audit", "--swingstore", foreign }, "not a swing-store"),

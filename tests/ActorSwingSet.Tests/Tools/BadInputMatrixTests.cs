@@ -45,6 +45,8 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             (f, x) => ["scan", "--db", f, "--swingstore", x.SwingStore, "--json"]),
         ["scan --swingstore"] = new(FileKind.SwingStore, (f, _) => ["scan", "--swingstore", f, "--json"], Writes: false, 1, // 1: the fixture's damage found
             (f, x) => ["scan", "--swingstore", f, "--db", x.Ours, "--json"]),
+        ["audit --swingstore"] = new(FileKind.SwingStore, (f, _) => ["audit", "--swingstore", f, "--json"], Writes: false, 1, // 1: the fixture's doctored over-count found
+            (f, x) => ["audit", "--swingstore", f, "--db", x.Ours]),
         ["audit"] = new(FileKind.Ours, (f, _) => ["audit", "--db", f], Writes: false, 0,
             (f, _) => ["audit", "--db", f, "--db", f]) { OutOfRangeExpect = Expect.Usage },
         ["repair"] = new(FileKind.Ours, (f, x) => ["repair", "--db", f, "--claims", x.CleanScan], Writes: true, 0,
