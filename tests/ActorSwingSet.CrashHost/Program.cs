@@ -24,6 +24,8 @@ namespace ActorSwingSet.CrashHost;
 /// <item><c>delivery:NAME:N</c>: inside the N-th delivery named NAME to a demo vat (a crank in progress): a message's
 /// method, <c>startVat@BUNDLE</c>, <c>notify</c>, <c>bringOutYourDead</c>, ...</item>
 /// </list>
+/// Each block write waits for the snapshots before it, and the process ends only once they are saved, so that where
+/// a snapshot fault strikes is fixed too (Akka saves a snapshot asynchronously, possibly long after its block).
 /// It prints <c>crash-host: killed at FAULT during: STEP</c> (STEP: the demo's step in progress) before dying, and
 /// <c>crash-host: finished round R</c> when the demo ends. Usage:
 /// <c>ActorSwingSet.CrashHost --db FILE --vats N --hops N --upgrades N --commit-every N --snapshot-every N [--fault F] [--dump FILE]</c>.
@@ -36,12 +38,15 @@ public static class Program
         for (var i = 0; i + 1 < args.Length; i += 2) options[args[i]] = args[i + 1];
         int Int(string name) => int.Parse(options[name], CultureInfo.InvariantCulture);
         if (options.TryGetValue("--fault", out var fault)) Fault.Arm(fault);
+        Fault.SnapshotEvery = Int("--snapshot-every");
 
         var config = ConfigurationFactory.ParseString($$"""
             akka.loglevel = WARNING
             actorswingset.persistence.snapshot-every-blocks = {{Int("--snapshot-every")}}
             akka.persistence.journal.sql.class = "{{typeof(FaultyJournal).AssemblyQualifiedName}}"
             akka.persistence.snapshot-store.sql.class = "{{typeof(FaultySnapshotStore).AssemblyQualifiedName}}"
+            # a block write waits for the snapshots before it (below): no timeout may fail it meanwhile
+            akka.persistence.journal.sql.circuit-breaker.call-timeout = 300s
             """).WithFallback(SqliteStorage.Config(options["--db"], Int("--commit-every")));
         using var system = ActorSystem.Create("crash-host", config);
         var bundles = new VatBundleRegistry();
@@ -50,6 +55,7 @@ public static class Program
         var controller = SwingSetController.Start(system, DemoScenario.Config(Int("--vats")) with { Bundles = bundles });
         var result = await DemoScenario.RunAsync(controller, Int("--hops"), Int("--upgrades"), Fault.Step);
         await controller.CommitAsync();
+        await Fault.SnapshotsSettledAsync(Fault.Count("commit-after"));
         if (options.TryGetValue("--dump", out var dump))
         {
             await using var f = File.Create(dump);
@@ -94,6 +100,36 @@ internal static class Fault
     {
         lock (Counts) return Counts.GetValueOrDefault(kind);
     }
+
+    /// <summary>Blocks per snapshot (the journal's <c>snapshot-every-blocks</c>).</summary>
+    public static long SnapshotEvery { get; set; }
+
+    private static readonly List<(long Count, TaskCompletionSource Done)> SnapshotWaiters = [];
+    private static long _snapshotsSettled;
+
+    /// <summary>A snapshot save ended (saved, or failed).</summary>
+    public static void SnapshotSettled()
+    {
+        lock (SnapshotWaiters)
+        {
+            _snapshotsSettled++;
+            foreach (var w in SnapshotWaiters.Where(w => w.Count <= _snapshotsSettled)) w.Done.TrySetResult();
+            SnapshotWaiters.RemoveAll(w => w.Count <= _snapshotsSettled);
+        }
+    }
+
+    /// <summary>Completes once the snapshots of the blocks up to <paramref name="block"/> are saved (or failed).</summary>
+    public static Task SnapshotsSettledAsync(long block)
+    {
+        var count = SnapshotEvery > 0 ? block / SnapshotEvery : 0;
+        lock (SnapshotWaiters)
+        {
+            if (_snapshotsSettled >= count) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            SnapshotWaiters.Add((count, done));
+            return done.Task;
+        }
+    }
 }
 
 /// <summary>Keeps the demo's last progress report (synchronously: <see cref="Progress{T}"/> would post it later).</summary>
@@ -115,6 +151,10 @@ public sealed class FaultyJournal(Config config) : SqlWriteJournal(config)
 {
     protected override async Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
+        // a snapshot is saved after its block is acknowledged, asynchronously, however late: each block write waits
+        // for the snapshots before it, so a kill during snapshot N finds blocks 1 to N stored, and no more. The wait
+        // blocks this actor's thread: the base write must start in the actor's context, which an await would leave
+        Fault.SnapshotsSettledAsync(Fault.Count("commit-before")).GetAwaiter().GetResult();
         Fault.Reached("commit-before");
         var result = await base.WriteMessagesAsync(messages, cancellationToken);
         Console.WriteLine($"crash-host: block {Fault.Count("commit-before")} written during: {Fault.Step.Current}");
@@ -129,9 +169,16 @@ public sealed class FaultySnapshotStore(Config config) : SqlSnapshotStore(config
     protected override async Task SaveAsync(SnapshotMetadata metadata, object snapshot, CancellationToken cancellationToken)
     {
         Fault.Reached("snapshot-before");
-        await base.SaveAsync(metadata, snapshot, cancellationToken);
-        Console.WriteLine($"crash-host: snapshot {Fault.Count("snapshot-before")} saved at block {metadata.SequenceNr} during: {Fault.Step.Current}");
-        Fault.Reached("snapshot-after");
+        try
+        {
+            await base.SaveAsync(metadata, snapshot, cancellationToken);
+            Console.WriteLine($"crash-host: snapshot of block {metadata.SequenceNr} saved during: {Fault.Step.Current}");
+            Fault.Reached("snapshot-after");
+        }
+        finally
+        {
+            Fault.SnapshotSettled();
+        }
     }
 }
 

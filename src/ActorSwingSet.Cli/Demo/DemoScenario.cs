@@ -30,14 +30,18 @@ public sealed record DemoResult(KernelStats Stats, AuditReport Audit, IReadOnlyD
 /// One run is one <b>round</b>: a list of steps (link the ring, on the first round only; relay; prepare each vat to
 /// upgrade; upgrade; withdraw the offers), each a batch of host operations followed by a run to quiescence. The
 /// round's plan and its progress live in the kernel, in node0's vatstore (<c>demo.*</c> keys): each step's batch
-/// ends with a <c>recordProgress</c> message to node0 carrying the plan and the step's index. Host operations run
-/// between cranks and a block is committed only between cranks, so a step's messages and its progress record are
-/// in the same block or neither is. A restarted process first runs to quiescence (finishing whatever the last
-/// committed block left queued, the progress record included), then reads node0's vatstore: a round whose last
-/// step is recorded is finished, and the run begins the next round; otherwise it goes on with the recorded
-/// round's next step and plan, and stops once that round is finished. A killed run and its restart together
-/// therefore reach exactly the state of one uninterrupted run (the same kvStore dump), and the number of finished
-/// rounds equals the number of runs that finished.
+/// ends with a <c>recordProgress</c> message to node0 carrying the plan and the step's index, and a last record
+/// after the last step says the round is finished. Host operations run between cranks and a block is committed only
+/// between cranks, so a step's messages and its progress record are in the same block or neither is.
+/// </para>
+/// <para>
+/// A run first reads node0's vatstore as the last block left it: if the round's last record is there, an earlier run
+/// finished that round and this run begins the next one, with its own options. Otherwise it runs to quiescence
+/// (finishing whatever that block left queued, progress records included), reads the record again and goes on with
+/// the recorded round's next step and plan, and stops once that round is finished. A killed run and its restart
+/// together therefore reach exactly the state of one uninterrupted run (the same kvStore dump), and the number of
+/// finished rounds equals the number of runs that finished. (A run killed after the block holding its round's last
+/// record left the state a finished run leaves, so it counts as finished.)
 /// </para>
 /// <para>
 /// The host holds no reference across a commit: it lets go of each result promise as soon as it has queued the
@@ -95,7 +99,7 @@ public static class DemoScenario
             (plan, first, resumed) = (stored.Plan, stored.Step + 1, true);
             var count = Steps(plan, names).Count;
             progress?.Report($"resuming round {plan.Round} ({plan.Hops} hops, {plan.Upgrades} upgrades), which a previous run left at crank {before.CrankNumber}:"
-                + $" ran the {leftQueued} cranks it had queued; {Math.Max(0, count - first)} of its {count} steps left");
+                + $" ran the cranks it had left queued ({leftQueued}); {Math.Max(0, count - first)} of its {count} steps left");
         }
 
         var steps = Steps(plan, names);
@@ -107,6 +111,10 @@ public static class DemoScenario
             {
                 progress?.Report(steps[k].Description);
                 await steps[k].Queue(c);
+            }
+            else
+            {
+                progress?.Report($"recording round {plan.Round} as finished");
             }
             await SendAsync(c, node0, HostValues.Methargs("recordProgress", plan.Round, (long)plan.Hops, (long)plan.Upgrades, (long)k, (long)steps.Count));
             await c.RunAsync();
