@@ -22,7 +22,7 @@ namespace ActorSwingSet.Tests.Persistence;
 [Collection(nameof(DemoCrashTests))]
 public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixture<DemoCrashTests.CrashRuns>
 {
-    // small enough for 18 children in well under a minute: 8 vats, about 160 cranks in 54 blocks
+    // small enough for 20 children in well under a minute: 8 vats, about 160 cranks in 54 blocks
     private const int Vats = 8, Hops = 2, Upgrades = 2, CommitEvery = 3, SnapshotEvery = 8;
 
     /// <summary>
@@ -91,6 +91,22 @@ public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixtur
         Assert.True(next.Audit.IsClean, next.Audit.ToString());
     }
 
+    [Fact]
+    public async Task A_restart_killed_in_its_turn_is_finished_by_the_one_after()
+    {
+        var (db, killed) = await runs.KilledAsync("commit-after:20");
+        Assert.Contains("crash-host: killed at commit-after:20 during: relaying", killed.Out, StringComparison.Ordinal);
+        // the second process resumes the round, and dies inside its first upgrade
+        var again = await runs.RunAsync(db, "--fault", "delivery:startVat@demo-v2:1");
+        Assert.Contains("crash-host: killed at delivery:startVat@demo-v2:1 during: upgrading", again.Out, StringComparison.Ordinal);
+        Assert.Contains("resuming round 1", again.Out, StringComparison.Ordinal);
+
+        var restarted = await RunDemoAsync(db);
+        Assert.Equal((1L, true), (restarted.Round, restarted.Resumed));
+        Assert.True(restarted.Audit.IsClean, restarted.Audit.ToString());
+        AssertSameState(runs.Uninterrupted, restarted.Dump);
+    }
+
     /// <summary>
     /// The children: one uninterrupted run (its dump is the expected state) and one per kill point. They start when
     /// the class does, one more at a time than there are cores, and run while the tests restart the ones before.
@@ -127,7 +143,8 @@ public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixtur
             return (db, await RunAsync(db, "--fault", f));
         });
 
-        private async Task<ChildRun> RunAsync(string db, params string[] extra)
+        /// <summary>Runs the crash host on <paramref name="db"/> with <paramref name="extra"/> arguments.</summary>
+        public async Task<ChildRun> RunAsync(string db, params string[] extra)
         {
             await _slots.WaitAsync();
             try
