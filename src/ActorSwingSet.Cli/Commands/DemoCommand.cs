@@ -51,7 +51,7 @@ public static class DemoCommand
                 if (durable) await controller.InjectQueuedUpgradeEventsAsync();
                 result = await DemoScenario.RunAsync(controller, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
             }
-            catch (Kernel.KernelPanicException e)
+            catch (Exception e) when (e is Kernel.KernelPanicException or DemoKernelException)
             {
                 Console.Error.WriteLine("swingset demo: " + e.Message);
                 return 2;

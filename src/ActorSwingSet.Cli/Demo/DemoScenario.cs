@@ -8,6 +8,9 @@ using ActorSwingSet.Vat;
 
 namespace ActorSwingSet.Cli.Demo;
 
+/// <summary>The kernel is not one the demo can run on: not the demo's, or its ring is broken. Nothing was changed.</summary>
+public sealed class DemoKernelException(string message) : Exception(message);
+
 /// <summary>What the demo did and found.</summary>
 /// <param name="Stats">The kernel's counters at the end.</param>
 /// <param name="Audit">The audit of the final state.</param>
@@ -69,14 +72,15 @@ public static class DemoScenario
         ArgumentNullException.ThrowIfNull(c);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var before = await c.GetStatsAsync();
-        var node0 = Name(0);
+        // a kernel that is not the demo's, or whose ring is broken, is refused before anything runs
+        var names = await RingAsync(c, before);
+        var node0 = names[0];
         // what the committed state says, before this process runs anything: a round recorded as finished here
         // was finished by an earlier run
         var committed = before.CrankNumber == 0 ? null : await ReadProgressAsync(c, node0);
         // startVat for every static vat, or what the last block of a killed run left queued
         var leftQueued = await c.RunAsync();
-        var vats = (int)(await c.GetStatsAsync()).LiveVats;
-        var names = Enumerable.Range(0, vats).Select(Name).ToArray();
+        var vats = names.Length;
         // ... and once that has run, the last step done (a new kernel's startVats record nothing)
         var stored = leftQueued == 0 || before.CrankNumber == 0 ? committed : await ReadProgressAsync(c, node0);
 
@@ -125,6 +129,35 @@ public static class DemoScenario
         var audit = KernelAudit.Run(dump);
         return new DemoResult(stats, audit, dump, Upgraded(plan, names).Length, clock.Elapsed, stored is not null, stats.CrankNumber - before.CrankNumber,
             plan.Round, resumed);
+    }
+
+    /// <summary>
+    /// The ring: every vat of the kernel, named <c>node0000</c> onwards, alive and running the demo's code. Throws
+    /// <see cref="DemoKernelException"/> when a vat was terminated or the kernel's vats are not the demo's.
+    /// </summary>
+    private static async Task<string[]> RingAsync(SwingSetController c, KernelStats stats)
+    {
+        var all = stats.LiveVats + stats.TerminatedVats;
+        if (stats.TerminatedVats > 0)
+            throw new DemoKernelException($"the demo's ring in this kernel is broken: {stats.TerminatedVats} of its {all} vats {(stats.TerminatedVats == 1 ? "was" : "were")} terminated");
+        if (all < 2) throw new DemoKernelException($"this kernel is not the demo's: it has {all} vat{(all == 1 ? "" : "s")}, the demo's ring at least 2");
+        var names = new string[all];
+        for (var i = 0; i < all; i++)
+        {
+            names[i] = Name(i);
+            VatInfo info;
+            try
+            {
+                info = await c.GetVatInfoAsync(names[i]);
+            }
+            catch (ArgumentException)
+            {
+                throw new DemoKernelException($"this kernel is not the demo's: it has no vat named {names[i]}");
+            }
+            if (info.BundleName is not ("demo-v1" or "demo-v2"))
+                throw new DemoKernelException($"this kernel is not the demo's: vat {names[i]} ({info.VatId}) runs bundle '{info.BundleName}'");
+        }
+        return names;
     }
 
     /// <summary>A round's plan: its number and its sizes. The ring's size is the kernel's.</summary>

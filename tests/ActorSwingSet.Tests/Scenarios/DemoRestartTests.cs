@@ -5,6 +5,7 @@ using ActorSwingSet.Cli;
 using ActorSwingSet.Cli.Demo;
 using ActorSwingSet.Controller;
 using ActorSwingSet.Dump;
+using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Support;
 using Xunit;
@@ -74,6 +75,51 @@ public sealed class DemoRestartTests : ScratchDirectoryTest
         var audit = await Swingset("audit", "--db", db);
         Assert.True(audit.Code == 0, audit.Out + audit.Err);
         Assert.Contains("audit clean", audit.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_kernel_whose_ring_is_broken_or_that_is_not_the_demos_is_refused_in_one_line_and_left_as_it_was()
+    {
+        // a ring an earlier demo destroyed (issue 9, item 1: its vats were terminated), and a kernel of other vats
+        var broken = Path.Combine(Dir, "broken.db");
+        await StoreAsync(broken, DemoScenario.Config(4), c => c.TerminateVatAsync(DemoScenario.Name(2), "illegal syscall: missing vref"));
+        var other = Path.Combine(Dir, "other.db");
+        await StoreAsync(other, new KernelConfig { Bundles = DemoScenario.Bundles(), Vats = [new("alice", "demo-v1"), new("bob", "demo-v1")] }, c => c.QueueToVatRootAsync("alice", "hang"));
+
+        foreach (var (db, expected) in new[]
+        {
+            (broken, "the demo's ring in this kernel is broken: 1 of its 4 vats was terminated"),
+            (other, "this kernel is not the demo's: it has no vat named node0000"),
+        })
+        {
+            var stored = await StoredStateAsync(db);
+            var r = await Swingset("demo", "--db", db, "--commit-every", "1");
+            Assert.Equal(2, r.Code);
+            Assert.Equal("swingset demo: " + expected, Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)).TrimEnd());
+            Assert.Equal(stored, await StoredStateAsync(db)); // nothing ran, nothing was committed
+        }
+    }
+
+    /// <summary>Stores a kernel: its vats started, then <paramref name="then"/> queued and run, all in one block.</summary>
+    private static async Task StoreAsync(string db, KernelConfig config, Func<SwingSetController, Task> then)
+    {
+        using var system = ActorSystem.Create("store", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db)));
+        var c = SwingSetController.Start(system, config);
+        await c.RunAsync();
+        await then(c);
+        await c.RunAsync();
+        await c.StopAsync();
+        await system.Terminate();
+    }
+
+    /// <summary>The committed state of a stored kernel (the block number included), read without changing it.</summary>
+    private static async Task<string> StoredStateAsync(string db)
+    {
+        using var system = ActorSystem.Create("read", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db)));
+        var journal = system.ActorOf(KernelJournal.Props("actorswingset-kernel", 0));
+        var state = await journal.Ask<CommittedState>(GetCommittedState.Instance, TimeSpan.FromMinutes(1));
+        await system.Terminate();
+        return $"block {state.Block}: " + string.Join('\n', state.State.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"));
     }
 
     [Fact]
