@@ -81,9 +81,9 @@ public static class DemoCommand
             {
                 // repairs a schema upgrade left waiting, if any, go in first (as SwingSet's host does)
                 if (durable) await controller.InjectQueuedUpgradeEventsAsync();
-                result = await DemoScenario.RunAsync(controller, n, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
+                result = await DemoScenario.RunAsync(controller, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
             }
-            catch (Kernel.KernelPanicException e)
+            catch (Exception e) when (e is Kernel.KernelPanicException or DemoKernelException)
             {
                 Console.Error.WriteLine("swingset demo: " + e.Message);
                 await system.Terminate();

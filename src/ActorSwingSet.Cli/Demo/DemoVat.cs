@@ -10,6 +10,7 @@ namespace ActorSwingSet.Cli.Demo;
 /// It also makes the promise shapes an upgrade must handle: unresolved ones it decides (<c>hang</c>), a
 /// self-subscribed one (<c>selfWatch</c>), and one carried by a message queued on another vat's promise
 /// (<c>offer</c> then <c>sendToHeld</c>). Vref counters live in the vatstore, so they survive upgrade.
+/// <c>recordProgress</c> keeps the demo host's plan and progress in the vatstore (see <see cref="DemoScenario"/>).
 /// </summary>
 public sealed class DemoVat(int version) : IRawVat
 {
@@ -76,6 +77,12 @@ public sealed class DemoVat(int version) : IRawVat
                     s.VatstoreSet("wait." + p, m.Result);
                     break;
                 }
+            case "recordProgress":
+                // the demo's round, its plan and the last step done: a restarted host reads them back from the kernel
+                foreach (var (key, i) in new[] { ("round", 0), ("hops", 1), ("upgrades", 2), ("step", 3), ("steps", 4) })
+                    s.VatstoreSet("demo." + key, Convert.ToInt64(args[i], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture));
+                Done();
+                break;
             case "hang":
                 break;
             case "selfWatch":

@@ -14,7 +14,7 @@ public sealed class ScaleAndDeterminismTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_thousand_vats_relay_promises_through_upgrades_and_the_audit_is_clean()
     {
         var c = SwingSetController.Start(Sys, DemoScenario.Config(1000), "ring");
-        var r = await DemoScenario.RunAsync(c, vats: 1000, hops: 3, upgrades: 5);
+        var r = await DemoScenario.RunAsync(c, hops: 3, upgrades: 5);
         Assert.True(r.Audit.IsClean, r.Audit.ToString());
         Assert.Equal(1000, r.Stats.LiveVats);
         Assert.Equal(5, r.Stats[KernelStat.UpgradesSucceeded]);
@@ -31,7 +31,7 @@ public sealed class ScaleAndDeterminismTests : Akka.TestKit.Xunit2.TestKit
         {
             using var system = ActorSystem.Create("det" + Guid.NewGuid().ToString("N"));
             var c = SwingSetController.Start(system, DemoScenario.Config(40));
-            var r = await DemoScenario.RunAsync(c, vats: 40, hops: 4, upgrades: 3);
+            var r = await DemoScenario.RunAsync(c, hops: 4, upgrades: 3);
             Assert.True(r.Audit.IsClean, r.Audit.ToString());
             using var ms = new MemoryStream();
             KernelStateDump.WriteJson(r.Dump, ms);
