@@ -8,6 +8,7 @@ using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Scenarios;
@@ -56,6 +57,7 @@ public sealed class DemoRestartTests : ScratchDirectoryTest
             Assert.Equal(1, await c.CommitAsync());
             await c.StopAsync();
             await system.Terminate();
+            SqliteConnection.ClearAllPools(); // pooled connections would look like another process holding the file
         }
 
         var dump = Path.Combine(Dir, "restarted.json");
@@ -110,6 +112,7 @@ public sealed class DemoRestartTests : ScratchDirectoryTest
         await c.RunAsync();
         await c.StopAsync();
         await system.Terminate();
+        SqliteConnection.ClearAllPools(); // pooled connections would look like another process holding the file
     }
 
     /// <summary>The committed state of a stored kernel (the block number included), read without changing it.</summary>
@@ -119,6 +122,7 @@ public sealed class DemoRestartTests : ScratchDirectoryTest
         var journal = system.ActorOf(KernelJournal.Props("actorswingset-kernel", 0));
         var state = await journal.Ask<CommittedState>(GetCommittedState.Instance, TimeSpan.FromMinutes(1));
         await system.Terminate();
+        SqliteConnection.ClearAllPools(); // pooled connections would look like another process holding the file
         return $"block {state.Block}: " + string.Join('\n', state.State.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"));
     }
 
