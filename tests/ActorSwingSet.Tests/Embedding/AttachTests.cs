@@ -10,7 +10,7 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Embedding;
 
 /// <summary>A kernel started in an ActorSystem the host already has, without Akka.Hosting.</summary>
-public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit("akka.loglevel = WARNING\nactorswingset.kernel.run-slice = 7"), IAsyncLifetime
+public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit(LoadedMachine.TestKitConfig + "akka.loglevel = WARNING\nactorswingset.kernel.run-slice = 7"), IAsyncLifetime
 {
     private readonly ProbeLog _log = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("swingset-attach-").FullName;

@@ -11,7 +11,7 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Scenarios;
 
 /// <summary>The kernel actor's message protocol, driven with TestKit probes.</summary>
-public sealed class KernelActorProtocolTests : Akka.TestKit.Xunit2.TestKit
+public sealed class KernelActorProtocolTests() : Akka.TestKit.Xunit2.TestKit(LoadedMachine.TestKitConfig)
 {
     private readonly ProbeLog _log = new();
 
