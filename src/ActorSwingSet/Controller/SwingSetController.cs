@@ -77,7 +77,8 @@ public sealed class SwingSetController
             // one message: a run in progress ends, the last block is committed, and the kernel stops
             using var cancel = new CancellationTokenSource(limit);
             var ack = Kernel.Ask<StopAcknowledged>(new StopKernel(commit && Settings.Persistence.Enabled), cancel.Token);
-            if (await Task.WhenAny(ack, _stopped).ConfigureAwait(false) == ack) await ack.ConfigureAwait(false);
+            await Task.WhenAny(ack, _stopped).ConfigureAwait(false);
+            if (ack.IsCompleted) await ack.ConfigureAwait(false); // the kernel's answer, even if the stop was seen first
         }
         catch (Exception e)
         {
@@ -113,12 +114,18 @@ public sealed class SwingSetController
         return this;
     }
 
-    /// <summary>Asks the kernel actor; if it stops instead of answering, the call fails rather than waiting forever.</summary>
+    /// <summary>
+    /// Asks the kernel actor; if it stops instead of answering, the call fails rather than waiting forever. An answer
+    /// the kernel gave before it stopped is returned even when the stop is seen first: Akka completes an ask's task at
+    /// once but runs its continuations later, while the stop's run at once, so <see cref="Task.WhenAny(Task[])"/> may
+    /// pick the stop (a run ended by <see cref="StopAsync"/> is answered just before the kernel stops).
+    /// </summary>
     private async Task<T> Ask<T>(KernelRequest request)
     {
         using var cancel = new CancellationTokenSource();
         var answer = Kernel.Ask<T>(request, cancel.Token);
-        if (await Task.WhenAny(answer, _stopped).ConfigureAwait(false) != answer)
+        await Task.WhenAny(answer, _stopped).ConfigureAwait(false);
+        if (!answer.IsCompleted)
         {
             await cancel.CancelAsync().ConfigureAwait(false);
             throw new KernelPanicException("the kernel actor has stopped");

@@ -10,7 +10,7 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Embedding;
 
 /// <summary>A kernel started in an ActorSystem the host already has, without Akka.Hosting.</summary>
-public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit("akka.loglevel = WARNING\nactorswingset.kernel.run-slice = 7"), IAsyncLifetime
+public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit(LoadedMachine.TestKitConfig + "akka.loglevel = WARNING\nactorswingset.kernel.run-slice = 7"), IAsyncLifetime
 {
     private readonly ProbeLog _log = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("swingset-attach-").FullName;
@@ -88,7 +88,11 @@ public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit("akka.loglevel =
     public async Task Coordinated_shutdown_commits_the_last_block_and_stops_the_kernel()
     {
         var db = Path.Combine(_dir, "shutdown.db");
-        Akka.Configuration.Config Storage() => ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db));
+        // the phase that stops the kernel gets the time Hosting gives it (Akka's 5 s default is short for a loaded machine)
+        Akka.Configuration.Config Storage() => ConfigurationFactory.ParseString("""
+            akka.loglevel = WARNING
+            akka.coordinated-shutdown.phases.before-actor-system-terminate.timeout = 60s
+            """).WithFallback(SqliteStorage.Config(db));
 
         var system = ActorSystem.Create("shutdown", Storage());
         var kernel = system.StartSwingSet(Config(_log, "A", "B")).StopOnCoordinatedShutdown();

@@ -6,7 +6,7 @@ using static ActorSwingSet.Tests.Support.Probe;
 namespace ActorSwingSet.Tests.Embedding;
 
 /// <summary>The kernel tells its story through Akka's logging: vat creation, upgrades, terminations, commits.</summary>
-public sealed class KernelLoggingTests() : Akka.TestKit.Xunit2.TestKit("""
+public sealed class KernelLoggingTests() : Akka.TestKit.Xunit2.TestKit(LoadedMachine.TestKitConfig + """
     akka.loglevel = DEBUG
     actorswingset.persistence.enabled = on
     akka.persistence.journal.plugin = "akka.persistence.journal.inmem"

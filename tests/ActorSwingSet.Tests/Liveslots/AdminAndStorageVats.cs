@@ -83,6 +83,8 @@ public sealed class StorageRoot(Baggage baggage, Kind<Holder> things, Kind<Holde
     public Holder MakeScratch(object? value) => scratch.Make(("name", "s"), ("imp", null), ("value", value));
     public void MakeGarbage(long n) { for (var i = 0; i < n; i++) scratch.Make(("name", "g"), ("imp", null), ("value", null)); }
     public IReadOnlyList<string> Keys() => [.. baggage.Keys];
-    public async Task<string> UseATimer() { await Task.Delay(1); return "late"; }
+    /// <summary>What <see cref="AwaitAnotherThread"/> waits for; the test completes it from its own thread.</summary>
+    public static TaskCompletionSource AnotherThread { get; set; } = new();
+    public async Task<string> AwaitAnotherThread() { await AnotherThread.Task; return "late"; }
     public long Spin(long n) { long x = 0; for (var i = 0; i < n; i++) x += i; return x; }
 }

@@ -170,8 +170,12 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         var before = (await c.GetStatsAsync()).CrankNumber;
         await c.QueueToVatRootAsync("A", KCapDataPing((await c.GetVatInfoAsync("B")).Root, 300));
         var run = c.RunAsync();
+        // stop once the run has begun: a request is served between slices, and the slice after the first stats
+        // request is queued before the second, so this waits for at most two answers whatever the machine's speed
+        while ((await c.GetStatsAsync()).CrankNumber == before) { }
         await c.StopAsync();
         var ran = await run;                       // the run is answered with what it did, not cut off
+        Assert.True(ran > 0, "the run was stopped before it began");
         Assert.True(c.WhenStopped.IsCompleted);
         await system.Terminate();
         SqliteConnection.ClearAllPools();

@@ -3,7 +3,7 @@ using ActorSwingSet.Controller;
 namespace ActorSwingSet.Tests.Support;
 
 /// <summary>A TestKit test with a probe log and a helper that starts a kernel of probe vats and runs their startVat.</summary>
-public abstract class ProbeKernelTest : Akka.TestKit.Xunit2.TestKit
+public abstract class ProbeKernelTest() : Akka.TestKit.Xunit2.TestKit(LoadedMachine.TestKitConfig)
 {
     protected ProbeLog Deliveries { get; } = new();
 
