@@ -284,20 +284,107 @@ public static class ScenarioRunner
             catch (Exception first)
             {
                 var failingSeed = pcg.ToString(state);
+                // CsCheck shrinks by trying other random scenarios no larger than the smallest failure so far; the
+                // smallest failure it meets is then cut down step by step and operation by operation
+                var smallest = (Scenario: scenario, Failure: first);
+                var csCheckSummary = "";
+                var gate = new Lock();
                 try
                 {
-                    await ScenarioGen.Scenarios.SampleAsync(async s => await check(s), seed: failingSeed, iter: shrinkIterations, threads: shrinkThreads, print: s => s.ToString());
+                    await ScenarioGen.Scenarios.SampleAsync(async s =>
+                    {
+                        try
+                        {
+                            await check(s);
+                        }
+                        catch (Exception e)
+                        {
+                            lock (gate) if (Size(s) < Size(smallest.Scenario)) smallest = (s, e);
+                            throw;
+                        }
+                    }, seed: failingSeed, iter: shrinkIterations, threads: shrinkThreads, print: s => s.ToString());
                 }
                 catch (CsCheckException shrunk)
                 {
-                    throw new ScenarioFailedException(
-                        $"scenario {i + 1} of {iterations} (CsCheck_Seed={failingSeed}) fails; the smallest failing scenario found:\n" +
-                        $"{shrunk.InnerException?.Message}\n{shrunk.Message}", shrunk.InnerException);
+                    csCheckSummary = shrunk.Message.Split('\n')[0];
                 }
-                throw new ScenarioFailedException($"scenario {i + 1} of {iterations} (CsCheck_Seed={failingSeed}) fails:\n{first.Message}\n{scenario}", first);
+                var (minimal, failure) = await CutDownAsync(smallest.Scenario, smallest.Failure, check);
+                throw new ScenarioFailedException(
+                    $"scenario {i + 1} of {iterations} (CsCheck_Seed={failingSeed} replays it with CsCheck_Iter=1) fails. {csCheckSummary}\n" +
+                    $"Smallest failing scenario found (size {Size(minimal)}, from {Size(scenario)}):\n{minimal}" +
+                    $"It fails with: {failure.Message}", failure);
             }
         }
         return new Exploration(iterations, cranks, clock.Elapsed, stats);
+    }
+
+    /// <summary>How big a scenario is: its steps and every operation in their programs.</summary>
+    public static int Size(Scenario s) => s.Steps.Length + s.StaticPipelining.Length + s.Steps.Sum(st => st is HostSend h ? Size(h.Body) : 0);
+
+    private static int Size(IEnumerable<Op> ops) => ops.Sum(o => 1 + (o is Send send ? send.Args.Length + Size(send.Body) : o is Resolve r ? r.Data.Length : 0));
+
+    /// <summary>
+    /// Cuts a failing scenario down while it still fails: drops steps, static vats, operations (at every depth) and
+    /// arguments, one at a time, until none can go. Returns the smallest scenario and its failure.
+    /// </summary>
+    public static async Task<(Scenario Scenario, Exception Failure)> CutDownAsync(Scenario scenario, Exception failure, Func<Scenario, Task<ScenarioOutcome>> check)
+    {
+        for (var progress = true; progress;)
+        {
+            progress = false;
+            foreach (var candidate in Smaller(scenario))
+            {
+                try
+                {
+                    await check(candidate);
+                }
+                catch (Exception e)
+                {
+                    (scenario, failure, progress) = (candidate, e, true);
+                    break;
+                }
+            }
+        }
+        return (scenario, failure);
+    }
+
+    private static IEnumerable<Scenario> Smaller(Scenario s)
+    {
+        for (var i = 0; i < s.Steps.Length; i++)
+            yield return s with { Steps = [.. s.Steps[..i], .. s.Steps[(i + 1)..]], RestartAt = s.RestartAt > i ? s.RestartAt - 1 : s.RestartAt };
+        if (s.StaticPipelining.Length > 2) yield return s with { StaticPipelining = s.StaticPipelining[..^1] };
+        if (s.ReapInterval != 0) yield return s with { ReapInterval = 0 };
+        for (var i = 0; i < s.Steps.Length; i++)
+        {
+            if (s.Steps[i] is not HostSend h) continue;
+            foreach (var body in Smaller(h.Body))
+                yield return s with { Steps = [.. s.Steps[..i], h with { Body = body }, .. s.Steps[(i + 1)..]] };
+            for (var a = 0; a < h.ArgVats.Length; a++)
+                yield return s with { Steps = [.. s.Steps[..i], h with { ArgVats = [.. h.ArgVats[..a], .. h.ArgVats[(a + 1)..]] }, .. s.Steps[(i + 1)..]] };
+            for (var a = 0; a < h.ArgHeld.Length; a++)
+                yield return s with { Steps = [.. s.Steps[..i], h with { ArgHeld = [.. h.ArgHeld[..a], .. h.ArgHeld[(a + 1)..]] }, .. s.Steps[(i + 1)..]] };
+        }
+    }
+
+    /// <summary>Programs with one operation or argument fewer, at any depth.</summary>
+    private static IEnumerable<Op[]> Smaller(Op[] ops)
+    {
+        for (var i = 0; i < ops.Length; i++)
+            yield return [.. ops[..i], .. ops[(i + 1)..]];
+        for (var i = 0; i < ops.Length; i++)
+        {
+            Op[] With(Op op) => [.. ops[..i], op, .. ops[(i + 1)..]];
+            switch (ops[i])
+            {
+                case Send send:
+                    foreach (var body in Smaller(send.Body)) yield return With(send with { Body = body });
+                    for (var a = 0; a < send.Args.Length; a++) yield return With(send with { Args = [.. send.Args[..a], .. send.Args[(a + 1)..]] });
+                    break;
+                case Resolve r:
+                    for (var a = 0; a < r.Data.Length; a++) yield return With(r with { Data = [.. r.Data[..a], .. r.Data[(a + 1)..]] });
+                    break;
+            }
+        }
     }
 
     /// <summary>
