@@ -13,14 +13,14 @@ public abstract record Step
 /// <summary>
 /// Queue <see cref="Body"/> to a vat's root (<see cref="Target"/> indexes every vat ever made, dead ones too) or,
 /// with <see cref="ToHeld"/>, to a result promise the host holds (pipelining); the arguments are vat roots and
-/// held promises. The result promise is held.
+/// held promises (a negative vat index names the vat-admin service, when there is one). The result promise is held.
 /// </summary>
 public sealed record HostSend(bool ToHeld, int Target, int[] ArgVats, int[] ArgHeld, Op[] Body) : Step
 {
     /// <inheritdoc/>
     public override void Print(StringBuilder sb)
     {
-        var args = ArgVats.Select(v => $"root(vat#{v})").Concat(ArgHeld.Select(h => $"held#{h}"));
+        var args = ArgVats.Select(v => v < 0 ? "vatAdminService" : $"root(vat#{v})").Concat(ArgHeld.Select(h => $"held#{h}"));
         sb.AppendLine($"host sends to {(ToHeld ? $"held#{Target}" : $"root(vat#{Target})")} args [{string.Join(", ", args)}]{(Body.Length > 0 ? ":" : "")}");
         Op.PrintAll(sb, Body, 1);
     }
@@ -72,15 +72,16 @@ public sealed record Commit : Step
 
 /// <summary>
 /// A generated scenario: static vats (with or without pipelining), the reap interval, the host's steps, and the
-/// point before which the restart run restarts the kernel (<see cref="Steps"/>.Length: after the last step).
+/// point before which the restart run restarts the kernel (<see cref="Steps"/>.Length: after the last step). With
+/// <see cref="VatAdmin"/> the kernel runs the vat-admin vat, whose service the host can pass to vats.
 /// </summary>
-public sealed record Scenario(bool[] StaticPipelining, int ReapInterval, Step[] Steps, int RestartAt)
+public sealed record Scenario(bool[] StaticPipelining, int ReapInterval, Step[] Steps, int RestartAt, bool VatAdmin)
 {
     /// <inheritdoc/>
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"{StaticPipelining.Length} static vats ({string.Join(", ", StaticPipelining.Select((p, i) => $"vat#{i}{(p ? " pipelining" : "")}"))}), reap interval {ReapInterval}");
+        sb.AppendLine($"{StaticPipelining.Length} static vats ({string.Join(", ", StaticPipelining.Select((p, i) => $"vat#{i}{(p ? " pipelining" : "")}"))}), reap interval {ReapInterval}{(VatAdmin ? ", vat-admin vat" : "")}");
         for (var i = 0; i <= Steps.Length; i++)
         {
             if (i == RestartAt) sb.AppendLine("-- restart here (the run without restart releases every held promise here) --");
@@ -118,6 +119,8 @@ public static class ScenarioGen
         (2, Index.Select(i => (Op)new AbandonExport(i))),
         (2, Index.Select(i => (Op)new RetireExport(i))),
         (2, Gen.Int[0, 3].Select(i => (Op)new Store(i))),
+        (2, Gen.Select(Gen.Enum<AdminCall>(), Index, Data.Array[0, 2], Gen.Bool,
+            (c, i, p, pl) => (Op)new Admin(c, new Ref(c == AdminCall.CreateVat ? Src.Arg : Src.Node, i), p, pl))),
         (1, Gen.Frequency((3, Gen.Const(FailKind.Throw)), (2, Gen.Const(FailKind.Illegal)), (2, Gen.Const(FailKind.ExitFailure)), (1, Gen.Const(FailKind.ExitClean)))
             .Select(k => (Op)new Fail(k))));
 
@@ -130,7 +133,7 @@ public static class ScenarioGen
     });
 
     private static readonly Gen<Step> StepGen = Gen.Frequency(
-        (10, Gen.Select(Gen.Int[0, 3], Index, Gen.Int[0, 5].Array[0, 2], Gen.Int[0, 7].Array[0, 2], ProgramGen(2),
+        (10, Gen.Select(Gen.Int[0, 3], Index, Gen.Int[-1, 5].Array[0, 2], Gen.Int[0, 7].Array[0, 2], ProgramGen(2),
             (h, t, av, ah, b) => (Step)new HostSend(h == 0, t, av, ah, b))),
         (6, Gen.Int[1, 30].Select(n => (Step)new RunCranks(n))),
         (2, Index.Select(i => (Step)new Release(i))),
@@ -141,6 +144,6 @@ public static class ScenarioGen
 
     /// <summary>Scenarios of 2 to 4 static vats and up to 30 steps.</summary>
     public static readonly Gen<Scenario> Scenarios =
-        Gen.Select(Gen.Bool.Array[2, 4], Gen.Frequency((2, Gen.Const(0)), (1, Gen.Int[1, 6])), StepGen.Array[1, 30], Gen.Int[0, 1000],
-            (p, reap, steps, at) => new Scenario(p, reap, steps, at % (steps.Length + 1)));
+        Gen.Select(Gen.Bool.Array[2, 4], Gen.Frequency((2, Gen.Const(0)), (1, Gen.Int[1, 6])), StepGen.Array[1, 30], Gen.Int[0, 1000], Gen.Bool,
+            (p, reap, steps, at, admin) => new Scenario(p, reap, steps, at % (steps.Length + 1), admin));
 }

@@ -48,7 +48,7 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     {
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? 0);
         _k = new KernelCore(new InProcessVatPort(config.Bundles), _options);
-        _k.Initialize(config.Vats);
+        _k.Initialize(config.StaticVats());
     }
 
     public Task<bool> StepAsync() => _k.StepAsync();
@@ -103,6 +103,7 @@ public static class ScenarioRunner
             Bundles = bundles,
             Vats = [.. scenario.StaticPipelining.Select((p, i) => new StaticVatConfig(((char)('A' + i)).ToString(), "scripted", EnablePipelining: p))],
             ReapInterval = scenario.ReapInterval,
+            EnableVatAdmin = scenario.VatAdmin,
         };
     }
 
@@ -214,7 +215,9 @@ public static class ScenarioRunner
                         {
                             var target = send.ToHeld && held.Count > 0 ? held[send.Target % held.Count] : await Root(send.Target);
                             var slots = new List<Kref>();
-                            foreach (var v in send.ArgVats) slots.Add(await Root(v));
+                            foreach (var v in send.ArgVats)
+                                if (v >= 0) slots.Add(await Root(v));
+                                else if (scenario.VatAdmin) slots.Add((await k.VatAsync("vatAdmin")).Root);
                             if (held.Count > 0) foreach (var h in send.ArgHeld) slots.Add(held[h % held.Count]);
                             var methargs = ScriptedVat.Methargs(send.Body, slots.Count, n => slots[n].IsPromise);
                             held.Add(await k.QueueToKrefAsync(target, new KCapData(methargs, [.. slots])));
@@ -354,6 +357,7 @@ public static class ScenarioRunner
             yield return s with { Steps = [.. s.Steps[..i], .. s.Steps[(i + 1)..]], RestartAt = s.RestartAt > i ? s.RestartAt - 1 : s.RestartAt };
         if (s.StaticPipelining.Length > 2) yield return s with { StaticPipelining = s.StaticPipelining[..^1] };
         if (s.ReapInterval != 0) yield return s with { ReapInterval = 0 };
+        if (s.VatAdmin) yield return s with { VatAdmin = false };
         for (var i = 0; i < s.Steps.Length; i++)
         {
             if (s.Steps[i] is not HostSend h) continue;

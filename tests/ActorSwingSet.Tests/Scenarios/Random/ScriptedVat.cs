@@ -31,6 +31,8 @@ public enum Src
     NewDurable,
     /// <summary>A new promise the vat decides (<c>p+N</c>).</summary>
     NewProm,
+    /// <summary>An admin node the vat-admin service gave the vat for a vat it created.</summary>
+    Node,
 }
 
 /// <summary>
@@ -49,6 +51,7 @@ public readonly record struct Ref(Src Src, int I)
         Src.NewExp => "newExport",
         Src.NewDurable => "newDurable",
         Src.NewProm => "newPromise",
+        Src.Node => $"adminNode#{I}",
         _ => $"{Src.ToString().ToLowerInvariant()}#{I}",
     };
 }
@@ -79,6 +82,21 @@ public enum FailKind
     ExitClean,
 }
 
+/// <summary>What an <see cref="Admin"/> asks of the vat-admin service or of an admin node.</summary>
+public enum AdminCall
+{
+    /// <summary><c>createVat('scripted', {vatParameters, enablePipelining})</c> to the service.</summary>
+    CreateVat,
+    /// <summary><c>upgrade('scripted-v2', ...)</c> to an admin node.</summary>
+    Upgrade,
+    /// <summary><c>upgrade('scripted-broken', ...)</c> to an admin node: startVat fails.</summary>
+    UpgradeBroken,
+    /// <summary><c>terminateWithFailure(reason)</c> to an admin node.</summary>
+    Terminate,
+    /// <summary><c>done()</c> to an admin node.</summary>
+    Done,
+}
+
 /// <summary>One operation of a program a <see cref="ScriptedVat"/> runs when a message is delivered to it.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "k")]
 [JsonDerivedType(typeof(Send), "send")]
@@ -91,6 +109,7 @@ public enum FailKind
 [JsonDerivedType(typeof(RetireExport), "retireExport")]
 [JsonDerivedType(typeof(Store), "store")]
 [JsonDerivedType(typeof(Fail), "fail")]
+[JsonDerivedType(typeof(Admin), "admin")]
 public abstract record Op
 {
     /// <summary>Writes the operation (and any program it carries) as indented lines.</summary>
@@ -186,13 +205,25 @@ public sealed record Fail(FailKind Kind) : Op
 }
 
 /// <summary>
+/// Call the vat-admin service (<see cref="AdminCall.CreateVat"/>, to <see cref="To"/>) or an admin node (the others,
+/// to <see cref="Src.Node"/> picks), with a result promise; the vatParameters name <see cref="Params"/>.
+/// </summary>
+public sealed record Admin(AdminCall Call, Ref To, Ref[] Params, bool Pipelining) : Op
+{
+    /// <inheritdoc/>
+    public override void Print(System.Text.StringBuilder sb, int indent) =>
+        Line(sb, indent, $"vat-admin {Call} to {To}{(Call == AdminCall.CreateVat && Pipelining ? " with pipelining" : "")} params [{string.Join(", ", Params)}]");
+}
+
+/// <summary>
 /// A raw vat whose behaviour is the program carried by each message (<c>run(programJson, ...slots)</c>). It keeps
 /// everything it knows in its vatstore (the kind of each vref it holds, its vref counters), never in memory, so it
 /// behaves the same after an upgrade or a kernel restart as it would have without: what it does depends only on
 /// the delivery and the vatstore. Like liveslots, it subscribes to every promise it imports.
 /// Record kinds (<c>r.VREF</c>): <c>O</c> reachable import, <c>o</c> dropped import, <c>E</c> export, <c>e</c>
 /// export the kernel dropped, <c>I</c> imported promise, <c>X</c> own promise rejected by an upgrade and awaiting
-/// its notify, <c>D</c> promise it decides, with <c>S</c> (self-subscribed) and <c>U</c> (durable) flags.
+/// its notify, <c>D</c> promise it decides, with <c>S</c> (self-subscribed) and <c>U</c> (durable) flags; <c>OA</c>
+/// an admin node. <c>admin.VPID</c> marks the result of a <c>createVat</c> it asked for.
 /// </summary>
 public sealed class ScriptedVat : IRawVat
 {
@@ -233,6 +264,7 @@ public sealed class ScriptedVat : IRawVat
                 var retired = n.Resolutions.Select(x => x.Vpid).ToHashSet(StringComparer.Ordinal);
                 foreach (var vpid in retired) v.Delete(vpid);
                 foreach (var res in n.Resolutions) v.Learn(res.Data.Slots, retired);
+                foreach (var res in n.Resolutions) v.LearnAdminNode(res);
                 break;
             case DropExportsDelivery de:
                 foreach (var vref in de.Vrefs) v.Set(vref, "e");
@@ -317,7 +349,7 @@ public sealed class ScriptedVat : IRawVat
                 if (vref[0] == 'o')
                 {
                     // the kernel only sends reachable references: a dropped import or export is reachable again
-                    if (vref[1] == '-') Set(vref, "O");
+                    if (vref[1] == '-') { if (kind is not ['O', ..]) Set(vref, "O"); }
                     else Set(vref, "E");
                 }
                 else if (kind is null)
@@ -326,6 +358,16 @@ public sealed class ScriptedVat : IRawVat
                     _s.Subscribe(vref);
                 }
             }
+        }
+
+        /// <summary>A createVat this vat asked for has settled: its <c>adminNode</c> is an admin node.</summary>
+        public void LearnAdminNode(VatResolution res)
+        {
+            if (_s.VatstoreGet("admin." + res.Vpid) is null) return;
+            _s.VatstoreDelete("admin." + res.Vpid);
+            if (!res.Rejected && SmallCaps.Decode(res.Data.Body, res.Data.Slots.Length) is IReadOnlyDictionary<string, object?> rec
+                && rec.GetValueOrDefault("adminNode") is SlotRef node && res.Data.Slots[node.Index] is ['o', '-', ..] vref && Kind(vref) == "O")
+                Set(vref, "OA");
         }
 
         private static bool Usable(string kind) => kind[0] is 'O' or 'E' or 'e' or 'I' or 'X' or 'D';
@@ -340,6 +382,7 @@ public sealed class ScriptedVat : IRawVat
                     var a = args.Count == 0 ? null : args[r.I % args.Count];
                     return a is null ? null : a == "o+0" || Kind(a) is { } k && Usable(k) ? a : null;
                 case Src.Obj: return Pick(All('O'));
+                case Src.Node: return Pick(Matching(k => k == "OA"));
                 case Src.Exp: return Pick(Matching(k => k[0] is 'E' or 'e'));
                 case Src.Root: return "o+0";
                 case Src.Prom: return Pick(Matching(k => k[0] is 'I' or 'X'));
@@ -461,6 +504,31 @@ public sealed class ScriptedVat : IRawVat
                             var vref = dropped[re.I % dropped.Count];
                             _s.RetireExports([vref]);
                             Delete(vref);
+                            break;
+                        }
+                    case Admin admin:
+                        {
+                            if (Resolve(admin.To, args, result, last) is not { } to) break;
+                            var slots = admin.Call is AdminCall.CreateVat or AdminCall.Upgrade or AdminCall.UpgradeBroken
+                                ? admin.Params.Select(x => Resolve(x, args, result, last)).OfType<string>().ToList()
+                                : [];
+                            foreach (var x in slots) if (x[0] == 'o' && x[1] == '+' && Kind(x) == "e") Set(x, "E");
+                            if (to[0] == 'o' && to[1] == '+' && Kind(to) == "e") Set(to, "E");
+                            var parameters = new Dictionary<string, object?> { ["refs"] = slots.Select((x, i) => (object?)Slot(x, i)).ToList() };
+                            var methargs = admin.Call switch
+                            {
+                                AdminCall.CreateVat => SmallCaps.Methargs("createVat", "scripted", new Dictionary<string, object?> { ["vatParameters"] = parameters, ["enablePipelining"] = admin.Pipelining }),
+                                AdminCall.Upgrade or AdminCall.UpgradeBroken => SmallCaps.Methargs("upgrade", admin.Call == AdminCall.Upgrade ? "scripted-v2" : "scripted-broken",
+                                    new Dictionary<string, object?> { ["vatParameters"] = parameters, ["upgradeMessage"] = "upgraded by a vat" }),
+                                AdminCall.Terminate => SmallCaps.Methargs("terminateWithFailure", "terminated by a vat"),
+                                _ => SmallCaps.Methargs("done"),
+                            };
+                            var res = Next('p', "p+");
+                            Set(res, "I");
+                            if (admin.Call == AdminCall.CreateVat) _s.VatstoreSet("admin." + res, "1");
+                            _s.Send(to, new VCapData(methargs, [.. slots]), res);
+                            _s.Subscribe(res);
+                            last = res;
                             break;
                         }
                     case Store st:
