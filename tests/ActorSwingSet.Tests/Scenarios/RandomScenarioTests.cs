@@ -39,7 +39,7 @@ public sealed class RandomScenarioTests(ITestOutputHelper output) : ScratchDirec
     [Fact]
     public async Task Random_scenarios_on_the_kernel_actor_with_an_in_memory_journal_survive_a_restart_unchanged()
     {
-        var (seed, iterations) = ScenarioRunner.Settings("1ActorJrnl90", 12);
+        var (seed, iterations) = ScenarioRunner.Settings("1ActorJrnl90", 25);
         var result = await ScenarioRunner.ExploreAsync(
             s => ScenarioRunner.CheckAsync(s, c => Task.FromResult<IScenarioKernel>(new ActorScenarioKernel(c, InMemoryJournal, newSystemOnRestart: false))),
             seed, iterations, shrinkIterations: 100);
