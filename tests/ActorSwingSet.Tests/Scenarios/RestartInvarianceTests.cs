@@ -23,4 +23,25 @@ public sealed class RestartInvarianceTests
         var restarted = await ScenarioRunner.RunAsync(scenario, InProcess, restart: true, auditEveryCrank: true);
         Assert.Empty(Dump.KernelStateDump.Diff(plain.Dump, restarted.Dump));
     }
+
+    [Fact]
+    public async Task An_import_a_liveslots_vat_no_longer_reaches_is_dropped_at_its_next_reap_after_a_restart()
+    {
+        // B passes one of its durable objects to the vat-admin service in a call it does not understand; the service
+        // keeps no reference to it, so its next bringOutYourDead drops it, restart or not
+        var scenario = new Scenario([false, true, true], 5,
+            [
+                new HostSend(false, 4, [-1], [], [new Send(new Ref(Src.Arg, 7), [new Ref(Src.NewDurable, 0)], true, []), new Send(new Ref(Src.Obj, 7), [], true, [])]),
+                new HostSend(false, 3, [-1], [], []),
+                new Create(true, null),
+                new RunCranks(30),
+                new Terminate(3, false),
+                new HostSend(false, 0, [], [], [new Send(new Ref(Src.Obj, 0), [], false, [])]),
+            ],
+            RestartAt: 1, VatAdmin: true);
+        var plain = await ScenarioRunner.RunAsync(scenario, InProcess, restart: false, auditEveryCrank: true);
+        var restarted = await ScenarioRunner.RunAsync(scenario, InProcess, restart: true, auditEveryCrank: true);
+        Assert.Empty(Dump.KernelStateDump.Diff(plain.Dump, restarted.Dump));
+        Assert.DoesNotContain(restarted.Dump, kv => kv.Key.StartsWith("v1.c.o-", StringComparison.Ordinal));
+    }
 }
