@@ -172,7 +172,9 @@ internal sealed partial class KernelCore
             }
             if (effect.Syscall is not AbandonNonDurableExports)
             {
-                K.IncStat(KernelStat.Syscalls);
+                // vatstore access is the vat's own business, and how much of it a delivery needs depends on what the
+                // vat still holds in memory, which a restart empties: counting it would make the state restart-dependent
+                if (effect.Syscall is not VatstoreSyscall) K.IncStat(KernelStat.Syscalls);
                 _options.Slog?.Syscall(K.CrankNumber, vatId, effect.Syscall);
             }
             var problem = ExecuteSyscall(vatId, effect.Syscall, ref exit);

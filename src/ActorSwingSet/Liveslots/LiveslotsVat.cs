@@ -11,7 +11,7 @@ namespace ActorSwingSet.Liveslots;
 /// all the turns it queues to completion on the vat actor's thread (<see cref="VatTurnContext"/>), so the same
 /// deliveries always produce the same syscalls.
 /// </summary>
-internal sealed class LiveslotsVat : IRawVat
+internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
 {
     [ThreadStatic] private static LiveslotsVat? _current;
 
@@ -74,6 +74,12 @@ internal sealed class LiveslotsVat : IRawVat
             _current = previousVat;
             _syscalls = null;
         }
+    }
+
+    /// <summary>Code rebuilt after a restart: each import is a candidate for the next collection.</summary>
+    public void Rebuilt(IReadOnlyList<string> imports)
+    {
+        foreach (var vref in imports) Collector.MaybeDead(vref);
     }
 
     /// <summary>

@@ -121,7 +121,13 @@ internal sealed class VatHost
         try
         {
             // each incarnation's code is built on its first delivery, so a bundle that fails to build fails that delivery
-            _vat ??= _bundles.Create(_bundleName);
+            if (_vat is null)
+            {
+                _vat = _bundles.Create(_bundleName);
+                // code built for anything but startVat is code rebuilt after a restart
+                if (vd is not StartVatDelivery && _vat is IRebuiltVat rebuilt)
+                    rebuilt.Rebuilt([.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)]);
+            }
             _vat.Deliver(vd, syscalls);
         }
         catch (Exception e) when (syscalls.Illegal is null)

@@ -23,7 +23,11 @@ public enum KernelStat
     DeliverBringOutYourDead,
     /// <summary>startVat deliveries: static and dynamic vats, and each upgraded incarnation.</summary>
     DeliverStartVat,
-    /// <summary>Syscalls the vats made, vatstore access included.</summary>
+    /// <summary>
+    /// Syscalls the vats made to the kernel. Vatstore access is not counted (the slog shows it): a vat's own store
+    /// answers it, and a vat rebuilt after a restart reads its store more, so counting it would make the kernel's
+    /// state depend on whether a restart happened.
+    /// </summary>
     Syscalls,
     /// <summary>Kernel promises created.</summary>
     PromisesCreated,
