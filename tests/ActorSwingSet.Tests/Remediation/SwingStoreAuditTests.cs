@@ -203,13 +203,13 @@ public sealed class SwingStoreAuditTests : ScratchDirectoryTest
         var path = SwingStoreFiles.CopyFixture("swingstore-u17-zombies.sqlite", Dir);
         var before = await File.ReadAllBytesAsync(path);
 
-        var (code, output, err) = await SwingStoreFiles.Swingset("audit", "--swingstore", path);
+        var (code, output, err) = await SwingsetCli.Run("audit", "--swingstore", path);
         Assert.True(code == 1, output + err);
         Assert.Contains("kp47 (cleanup-zombie): stored 1, found 0", output, StringComparison.Ordinal);
         Assert.Contains("holder: c-list v6.c.kp52: v6 exports it as p+5", output, StringComparison.Ordinal);
         Assert.Contains("5 refcount discrepancies (1 possible-external-hold, 3 cleanup-zombie, 1 terminated-vat-over-count)", output, StringComparison.Ordinal);
 
-        var (jsonCode, json, _) = await SwingStoreFiles.Swingset("audit", "--swingstore", path, "--json");
+        var (jsonCode, json, _) = await SwingsetCli.Run("audit", "--swingstore", path, "--json");
         Assert.Equal(1, jsonCode);
         using var doc = JsonDocument.Parse(json);
         var root = doc.RootElement;
@@ -223,7 +223,7 @@ public sealed class SwingStoreAuditTests : ScratchDirectoryTest
         var holder = Assert.Single(kp52.GetProperty("holders").EnumerateArray().ToList());
         Assert.Equal(("c-list", "v6.c.kp52"), (holder.GetProperty("kind").GetString(), holder.GetProperty("key").GetString()));
 
-        var clean = await SwingStoreFiles.Swingset("audit", "--swingstore", SwingStoreFiles.CopyFixture("swingstore-u17-clean.sqlite", Dir));
+        var clean = await SwingsetCli.Run("audit", "--swingstore", SwingStoreFiles.CopyFixture("swingstore-u17-clean.sqlite", Dir));
         Assert.True(clean.Code == 0, clean.Out + clean.Err);
         Assert.Contains("swing-store audit clean", clean.Out, StringComparison.Ordinal);
 
@@ -269,7 +269,7 @@ public sealed class SwingStoreAuditTests : ScratchDirectoryTest
             (new[] { "audit" }, "exactly one of"),
         })
         {
-            var (code, output, err) = await SwingStoreFiles.Swingset(args);
+            var (code, output, err) = await SwingsetCli.Run(args);
             Assert.True(code == 2, string.Join(' ', args) + ": " + output + err);
             var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
             Assert.Contains(expected, line, StringComparison.Ordinal);

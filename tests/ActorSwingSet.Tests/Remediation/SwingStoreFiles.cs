@@ -1,4 +1,3 @@
-using ActorSwingSet.Cli;
 using Microsoft.Data.Sqlite;
 
 namespace ActorSwingSet.Tests.Remediation;
@@ -43,23 +42,4 @@ internal static class SwingStoreFiles
         return path;
     }
 
-    /// <summary>Runs <c>swingset</c> in-process with the console captured.</summary>
-    public static async Task<(int Code, string Out, string Err)> Swingset(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(o) });
-        try
-        {
-            return (await Program.Main(args), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-            SqliteConnection.ClearAllPools();
-        }
-    }
 }

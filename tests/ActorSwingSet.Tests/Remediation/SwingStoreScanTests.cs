@@ -20,30 +20,8 @@ public sealed class SwingStoreScanTests : ProbeKernelTest, IDisposable
         base.Dispose();
     }
 
-    private string WriteSwingStore(IReadOnlyDictionary<string, string> kv, string name = "store.sqlite")
-    {
-        var path = Path.Combine(_dir, name);
-        using var db = new SqliteConnection($"Data Source={path}");
-        db.Open();
-        using var tx = db.BeginTransaction();
-        using (var create = db.CreateCommand())
-        {
-            create.CommandText = "CREATE TABLE kvStore (key TEXT PRIMARY KEY, value TEXT)";
-            create.ExecuteNonQuery();
-        }
-        using var insert = db.CreateCommand();
-        insert.CommandText = "INSERT INTO kvStore (key, value) VALUES ($k, $v)";
-        var k = insert.Parameters.Add("$k", SqliteType.Text);
-        var v = insert.Parameters.Add("$v", SqliteType.Text);
-        foreach (var (key, value) in kv)
-        {
-            k.Value = key;
-            v.Value = value;
-            insert.ExecuteNonQuery();
-        }
-        tx.Commit();
-        return path;
-    }
+    private string WriteSwingStore(IReadOnlyDictionary<string, string> kv, string name = "store.sqlite") =>
+        SwingStoreFiles.Write(Path.Combine(_dir, name), kv);
 
     [Fact]
     public async Task A_scan_of_damaged_state_finds_exactly_what_remediation_repairs()

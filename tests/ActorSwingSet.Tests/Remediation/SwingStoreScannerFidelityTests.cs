@@ -63,7 +63,7 @@ public sealed class SwingStoreScannerFidelityTests : ScratchDirectoryTest
             SwingStoreFiles.Write(Path.Combine(Dir, "empty-state.sqlite"), store))).Message, StringComparison.Ordinal);
         File.Delete(Path.Combine(Dir, "empty-state.sqlite"));
 
-        var (code, _, err) = await SwingStoreFiles.Swingset("scan", "--swingstore", path);
+        var (code, _, err) = await SwingsetCli.Run("scan", "--swingstore", path);
         Assert.Equal(2, code);
         Assert.Contains("kp63.state is missing", Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
         Assert.Equal(before, await File.ReadAllBytesAsync(path));

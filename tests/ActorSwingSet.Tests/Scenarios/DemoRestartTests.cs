@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Cli;
 using ActorSwingSet.Cli.Demo;
 using ActorSwingSet.Controller;
 using ActorSwingSet.Dump;
@@ -20,24 +19,7 @@ namespace ActorSwingSet.Tests.Scenarios;
 [Collection(ConsoleCapture.Name)]
 public sealed class DemoRestartTests : ScratchDirectoryTest
 {
-    private static async Task<(int Code, string Out, string Err)> Swingset(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        // Spectre.Console keeps the writer it first saw: give it this call's
-        Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(o) });
-        try
-        {
-            return (await Program.Main(args), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static Task<(int Code, string Out, string Err)> Swingset(params string[] args) => SwingsetCli.Run(args);
 
     private static Dictionary<string, string> ReadDump(string file)
     {

@@ -21,6 +21,8 @@ public static class SwingsetCli
         {
             Console.SetOut(oldOut);
             Console.SetError(oldErr);
+            // a pooled connection the command left would look like another process holding its file
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
     }
 }
