@@ -21,13 +21,23 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
         if (_vats.Remove(vatId, out var actor)) context.Stop(actor);
     }
 
-    public Task<object> RequestAsync(string vatId, VatRequest request) =>
+    public Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class =>
         _vats.TryGetValue(vatId, out var actor)
-            ? actor.Ask<object>(request, timeout)
+            ? ReplyOf(vatId, request, actor.Ask<object>(request, timeout))
             : throw new KernelPanicException($"no actor for vat {vatId}");
 
-    public void Tell(string vatId, VatRequest request)
+    /// <summary>
+    /// The vat actor answers with what <see cref="VatHost"/> returns for the request, which is a
+    /// <typeparamref name="TReply"/> by construction; but a message crossing the actor boundary is untyped, so
+    /// anything else (a <see cref="Status.Failure"/>, say) is checked for here, once, and is a kernel panic.
+    /// </summary>
+    private static async Task<TReply> ReplyOf<TReply>(string vatId, VatRequest<TReply> request, Task<object> ask) where TReply : class =>
+        await ask.ConfigureAwait(false) is TReply reply
+            ? reply
+            : throw new KernelPanicException($"{vatId} answered {request.GetType().Name} with something other than a {typeof(TReply).Name}");
+
+    public void Tell(string vatId, VatCommand command)
     {
-        if (_vats.TryGetValue(vatId, out var actor)) actor.Tell(request);
+        if (_vats.TryGetValue(vatId, out var actor)) actor.Tell(command);
     }
 }

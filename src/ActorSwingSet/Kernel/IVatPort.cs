@@ -18,9 +18,9 @@ internal interface IVatPort
     /// <summary>Stops the vat's host; its state is gone.</summary>
     void DestroyVat(string vatId);
 
-    /// <summary>Sends a request and waits for the reply.</summary>
-    Task<object> RequestAsync(string vatId, VatRequest request);
+    /// <summary>Sends a request and waits for its reply.</summary>
+    Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class;
 
-    /// <summary>Sends a request that needs no reply (an abort).</summary>
-    void Tell(string vatId, VatRequest request);
+    /// <summary>Sends a command, which has no reply (an abort); nothing if the vat has no host.</summary>
+    void Tell(string vatId, VatCommand command);
 }

@@ -17,13 +17,13 @@ internal sealed class InProcessVatPort(VatBundleRegistry bundles) : IVatPort
 
     public void DestroyVat(string vatId) => _hosts.Remove(vatId);
 
-    public Task<object> RequestAsync(string vatId, VatRequest request) =>
+    public Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class =>
         Task.FromResult(_hosts.TryGetValue(vatId, out var h)
             ? h.Handle(request)
             : throw new KernelPanicException($"no host for vat {vatId}"));
 
-    public void Tell(string vatId, VatRequest request)
+    public void Tell(string vatId, VatCommand command)
     {
-        if (_hosts.TryGetValue(vatId, out var h)) h.Handle(request);
+        if (_hosts.TryGetValue(vatId, out var h)) h.Handle(command);
     }
 }

@@ -260,7 +260,7 @@ internal sealed partial class KernelCore
     {
         var K = Keeper;
         if (!K.IsAlive(vatId)) return;
-        var reply = await RequestAsync<TerminateVatReply>(vatId, new TerminateVatRequest(K.CrankNumber)).ConfigureAwait(false);
+        var reply = await RequestAsync(vatId, new TerminateVatRequest(K.CrankNumber)).ConfigureAwait(false);
         K.MarkTerminated(vatId, new VatTermination(reject, info.Body));
         foreach (var (vref, kref, _) in reply.Entries)
         {

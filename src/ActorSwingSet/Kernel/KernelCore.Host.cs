@@ -243,7 +243,7 @@ internal sealed partial class KernelCore
         HostOp();
         var vatParts = new List<VatDumpReply>();
         foreach (var v in LiveVatsInOrder())
-            vatParts.Add(await RequestAsync<VatDumpReply>(v.VatId, new DumpVatRequest()).ConfigureAwait(false));
+            vatParts.Add(await RequestAsync(v.VatId, new DumpVatRequest()).ConfigureAwait(false));
         return KernelStateDump.Build(Keeper, vatParts);
     }
 }

@@ -76,7 +76,7 @@ internal sealed partial class KernelCore
         var writes = new List<Persistence.KvWrite>();
         var vats = _blockVats.Where(Keeper.IsAlive).Order(Comparer<string>.Create(VatId.Compare)).ToList();
         foreach (var vatId in vats)
-            writes.AddRange((await RequestAsync<VatBlockDelta>(vatId, new TakeVatBlockDelta()).ConfigureAwait(false)).Writes);
+            writes.AddRange((await RequestAsync(vatId, new TakeVatBlockDelta()).ConfigureAwait(false)).Writes);
         _blockVats.Clear();
         writes.AddRange(Keeper.TakeBlockDelta());
         return writes;
@@ -186,19 +186,18 @@ internal sealed partial class KernelCore
         if (SelectEvent().Event is { } again) Keeper.ReleaseEvent(again);
     }
 
-    private async Task<T> RequestAsync<T>(string vatId, VatRequest request)
+    private Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class
     {
         _touchedVats.Add(vatId);
         _blockVats.Add(vatId);
-        var reply = await _port.RequestAsync(vatId, request).ConfigureAwait(false);
-        return reply is T t ? t : throw new KernelPanicException($"{vatId} answered {request.GetType().Name} with {reply?.GetType().Name ?? "nothing"}");
+        return _port.RequestAsync(vatId, request);
     }
 
     /// <summary>Delivers <paramref name="kd"/> to a vat, lending it the kernel's next kref numbers.</summary>
     private Task<DeliveryReply> DeliverAsync(string vatId, KernelDelivery kd)
     {
         _options.Slog?.Deliver(Keeper.CrankNumber, vatId, kd);
-        return RequestAsync<DeliveryReply>(vatId, new DeliverRequest(Keeper.CrankNumber, kd, Keeper.NextObjectId, Keeper.NextPromiseId));
+        return RequestAsync(vatId, new DeliverRequest(Keeper.CrankNumber, kd, Keeper.NextObjectId, Keeper.NextPromiseId));
     }
 
     // ---------------- routing ----------------

@@ -35,7 +35,7 @@ internal sealed partial class KernelCore
         var vats = LiveVatsInOrder();
         foreach (var v in vats)
         {
-            var reply = await RequestAsync<PromiseEntriesReply>(v.VatId, new ListPromiseEntries()).ConfigureAwait(false);
+            var reply = await RequestAsync(v.VatId, new ListPromiseEntries()).ConfigureAwait(false);
             rows += reply.Entries.Count;
             foreach (var (vref, kpid) in reply.Entries)
             {
@@ -77,7 +77,7 @@ internal sealed partial class KernelCore
             {
                 if (!cLists.TryGetValue(vatId, out var held))
                 {
-                    var reply = await RequestAsync<PromiseEntriesReply>(vatId, new ListPromiseEntries()).ConfigureAwait(false);
+                    var reply = await RequestAsync(vatId, new ListPromiseEntries()).ConfigureAwait(false);
                     cLists[vatId] = held = [.. reply.Entries.Select(e => e.Kref)];
                 }
                 if (!held.Contains(kpid)) refusal = $"{kpid} is not in {vatId}'s c-list";

@@ -30,7 +30,7 @@ internal sealed partial class KernelCore
 
         // 1. bringOutYourDead to the old incarnation; a failure aborts the upgrade
         _options.Slog?.Deliver(K.CrankNumber, u.VatId, KBringOutYourDead.Instance);
-        var prep = await RequestAsync<PrepareUpgradeReply>(u.VatId, new PrepareUpgradeRequest(K.CrankNumber, K.NextObjectId, K.NextPromiseId)).ConfigureAwait(false);
+        var prep = await RequestAsync(u.VatId, new PrepareUpgradeRequest(K.CrankNumber, K.NextObjectId, K.NextPromiseId)).ConfigureAwait(false);
         var boyd = ApplyReply(u.VatId, prep.Boyd);
         if (boyd.Failed || boyd.Exit is not null)
         {
@@ -58,7 +58,7 @@ internal sealed partial class KernelCore
 
         // 4-5. the vat deletes those entries, abandons non-durable exports, starts the next incarnation
         _options.Slog?.Deliver(K.CrankNumber, u.VatId, new KStartVat(u.VatParameters));
-        var start = await RequestAsync<DeliveryReply>(u.VatId,
+        var start = await RequestAsync(u.VatId,
             new StartIncarnationRequest(K.CrankNumber, deleteNow, u.BundleName, u.VatParameters, K.NextObjectId, K.NextPromiseId)).ConfigureAwait(false);
         var started = ApplyReply(u.VatId, start);
         if (started.Failed || started.Exit is not null)

@@ -7,15 +7,14 @@ namespace ActorSwingSet.Vat;
 /// One actor per vat: it owns the vat's c-list, vatstore, incarnation and running code (through
 /// <see cref="VatHost"/>) and answers the kernel actor's requests one at a time, so a vat's deliveries never overlap.
 /// </summary>
-public sealed class VatActor : ReceiveActor
+internal sealed class VatActor : ReceiveActor
 {
     private readonly VatHost _host;
 
     internal VatActor(VatHost host)
     {
         _host = host;
-        Receive<AbortCrank>(a => _host.Handle(a));
-        Receive<AbortIncarnation>(a => _host.Handle(a));
+        Receive<VatCommand>(c => _host.Handle(c));
         Receive<VatRequest>(r => Sender.Tell(_host.Handle(r)));
     }
 

@@ -9,18 +9,26 @@ namespace ActorSwingSet.Vat;
 
 /// <summary>
 /// Everything a vat actor does, as a plain class: it owns the vat's <see cref="VatKeeper"/> and the running
-/// incarnation's <see cref="IRawVat"/>, answers <see cref="VatRequest"/>s, and keeps an undo journal for the open
-/// crank. The actor (<see cref="VatActor"/>) only moves messages; tests can drive this class directly.
+/// incarnation's <see cref="IRawVat"/>, answers <see cref="VatRequest{TReply}"/>s, and keeps an undo journal for the
+/// open crank. The actor (<see cref="VatActor"/>) only moves messages; tests can drive this class directly.
 /// </summary>
-internal sealed class VatHost
+/// <remarks>
+/// Its lifecycle is the explicit state machine of <see cref="VatHostState"/>; every change of state goes through
+/// <see cref="Enter"/>, which refuses a transition the table does not allow.
+/// </remarks>
+internal sealed class VatHost : IVatRequestHandler
 {
     private readonly VatBundleRegistry _bundles;
     private readonly bool _enablePipelining;
     private IRawVat? _vat;
     private string _bundleName;
-    private long _openCrank = -1;
-    private (IRawVat? Vat, string Bundle, bool Terminated) _saved;
-    private (VatKeeper.Savepoint Point, IRawVat? Vat, string Bundle)? _beforeIncarnation;
+
+    // valid in the states with an open crank (InCrank, IncarnationStarted, TerminatedInCrank)
+    private long _crank;
+    private (IRawVat? Vat, string Bundle) _atCrankStart;
+
+    // valid in IncarnationStarted: the old incarnation as it was after its upgrade-time bringOutYourDead
+    private (VatKeeper.Savepoint Point, IRawVat? Vat, string Bundle) _beforeIncarnation;
 
     public VatHost(string vatId, string bundleName, Kref root, bool enablePipelining, VatBundleRegistry bundles)
     {
@@ -45,68 +53,151 @@ internal sealed class VatHost
 
     public VatKeeper Keeper { get; }
     public string VatId => Keeper.VatId;
-    public bool Terminated { get; private set; }
+    public VatHostState State { get; private set; } = VatHostState.Idle;
 
-    public object Handle(VatRequest request)
+    /// <summary>Answers <paramref name="request"/> with the reply type it names.</summary>
+    public TReply Handle<TReply>(VatRequest<TReply> request) where TReply : class => request.Accept(this);
+
+    /// <summary>Answers a request whose reply type the caller does not know (the actor's case).</summary>
+    public object Handle(VatRequest request) => request.Dispatch(this);
+
+    /// <summary>Carries out a command, which has no reply.</summary>
+    public void Handle(VatCommand command) => command.Apply(this);
+
+    // ---------------- the state machine ----------------
+
+    private bool CrankOpen => State is VatHostState.InCrank or VatHostState.IncarnationStarted or VatHostState.TerminatedInCrank;
+
+    /// <summary>The only place <see cref="State"/> changes: every transition the host makes, and nothing else.</summary>
+    private void Enter(VatHostState next)
     {
-        if (request is DumpVatRequest) return new VatDumpReply(VatId, [.. Keeper.Dump()]);
-        if (request is TakeVatBlockDelta)
+        var allowed = (State, next) switch
         {
-            Keeper.CommitCrank();
-            _openCrank = -1;
-            return new VatBlockDelta(VatId, Keeper.TakeBlockDelta());
-        }
-        if (request is ListPromiseEntries) return new PromiseEntriesReply(VatId, Keeper.PromiseEntriesByVref());
-        if (request is AbortCrank abort)
-        {
-            Abort(abort.Crank);
-            return abort;
-        }
-        if (request is AbortIncarnation undo)
-        {
-            AbortIncarnation(undo.Crank);
-            return undo;
-        }
-        OpenCrank(request.Crank);
-        return request switch
-        {
-            DeliverRequest d => Deliver(d.Crank, d.Delivery, new VatTranslator(Keeper, _enablePipelining, d.NextObjectId, d.NextPromiseId)),
-            PrepareUpgradeRequest p => PrepareUpgrade(p),
-            StartIncarnationRequest s => StartIncarnation(s),
-            TerminateVatRequest t => Terminate(t),
-            _ => throw new ArgumentException($"unknown vat request {request.GetType().Name}"),
+            (VatHostState.Idle, VatHostState.InCrank) => true,
+            (VatHostState.InCrank, VatHostState.IncarnationStarted) => true,
+            (VatHostState.IncarnationStarted, VatHostState.InCrank) => true,
+            (VatHostState.InCrank or VatHostState.IncarnationStarted, VatHostState.TerminatedInCrank) => true,
+            (VatHostState.InCrank or VatHostState.IncarnationStarted or VatHostState.TerminatedInCrank, VatHostState.Idle) => true,
+            (VatHostState.TerminatedInCrank, VatHostState.Terminated) => true,
+            _ => false,
         };
+        if (!allowed) throw new InvalidOperationException($"internal error: vat host {VatId} cannot go from {State} to {next}");
+        State = next;
     }
 
+    /// <summary>Opens <paramref name="crank"/> unless it is the open one; a different open crank is committed first.</summary>
     private void OpenCrank(long crank)
     {
-        if (crank == _openCrank) return;
-        Keeper.CommitCrank();
+        if (CrankOpen && crank == _crank) return;
+        CommitCrank();
         Keeper.BeginCrank();
-        _openCrank = crank;
-        _saved = (_vat, _bundleName, Terminated);
+        Enter(VatHostState.InCrank);
+        _crank = crank;
+        _atCrankStart = (_vat, _bundleName);
     }
 
-    private void Abort(long crank)
+    /// <summary>Keeps what the open crank did, if one is open; a terminated vat stays terminated.</summary>
+    private void CommitCrank()
     {
-        if (crank != _openCrank) return;
+        Keeper.CommitCrank();
+        if (State == VatHostState.TerminatedInCrank) Enter(VatHostState.Terminated);
+        else if (CrankOpen) Enter(VatHostState.Idle);
+    }
+
+    /// <summary>The vat requests that run its code or change its incarnation need it alive.</summary>
+    private void RequireLive()
+    {
+        if (State is VatHostState.TerminatedInCrank or VatHostState.Terminated)
+            throw new InvalidOperationException($"internal error: vat host {VatId} is terminated");
+    }
+
+    // ---------------- requests ----------------
+
+    DeliveryReply IVatRequestHandler.Deliver(DeliverRequest request)
+    {
+        OpenCrank(request.Crank);
+        return Deliver(request.Crank, request.Delivery, new VatTranslator(Keeper, _enablePipelining, request.NextObjectId, request.NextPromiseId));
+    }
+
+    PrepareUpgradeReply IVatRequestHandler.PrepareUpgrade(PrepareUpgradeRequest request)
+    {
+        OpenCrank(request.Crank);
+        var boyd = Deliver(request.Crank, KBringOutYourDead.Instance, new VatTranslator(Keeper, _enablePipelining, request.NextObjectId, request.NextPromiseId));
+        return new PrepareUpgradeReply(boyd, Keeper.IncarnationNumber, Keeper.PromiseEntriesByVref());
+    }
+
+    DeliveryReply IVatRequestHandler.StartIncarnation(StartIncarnationRequest request)
+    {
+        OpenCrank(request.Crank);
+        RequireLive();
+        var translator = new VatTranslator(Keeper, _enablePipelining, request.NextObjectId, request.NextPromiseId);
+        _beforeIncarnation = (Keeper.Mark(), _vat, _bundleName);
+        Enter(VatHostState.IncarnationStarted);
+        foreach (var kpid in request.DeleteKpids) Keeper.DeleteEntry(kpid, translator.Effects);
+        // abandon every export but the root and durable objects: ephemeral (o+N) and virtual (o+vN/M) ones
+        var abandoned = new List<Kref>();
+        foreach (var (vref, kref, _) in Keeper.EntriesByVref())
+        {
+            if (vref == VrefInfo.Root || !VrefInfo.TryParse(vref, out var info)) continue;
+            if (info.Kind == VrefKind.Object && info.AllocatedByVat && !info.IsDurable)
+            {
+                Keeper.DeleteEntry(kref, translator.Effects);
+                abandoned.Add(kref);
+            }
+        }
+        if (abandoned.Count > 0) translator.Effects.Add(VatEffect.Of(new AbandonNonDurableExports(abandoned)));
+        Keeper.StartNextIncarnation();
+        _vat = null;
+        _bundleName = request.BundleName;
+        return Deliver(request.Crank, new KStartVat(request.VatParameters), translator);
+    }
+
+    TerminateVatReply IVatRequestHandler.Terminate(TerminateVatRequest request)
+    {
+        OpenCrank(request.Crank);
+        RequireLive();
+        var entries = Keeper.EntriesByVref();
+        var effects = new List<VatEffect>();
+        foreach (var (_, kref, _) in entries) Keeper.DeleteEntry(kref, effects);
+        Enter(VatHostState.TerminatedInCrank);
+        return new TerminateVatReply(VatId, request.Crank, entries, effects);
+    }
+
+    PromiseEntriesReply IVatRequestHandler.ListPromiseEntries(ListPromiseEntries request) => new(VatId, Keeper.PromiseEntriesByVref());
+
+    VatBlockDelta IVatRequestHandler.TakeBlockDelta(TakeVatBlockDelta request)
+    {
+        CommitCrank();
+        return new VatBlockDelta(VatId, Keeper.TakeBlockDelta());
+    }
+
+    VatDumpReply IVatRequestHandler.Dump(DumpVatRequest request) => new(VatId, [.. Keeper.Dump()]);
+
+    // ---------------- commands ----------------
+
+    /// <summary>Undoes the open crank if it is <see cref="VatCommand.Crank"/>; a vat the crank never opened has nothing to undo.</summary>
+    void IVatRequestHandler.AbortCrank(AbortCrank command)
+    {
+        if (!CrankOpen || command.Crank != _crank) return;
         Keeper.RollbackCrank();
-        (_vat, _bundleName, Terminated) = _saved;
-        _openCrank = -1;
+        (_vat, _bundleName) = _atCrankStart;
+        Enter(VatHostState.Idle);
     }
 
-    /// <summary>Back to the old incarnation as it was after its upgrade-time bringOutYourDead.</summary>
-    private void AbortIncarnation(long crank)
+    /// <summary>Back to the old incarnation as it was after its upgrade-time bringOutYourDead; the crank stays open.</summary>
+    void IVatRequestHandler.AbortIncarnation(AbortIncarnation command)
     {
-        if (crank != _openCrank || _beforeIncarnation is not { } before) return;
-        Keeper.RollbackTo(before.Point);
-        (_vat, _bundleName) = (before.Vat, before.Bundle);
-        _beforeIncarnation = null;
+        if (State != VatHostState.IncarnationStarted || command.Crank != _crank)
+            throw new InvalidOperationException($"internal error: vat host {VatId} has no incarnation started in crank {command.Crank} to abort (state {State})");
+        Keeper.RollbackTo(_beforeIncarnation.Point);
+        (_vat, _bundleName) = (_beforeIncarnation.Vat, _beforeIncarnation.Bundle);
+        _beforeIncarnation = default;
+        Enter(VatHostState.InCrank);
     }
 
     private DeliveryReply Deliver(long crank, KernelDelivery kd, VatTranslator translator)
     {
-        if (Terminated) throw new InvalidOperationException($"{VatId} is terminated");
+        RequireLive();
         VatDelivery? vd;
         try
         {
@@ -144,44 +235,6 @@ internal sealed class VatHost
 
     private DeliveryReply Reply(long crank, DeliveryStatus status, string? problem, VatTranslator t) =>
         new(VatId, crank, status, problem, t.Effects, t.NextObjectId, t.NextPromiseId);
-
-    private PrepareUpgradeReply PrepareUpgrade(PrepareUpgradeRequest p)
-    {
-        var boyd = Deliver(p.Crank, KBringOutYourDead.Instance, new VatTranslator(Keeper, _enablePipelining, p.NextObjectId, p.NextPromiseId));
-        return new PrepareUpgradeReply(boyd, Keeper.IncarnationNumber, Keeper.PromiseEntriesByVref());
-    }
-
-    private DeliveryReply StartIncarnation(StartIncarnationRequest s)
-    {
-        var translator = new VatTranslator(Keeper, _enablePipelining, s.NextObjectId, s.NextPromiseId);
-        _beforeIncarnation = (Keeper.Mark(), _vat, _bundleName);
-        foreach (var kpid in s.DeleteKpids) Keeper.DeleteEntry(kpid, translator.Effects);
-        // abandon every export but the root and durable objects: ephemeral (o+N) and virtual (o+vN/M) ones
-        var abandoned = new List<Kref>();
-        foreach (var (vref, kref, _) in Keeper.EntriesByVref())
-        {
-            if (vref == VrefInfo.Root || !VrefInfo.TryParse(vref, out var info)) continue;
-            if (info.Kind == VrefKind.Object && info.AllocatedByVat && !info.IsDurable)
-            {
-                Keeper.DeleteEntry(kref, translator.Effects);
-                abandoned.Add(kref);
-            }
-        }
-        if (abandoned.Count > 0) translator.Effects.Add(VatEffect.Of(new AbandonNonDurableExports(abandoned)));
-        Keeper.StartNextIncarnation();
-        _vat = null;
-        _bundleName = s.BundleName;
-        return Deliver(s.Crank, new KStartVat(s.VatParameters), translator);
-    }
-
-    private TerminateVatReply Terminate(TerminateVatRequest t)
-    {
-        var entries = Keeper.EntriesByVref();
-        var effects = new List<VatEffect>();
-        foreach (var (_, kref, _) in entries) Keeper.DeleteEntry(kref, effects);
-        Terminated = true;
-        return new TerminateVatReply(VatId, t.Crank, entries, effects);
-    }
 
     /// <summary>The syscall object handed to the raw vat for one delivery.</summary>
     private sealed class SyscallHandler(VatHost host, VatTranslator t) : IVatSyscalls, IVatAdminSyscalls

@@ -4,7 +4,7 @@ using ActorSwingSet.Translation;
 namespace ActorSwingSet.Vat.Messages;
 
 /// <summary>How a delivery went, from the vat's side.</summary>
-public enum DeliveryStatus
+internal enum DeliveryStatus
 {
     /// <summary>Delivered; the effects stand unless the kernel rejects a syscall.</summary>
     Ok,
@@ -22,7 +22,7 @@ public enum DeliveryStatus
 /// The vat's answer to a delivery: the c-list changes and translated syscalls in the order they happened, and how
 /// far it used the lent object and promise numbers.
 /// </summary>
-public sealed record DeliveryReply(
+internal sealed record DeliveryReply(
     string VatId,
     long Crank,
     DeliveryStatus Status,
@@ -32,16 +32,16 @@ public sealed record DeliveryReply(
     long NextPromiseId);
 
 /// <summary>The old incarnation's bringOutYourDead, its incarnation number, and its promise c-list entries in vref order.</summary>
-public sealed record PrepareUpgradeReply(DeliveryReply Boyd, long IncarnationNumber, IReadOnlyList<(string Vref, Kref Kref)> PromiseEntries);
+internal sealed record PrepareUpgradeReply(DeliveryReply Boyd, long IncarnationNumber, IReadOnlyList<(string Vref, Kref Kref)> PromiseEntries);
 
 /// <summary>The terminated vat's c-list (in vref order) and the effects of deleting it.</summary>
-public sealed record TerminateVatReply(string VatId, long Crank, IReadOnlyList<(string Vref, Kref Kref, bool Reachable)> Entries, IReadOnlyList<VatEffect> Effects);
+internal sealed record TerminateVatReply(string VatId, long Crank, IReadOnlyList<(string Vref, Kref Kref, bool Reachable)> Entries, IReadOnlyList<VatEffect> Effects);
 
 /// <summary>Reply to <see cref="DumpVatRequest"/>: the vat's state in kvStore form.</summary>
-public sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<string, string>> Entries);
+internal sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<string, string>> Entries);
 
 /// <summary>Reply to <see cref="ListPromiseEntries"/>: the promise part of the vat's c-list, in vref order.</summary>
-public sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string Vref, Kref Kref)> Entries);
+internal sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string Vref, Kref Kref)> Entries);
 
 /// <summary>Reply to <see cref="TakeVatBlockDelta"/>: the vat's kvStore writes since the last block.</summary>
-public sealed record VatBlockDelta(string VatId, IReadOnlyList<Persistence.KvWrite> Writes);
+internal sealed record VatBlockDelta(string VatId, IReadOnlyList<Persistence.KvWrite> Writes);

@@ -5,45 +5,136 @@ using ActorSwingSet.Translation;
 namespace ActorSwingSet.Vat.Messages;
 
 /// <summary>
-/// What the kernel asks of a vat actor. Each request names the crank it belongs to: the first request of a new
-/// crank commits the vat's previous one, and <see cref="AbortCrank"/> undoes the open one. Requests that can
-/// create exports lend the kernel's next object and promise numbers.
+/// What the kernel asks of a vat actor and waits for. Only <see cref="VatRequest{TReply}"/> derives from it, so
+/// every request names its reply type; this untyped base exists for the actor, which moves messages without
+/// knowing their reply types.
 /// </summary>
-public abstract record VatRequest(long Crank);
+internal abstract record VatRequest
+{
+    private protected VatRequest() { }
 
-/// <summary>Translate and deliver one kernel delivery; reply with a <see cref="DeliveryReply"/>.</summary>
-public sealed record DeliverRequest(long Crank, KernelDelivery Delivery, long NextObjectId, long NextPromiseId) : VatRequest(Crank);
+    /// <summary>Has <paramref name="handler"/> answer this request; the reply is the one <see cref="VatRequest{TReply}.Accept"/> gives.</summary>
+    internal abstract object Dispatch(IVatRequestHandler handler);
+}
+
+/// <summary>
+/// A vat request whose reply is a <typeparamref name="TReply"/>: <see cref="Accept"/> calls the handler's method for
+/// this request, whose return type is <typeparamref name="TReply"/>, so a handler that answers with anything else
+/// does not compile.
+/// </summary>
+internal abstract record VatRequest<TReply> : VatRequest where TReply : class
+{
+    /// <summary>Has <paramref name="handler"/> answer this request.</summary>
+    internal abstract TReply Accept(IVatRequestHandler handler);
+
+    internal sealed override object Dispatch(IVatRequestHandler handler) => Accept(handler);
+}
+
+/// <summary>
+/// What the kernel tells a vat actor without waiting: the undo of a crank or of an incarnation's start. Each
+/// names the crank it undoes.
+/// </summary>
+internal abstract record VatCommand(long Crank)
+{
+    /// <summary>Has <paramref name="handler"/> carry out this command.</summary>
+    internal abstract void Apply(IVatRequestHandler handler);
+}
+
+/// <summary>
+/// The vat side of the protocol (<see cref="VatHost"/>): one method per request, returning that request's reply
+/// type, and one per command. Requests that carry a crank number open that crank in the vat if it is not open (the
+/// first request of a new crank commits the vat's previous one); the others are answered between cranks.
+/// </summary>
+internal interface IVatRequestHandler
+{
+    /// <summary>Answers <see cref="DeliverRequest"/>.</summary>
+    DeliveryReply Deliver(DeliverRequest request);
+
+    /// <summary>Answers <see cref="PrepareUpgradeRequest"/>.</summary>
+    PrepareUpgradeReply PrepareUpgrade(PrepareUpgradeRequest request);
+
+    /// <summary>Answers <see cref="StartIncarnationRequest"/>.</summary>
+    DeliveryReply StartIncarnation(StartIncarnationRequest request);
+
+    /// <summary>Answers <see cref="TerminateVatRequest"/>.</summary>
+    TerminateVatReply Terminate(TerminateVatRequest request);
+
+    /// <summary>Answers <see cref="ListPromiseEntries"/>.</summary>
+    PromiseEntriesReply ListPromiseEntries(ListPromiseEntries request);
+
+    /// <summary>Answers <see cref="TakeVatBlockDelta"/>.</summary>
+    VatBlockDelta TakeBlockDelta(TakeVatBlockDelta request);
+
+    /// <summary>Answers <see cref="DumpVatRequest"/>.</summary>
+    VatDumpReply Dump(DumpVatRequest request);
+
+    /// <summary>Carries out <see cref="AbortCrank"/>.</summary>
+    void AbortCrank(AbortCrank command);
+
+    /// <summary>Carries out <see cref="AbortIncarnation"/>.</summary>
+    void AbortIncarnation(AbortIncarnation command);
+}
+
+/// <summary>Translate and deliver one kernel delivery in <paramref name="Crank"/>, lending the kernel's next kref numbers.</summary>
+internal sealed record DeliverRequest(long Crank, KernelDelivery Delivery, long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>
+{
+    internal override DeliveryReply Accept(IVatRequestHandler handler) => handler.Deliver(this);
+}
 
 /// <summary>
 /// First half of an upgrade: deliver bringOutYourDead to the old incarnation, then report the incarnation number
-/// and the promise part of the c-list. Reply: <see cref="PrepareUpgradeReply"/>.
+/// and the promise part of the c-list.
 /// </summary>
-public sealed record PrepareUpgradeRequest(long Crank, long NextObjectId, long NextPromiseId) : VatRequest(Crank);
+internal sealed record PrepareUpgradeRequest(long Crank, long NextObjectId, long NextPromiseId) : VatRequest<PrepareUpgradeReply>
+{
+    internal override PrepareUpgradeReply Accept(IVatRequestHandler handler) => handler.PrepareUpgrade(this);
+}
 
 /// <summary>
 /// Second half of an upgrade: delete the c-list entries of <see cref="DeleteKpids"/> (rejected promises the vat
 /// is not subscribed to), abandon non-durable exports, start the next incarnation from <see cref="BundleName"/> and
-/// deliver startVat. Reply: <see cref="DeliveryReply"/>.
+/// deliver startVat. <see cref="AbortIncarnation"/> can undo it for the rest of the crank.
 /// </summary>
-public sealed record StartIncarnationRequest(long Crank, IReadOnlyList<Kref> DeleteKpids, string BundleName, KCapData VatParameters, long NextObjectId, long NextPromiseId) : VatRequest(Crank);
+internal sealed record StartIncarnationRequest(long Crank, IReadOnlyList<Kref> DeleteKpids, string BundleName, KCapData VatParameters, long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>
+{
+    internal override DeliveryReply Accept(IVatRequestHandler handler) => handler.StartIncarnation(this);
+}
 
-/// <summary>The vat is terminated: report its c-list and delete it. Reply: <see cref="TerminateVatReply"/>.</summary>
-public sealed record TerminateVatRequest(long Crank) : VatRequest(Crank);
+/// <summary>The vat is terminated in <paramref name="Crank"/>: report its c-list and delete it.</summary>
+internal sealed record TerminateVatRequest(long Crank) : VatRequest<TerminateVatReply>
+{
+    internal override TerminateVatReply Accept(IVatRequestHandler handler) => handler.Terminate(this);
+}
 
-/// <summary>Undo everything done for <see cref="VatRequest.Crank"/> (no reply).</summary>
-public sealed record AbortCrank(long Crank) : VatRequest(Crank);
+/// <summary>Report the promise part of the c-list, in vref order (between cranks).</summary>
+internal sealed record ListPromiseEntries : VatRequest<PromiseEntriesReply>
+{
+    internal override PromiseEntriesReply Accept(IVatRequestHandler handler) => handler.ListPromiseEntries(this);
+}
+
+/// <summary>Commit the open crank, if any, and report the vat's writes since the last block.</summary>
+internal sealed record TakeVatBlockDelta : VatRequest<VatBlockDelta>
+{
+    internal override VatBlockDelta Accept(IVatRequestHandler handler) => handler.TakeBlockDelta(this);
+}
+
+/// <summary>Report the vat's state in kvStore form.</summary>
+internal sealed record DumpVatRequest : VatRequest<VatDumpReply>
+{
+    internal override VatDumpReply Accept(IVatRequestHandler handler) => handler.Dump(this);
+}
+
+/// <summary>Undo everything done for <see cref="VatCommand.Crank"/>; nothing if that crank is not open in the vat.</summary>
+internal sealed record AbortCrank(long Crank) : VatCommand(Crank)
+{
+    internal override void Apply(IVatRequestHandler handler) => handler.AbortCrank(this);
+}
 
 /// <summary>
-/// Undo a <see cref="StartIncarnationRequest"/> of <see cref="VatRequest.Crank"/> (its startVat failed): the old
-/// incarnation stays, as it was after its bringOutYourDead (no reply).
+/// Undo the <see cref="StartIncarnationRequest"/> of <see cref="VatCommand.Crank"/> (its startVat failed): the old
+/// incarnation stays, as it was after its bringOutYourDead.
 /// </summary>
-public sealed record AbortIncarnation(long Crank) : VatRequest(Crank);
-
-/// <summary>Report the promise part of the c-list, in vref order (between cranks). Reply: <see cref="PromiseEntriesReply"/>.</summary>
-public sealed record ListPromiseEntries() : VatRequest(-1);
-
-/// <summary>Report the vat's writes since the last block (between cranks). Reply: <see cref="VatBlockDelta"/>.</summary>
-public sealed record TakeVatBlockDelta() : VatRequest(-1);
-
-/// <summary>Report the vat's state in kvStore form. Reply: <see cref="VatDumpReply"/>.</summary>
-public sealed record DumpVatRequest() : VatRequest(-1);
+internal sealed record AbortIncarnation(long Crank) : VatCommand(Crank)
+{
+    internal override void Apply(IVatRequestHandler handler) => handler.AbortIncarnation(this);
+}

@@ -1,0 +1,82 @@
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+using ActorSwingSet.Translation;
+using ActorSwingSet.Vat;
+using ActorSwingSet.Vat.Messages;
+using Xunit;
+
+namespace ActorSwingSet.Tests.Pure;
+
+/// <summary>The vat host's lifecycle (<see cref="VatHostState"/>), driven directly, without a kernel.</summary>
+public sealed class VatHostStateTests
+{
+    private static readonly KCapData NoParameters = KCapData.Of("#null");
+
+    private sealed class QuietVat : IRawVat
+    {
+        public void Deliver(VatDelivery delivery, IVatSyscalls syscalls) { }
+    }
+
+    private static VatHost NewHost() =>
+        new("v1", "quiet", Kref.Object(1), false, new VatBundleRegistry().Register("quiet", () => new QuietVat()).Register("quiet2", () => new QuietVat()));
+
+    private static DeliverRequest StartVat(long crank) => new(crank, new KStartVat(NoParameters), 10, 10);
+
+    [Fact]
+    public void A_crank_opens_on_its_first_request_and_is_committed_by_the_next_crank_or_a_block_delta()
+    {
+        var host = NewHost();
+        Assert.Equal(VatHostState.Idle, host.State);
+        Assert.Equal(DeliveryStatus.Ok, host.Handle(StartVat(1)).Status);
+        Assert.Equal(VatHostState.InCrank, host.State);
+        host.Handle(new AbortCrank(2));                   // not the open crank: nothing to undo
+        Assert.Equal(VatHostState.InCrank, host.State);
+        host.Handle(new DeliverRequest(2, KBringOutYourDead.Instance, 10, 10));
+        host.Handle(new AbortCrank(2));                   // undoes crank 2 only: crank 1 was committed when 2 opened
+        Assert.Equal(VatHostState.Idle, host.State);
+        Assert.True(host.Keeper.HasKref(Kref.Object(1)));
+        host.Handle(new DeliverRequest(3, KBringOutYourDead.Instance, 10, 10));
+        host.Handle(new TakeVatBlockDelta());
+        Assert.Equal(VatHostState.Idle, host.State);
+    }
+
+    [Fact]
+    public void An_incarnation_started_in_a_crank_can_be_undone_and_the_crank_stays_open()
+    {
+        var host = NewHost();
+        host.Handle(StartVat(1));
+        var prep = host.Handle(new PrepareUpgradeRequest(2, 10, 10));
+        Assert.Equal(0, prep.IncarnationNumber);
+        host.Handle(new StartIncarnationRequest(2, [], "quiet2", NoParameters, 10, 10));
+        Assert.Equal(VatHostState.IncarnationStarted, host.State);
+        Assert.Equal(1, host.Keeper.IncarnationNumber);
+        host.Handle(new AbortIncarnation(2));
+        Assert.Equal(VatHostState.InCrank, host.State);
+        Assert.Equal(0, host.Keeper.IncarnationNumber);
+        var again = Assert.Throws<InvalidOperationException>(() => host.Handle(new AbortIncarnation(2)));
+        Assert.Equal("internal error: vat host v1 has no incarnation started in crank 2 to abort (state InCrank)", again.Message);
+    }
+
+    [Fact]
+    public void A_terminated_vat_refuses_deliveries_until_its_crank_is_aborted_and_for_good_once_it_is_committed()
+    {
+        var host = NewHost();
+        host.Handle(StartVat(1));
+        var reply = host.Handle(new TerminateVatRequest(2));
+        Assert.Equal([("o+0", Kref.Object(1), true)], reply.Entries.ToArray());
+        Assert.Equal(VatHostState.TerminatedInCrank, host.State);
+        var inCrank = Assert.Throws<InvalidOperationException>(() => host.Handle(new DeliverRequest(2, KBringOutYourDead.Instance, 10, 10)));
+        Assert.Equal("internal error: vat host v1 is terminated", inCrank.Message);
+
+        host.Handle(new AbortCrank(2));
+        Assert.Equal(VatHostState.Idle, host.State);
+        Assert.True(host.Keeper.HasKref(Kref.Object(1)));
+
+        host.Handle(new TerminateVatRequest(3));
+        host.Handle(new TakeVatBlockDelta());
+        Assert.Equal(VatHostState.Terminated, host.State);
+        Assert.Empty(host.Handle(new ListPromiseEntries()).Entries);
+        var after = Assert.Throws<InvalidOperationException>(() => host.Handle(new DeliverRequest(4, KBringOutYourDead.Instance, 10, 10)));
+        Assert.Equal("internal error: vat host v1 cannot go from Terminated to InCrank", after.Message);
+    }
+}
