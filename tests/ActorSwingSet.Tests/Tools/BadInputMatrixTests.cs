@@ -96,6 +96,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             return f;
         }, c => c.Writes ? Expect.Refused : Expect.Valid),
         ["corrupted SQLite page"] = new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "journal" : "kvStore"), AlwaysRefused),
+        ["corrupted page no read needs (our snapshot table before the first snapshot)"] = new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "snapshot" : "kvStore"), AlwaysRefused),
         ["corrupted journal block"] = new((dir, _, x) => CorruptLastBlock(Copy(dir, x.Ours)), AlwaysRefused),
     };
 
