@@ -49,6 +49,12 @@ public static class DemoCommand
                 Console.Error.WriteLine("swingset demo: " + dumpProblem);
                 return 2;
             }
+            // the dump replaces its file: never the database or one of SQLite's files beside it
+            if (durable && dumpFile is not null && new[] { "", "-wal", "-shm", "-journal" }.FirstOrDefault(s => Files.Same(dumpFile.FullName, Files.Real(dbFile.FullName) + s)) is { } sqliteFile)
+            {
+                Console.Error.WriteLine($"swingset demo: --dump {dumpFile.FullName} is the database{(sqliteFile.Length > 0 ? "'s " + sqliteFile + " file" : "")} (--db {dbFile.FullName}); the dump would overwrite it");
+                return 2;
+            }
             var config = ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
             if (durable)
             {

@@ -263,6 +263,8 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 (["demo", "--in-memory", "--db", Path.Combine(dir, "x.db")], "give --in-memory or --db FILE, not both"),
                 (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, "no-such-folder", "dump.json")], "no such folder"),
                 (["repair", "--db", Path.Combine(dir, "x.db"), "--claims", dir], "is a directory"),
+                (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, ".", "x.db")], "is the database (--db"),
+                (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, "x.db-wal")], "is the database's -wal file"),
             })
             {
                 var (code, _, stderr) = await SwingsetCli.Run(args);
