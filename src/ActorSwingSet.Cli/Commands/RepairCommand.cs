@@ -102,7 +102,21 @@ public static class RepairCommand
     {
         if (Directory.Exists(file.FullName)) throw new IOException($"{file.FullName} is a directory, not a claims file");
         using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
-        var list = doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.GetProperty("damaged") : doc.RootElement;
-        return [.. list.EnumerateArray().Select(e => ParseClaim(e.GetProperty("vatID").GetString() + ":" + e.GetProperty("kpid").GetString()))];
+        var list = doc.RootElement.ValueKind == JsonValueKind.Object
+            ? doc.RootElement.TryGetProperty("damaged", out var damaged) ? damaged : throw new FormatException($"{file.FullName} is an object without \"damaged\" (scan --json output has one)")
+            : doc.RootElement;
+        if (list.ValueKind != JsonValueKind.Array) throw new FormatException($"{file.FullName} holds {list.ValueKind}, not a list of claims [{{\"vatID\":..,\"kpid\":..}}]");
+        return [.. list.EnumerateArray().Select(e => ParseClaim(Text(e, "vatID") + ":" + Text(e, "kpid")))];
+    }
+
+    private static string Text(JsonElement claim, string name) =>
+        claim.ValueKind == JsonValueKind.Object && claim.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw new FormatException($"a claim without a string \"{name}\": {Shorten(claim.GetRawText())}");
+
+    private static string Shorten(string json)
+    {
+        var line = json.ReplaceLineEndings(" ");
+        return line.Length <= 60 ? line : line[..60] + "...";
     }
 }

@@ -280,6 +280,35 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     }
 
     [Fact]
+    public async Task Repair_names_what_is_wrong_in_a_claims_file_in_one_line()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-claims-").FullName;
+        try
+        {
+            var claims = Path.Combine(dir, "claims.json");
+            foreach (var (json, expected) in new[]
+            {
+                ("null", "holds Null, not a list of claims"),
+                ("{\"x\":1}", "is an object without \"damaged\""),
+                ("[{\"vatID\":1,\"kpid\":\"kp1\"}]", "a claim without a string \"vatID\""),
+                ("{\"damaged\":[{\"vatID\":\"v1\"}]}", "a claim without a string \"kpid\""),
+                ("[{\"vatID\":", "bad claims: "),
+            })
+            {
+                File.WriteAllText(claims, json);
+                var (code, _, stderr) = await SwingsetCli.Run("repair", "--db", Path.Combine(dir, "x.db"), "--claims", claims);
+                Assert.True(code == 2, json + ": " + stderr);
+                Assert.Contains(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+                Assert.DoesNotMatch(StackTrace(), stderr);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Reads_open_sqlite_read_only_and_immutable_unless_a_wal_or_journal_is_beside_the_file()
     {
         var dir = Directory.CreateTempSubdirectory("swingset-ro-").FullName;
