@@ -1,15 +1,24 @@
+using System.Runtime.InteropServices;
+
 namespace ActorSwingSet.Cli.Commands;
 
 /// <summary>File checks the commands make before they write.</summary>
 internal static class Files
 {
     /// <summary>
-    /// Whether the file or folder's permission bits (on Windows, its read-only attribute) let its owner write it: a
-    /// writing command refuses one that does not, also when running as root, who could write anyway.
+    /// Whether the file or folder's permission bits (on Windows, its read-only attribute) let its owner write it, and
+    /// this process may write it (access(2): a file or folder of another user): a writing command refuses one that
+    /// does not, also when running as root, who could write anyway.
     /// </summary>
     public static bool Writable(string path) => OperatingSystem.IsWindows()
         ? !File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly)
-        : File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserWrite);
+        : File.GetUnixFileMode(path).HasFlag(UnixFileMode.UserWrite) && Access(path, WriteOk) == 0;
+
+    private const int WriteOk = 2; // W_OK
+
+    [DllImport("libc", EntryPoint = "access", SetLastError = true, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
 
     /// <summary>
     /// <paramref name="path"/> made absolute with every symbolic link in it followed (to the final target), so two

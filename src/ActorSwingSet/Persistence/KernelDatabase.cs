@@ -21,6 +21,7 @@ internal static class KernelDatabase
         try
         {
             if (new FileInfo(path).Length == 0) return $"{path} is an empty file, not an ActorSwingSet database";
+            if (ReadOnlySqlite.Unreadable(path) is { } unreadable) return unreadable;
             using var db = ReadOnlySqlite.Open(path);
             var tables = Tables(db);
             if (Scalar(db, "PRAGMA application_id") == ApplicationId || (tables.Contains("journal") && tables.Contains("snapshot")))

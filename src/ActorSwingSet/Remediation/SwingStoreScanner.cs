@@ -326,6 +326,7 @@ public static class SwingStoreScanner
     {
         if (Directory.Exists(path)) throw new ScanInputException($"{path} is a directory, not a swing-store file");
         if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
+        if (Persistence.ReadOnlySqlite.Unreadable(path) is { } unreadable) throw new ScanInputException(unreadable);
         var db = new SqliteConnection(Persistence.ReadOnlySqlite.ConnectionString(path));
         try
         {

@@ -88,6 +88,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             else File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             return f;
         }, c => c.Writes ? Expect.Refused : Expect.Valid),
+        ["unreadable file (0000; root reads it anyway)"] = new((dir, kind, x) =>
+        {
+            var f = Copy(dir, x.Of(kind));
+            if (OperatingSystem.IsWindows()) File.SetAttributes(f, FileAttributes.ReadOnly);
+            else File.SetUnixFileMode(f, UnixFileMode.None);
+            return f;
+        }, c => c.Writes || !(OperatingSystem.IsWindows() || Environment.IsPrivilegedProcess) ? Expect.Refused : Expect.Valid),
         ["read-only folder"] = new((dir, kind, x) =>
         {
             var f = Copy(dir, x.Of(kind));
@@ -370,8 +377,22 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     {
         var listing = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
-            listing[Path.GetRelativePath(dir, e)] = Directory.Exists(e) ? "dir" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(e)));
+            listing[Path.GetRelativePath(dir, e)] = Directory.Exists(e) ? "dir" : Hash(e);
         return listing;
+    }
+
+    /// <summary>The file's content hash; for a file this user cannot read (the 0000 input when not root), its length and time instead.</summary>
+    private static string Hash(string file)
+    {
+        try
+        {
+            return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+        }
+        catch (UnauthorizedAccessException)
+        {
+            var info = new FileInfo(file);
+            return $"unreadable {info.Length} {info.LastWriteTimeUtc.Ticks}";
+        }
     }
 
     private static string Write(string dir, byte[] bytes)
