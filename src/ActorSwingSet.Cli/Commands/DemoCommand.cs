@@ -85,6 +85,9 @@ public static class DemoCommand
             DemoResult result;
             try
             {
+                // a stored kernel keeps its ring: an explicit --vats that differs would be ignored, so it is refused
+                if (durable && parse.GetResult(vats) is { Implicit: false } && await controller.GetStatsAsync() is { CrankNumber: > 0 } stored && stored.LiveVats != n)
+                    throw new DemoKernelException($"{dbFile.FullName} holds a ring of {stored.LiveVats:N0} vats, which --vats {n:N0} cannot change: leave --vats out to continue it");
                 // repairs a schema upgrade left waiting, if any, go in first (as SwingSet's host does)
                 if (durable) await controller.InjectQueuedUpgradeEventsAsync();
                 result = await DemoScenario.RunAsync(controller, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));

@@ -287,6 +287,26 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     }
 
     [Fact]
+    public async Task The_demo_refuses_a_vats_count_the_stored_kernel_does_not_have()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-vats-").FullName;
+        try
+        {
+            var f = Copy(dir, fixtures.Ours); // a ring of 10 vats
+            var before = Listing(dir);
+            var (code, _, stderr) = await SwingsetCli.Run("demo", "--vats", "11", "--db", f);
+            Assert.True(code == 2, stderr);
+            Assert.Contains("holds a ring of 10 vats, which --vats 11 cannot change", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.Equal(before, Listing(dir));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Repair_names_what_is_wrong_in_a_claims_file_in_one_line()
     {
         var dir = Directory.CreateTempSubdirectory("swingset-claims-").FullName;
