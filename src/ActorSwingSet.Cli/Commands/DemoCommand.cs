@@ -167,6 +167,7 @@ public static class DemoCommand
     /// </summary>
     private static string? ReadOnlyProblem(string path)
     {
+        if (ReadOnlySqlite.DanglingLink(path) is { } dangling) return dangling;
         var folder = Path.GetDirectoryName(path)!;
         if (File.Exists(path) && !Files.Writable(path)) return $"{path} is read-only; the demo writes its kernel to it";
         if (Directory.Exists(folder) && !Files.Writable(folder)) return $"the folder {folder} is read-only; the demo writes its kernel there, and SQLite creates files beside the database";

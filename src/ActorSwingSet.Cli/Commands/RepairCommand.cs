@@ -101,6 +101,8 @@ public static class RepairCommand
     private static IEnumerable<(string, Kref)> ReadClaims(FileInfo file)
     {
         if (Directory.Exists(file.FullName)) throw new IOException($"{file.FullName} is a directory, not a claims file");
+        // also a FIFO or a device (their length is 0), which reading would wait on
+        if (file.Exists && file.Length == 0) throw new FormatException($"{file.FullName} is an empty file, not a claims file");
         using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
         var list = doc.RootElement.ValueKind == JsonValueKind.Object
             ? doc.RootElement.TryGetProperty("damaged", out var damaged) ? damaged : throw new FormatException($"{file.FullName} is an object without \"damaged\" (scan --json output has one)")

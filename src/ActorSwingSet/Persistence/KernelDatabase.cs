@@ -17,6 +17,7 @@ internal static class KernelDatabase
     public static string? Problem(string path)
     {
         if (Directory.Exists(path)) return $"{path} is a directory, not a database file";
+        if (ReadOnlySqlite.DanglingLink(path) is { } dangling) return dangling;
         if (!File.Exists(path)) return $"no such file: {path}";
         try
         {

@@ -64,6 +64,17 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     {
         ["missing file"] = new((dir, _, _) => Path.Combine(dir, "missing.db"),
             c => c.CreatesMissing ? Expect.CreatesDatabase : Expect.Refused),
+        ["symbolic link to nothing (Windows: a missing file)"] = new((dir, _, _) => OperatingSystem.IsWindows()
+            ? Path.Combine(dir, "missing.db")
+            : File.CreateSymbolicLink(Path.Combine(dir, "link.db"), "nowhere.db").FullName,
+            c => OperatingSystem.IsWindows() && c.CreatesMissing ? Expect.CreatesDatabase : Expect.Refused),
+        ["FIFO, which opening waits on (Windows: an empty file)"] = new((dir, _, _) =>
+        {
+            if (OperatingSystem.IsWindows()) return Write(dir, []);
+            var f = Path.Combine(dir, "pipe.db");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [f])) mkfifo.WaitForExit();
+            return f;
+        }, AlwaysRefused),
         ["directory"] = new((dir, _, _) => Directory.CreateDirectory(Path.Combine(dir, "a-folder.db")).FullName, AlwaysRefused),
         ["empty file"] = new((dir, _, _) => Write(dir, []), AlwaysRefused),
         ["non-SQLite file"] = new((dir, _, _) => Write(dir, "just some text, certainly not a database file of any kind at all"u8.ToArray()), AlwaysRefused),
@@ -182,6 +193,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
         {
             foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir))
             {
+                if (new FileInfo(e).LinkTarget is not null) continue; // a link's own mode is not used (and it may point nowhere)
                 if (OperatingSystem.IsWindows()) File.SetAttributes(e, File.GetAttributes(e) & ~FileAttributes.ReadOnly);
                 else File.SetUnixFileMode(e, File.GetUnixFileMode(e) | UnixFileMode.UserWrite | UnixFileMode.UserRead | (Directory.Exists(e) ? UnixFileMode.UserExecute : 0));
             }
@@ -401,9 +413,11 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
         return listing;
     }
 
-    /// <summary>The file's content hash; for a file this user cannot read (the 0000 input when not root), its length and time instead.</summary>
+    /// <summary>The file's content hash; for a symbolic link, its target; for a file this user cannot read (the 0000 input when not root), its length and time.</summary>
     private static string Hash(string file)
     {
+        if (new FileInfo(file).LinkTarget is { } target) return "link to " + target;
+        if (new FileInfo(file).Length == 0) return "empty"; // also a FIFO, which reading would wait on
         try
         {
             return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
