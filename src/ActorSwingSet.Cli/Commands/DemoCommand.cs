@@ -58,6 +58,12 @@ public static class DemoCommand
             var config = ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
             if (durable)
             {
+                // a missing folder is a typo, not a request to make folders (nor is a name ending in a separator)
+                if (!Directory.Exists(dbFile.DirectoryName))
+                {
+                    Console.Error.WriteLine($"swingset demo: --db {dbFile.FullName}: no such folder {dbFile.DirectoryName}");
+                    return 2;
+                }
                 if (ReadOnlyProblem(dbFile.FullName) is { } readOnly)
                 {
                     Console.Error.WriteLine("swingset demo: " + readOnly);

@@ -281,6 +281,8 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 (["demo", "--in-memory", "--commit-every", "0"], "--commit-every must be between 1 and 1,000,000"),
                 (["demo", "--in-memory", "--db", Path.Combine(dir, "x.db")], "give --in-memory or --db FILE, not both"),
                 (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, "no-such-folder", "dump.json")], "no such folder"),
+                (["demo", "--db", Path.Combine(dir, "no-such-folder", "x.db")], "no such folder"),
+                (["demo", "--db", Path.Combine(dir, "x.db") + Path.DirectorySeparatorChar], "no such folder"),
                 (["repair", "--db", Path.Combine(dir, "x.db"), "--claims", dir], "is a directory"),
                 (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, ".", "x.db")], "is the database (--db"),
                 (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, "x.db-wal")], "is the database's -wal file"),
