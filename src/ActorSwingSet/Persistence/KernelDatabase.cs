@@ -112,9 +112,11 @@ internal static class KernelDatabase
         {
             using var db = ReadOnlySqlite.Open(path);
             var tables = Tables(db);
-            if (!tables.Contains("journal") || !tables.Contains("snapshot")) return new CommittedState(0, state.ToDictionary());
-            using (var snap = db.CreateCommand())
+            // no journal: a new database whose first block never came; no snapshot table: the kernel recovers from the journal alone
+            if (!tables.Contains("journal")) return new CommittedState(0, state.ToDictionary());
+            if (tables.Contains("snapshot"))
             {
+                using var snap = db.CreateCommand();
                 snap.CommandText = "SELECT sequence_number, snapshot, manifest, serializer_id FROM snapshot WHERE persistence_id = $id ORDER BY sequence_number DESC LIMIT 1";
                 snap.Parameters.AddWithValue("$id", persistenceId);
                 using var r = snap.ExecuteReader();

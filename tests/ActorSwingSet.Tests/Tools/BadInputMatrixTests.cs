@@ -321,6 +321,25 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     }
 
     [Fact]
+    public async Task The_tools_read_the_journal_alone_when_the_snapshot_table_is_missing_as_the_kernel_recovers()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-nosnap-").FullName;
+        try
+        {
+            var f = Copy(dir, fixtures.Ours);
+            var last = Scalar(f, "SELECT max(sequence_number) FROM journal");
+            Sql(f, "DROP TABLE snapshot");
+            var (code, stdout, stderr) = await SwingsetCli.Run("audit", "--db", f);
+            Assert.True(code == 0, stderr);
+            Assert.StartsWith($"block {last},", stdout, StringComparison.Ordinal); // not "holds no committed kernel state"
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Repair_names_what_is_wrong_in_a_claims_file_in_one_line()
     {
         var dir = Directory.CreateTempSubdirectory("swingset-claims-").FullName;
