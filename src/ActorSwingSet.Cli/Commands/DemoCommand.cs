@@ -49,9 +49,21 @@ public static class DemoCommand
                 Console.Error.WriteLine("swingset demo: " + dumpProblem);
                 return 2;
             }
+            // the dump replaces its file: never the database or one of SQLite's files beside it
+            if (durable && dumpFile is not null && new[] { "", "-wal", "-shm", "-journal" }.FirstOrDefault(s => Files.Same(dumpFile.FullName, Files.Real(dbFile.FullName) + s)) is { } sqliteFile)
+            {
+                Console.Error.WriteLine($"swingset demo: --dump {dumpFile.FullName} is the database{(sqliteFile.Length > 0 ? "'s " + sqliteFile + " file" : "")} (--db {dbFile.FullName}); the dump would overwrite it");
+                return 2;
+            }
             var config = ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
             if (durable)
             {
+                // a missing folder is a typo, not a request to make folders (nor is a name ending in a separator)
+                if (!Directory.Exists(dbFile.DirectoryName))
+                {
+                    Console.Error.WriteLine($"swingset demo: --db {dbFile.FullName}: no such folder {dbFile.DirectoryName}");
+                    return 2;
+                }
                 if (ReadOnlyProblem(dbFile.FullName) is { } readOnly)
                 {
                     Console.Error.WriteLine("swingset demo: " + readOnly);
@@ -79,6 +91,9 @@ public static class DemoCommand
             DemoResult result;
             try
             {
+                // a stored kernel keeps its ring: an explicit --vats that differs would be ignored, so it is refused
+                if (durable && parse.GetResult(vats) is { Implicit: false } && await controller.GetStatsAsync() is { CrankNumber: > 0 } stored && stored.LiveVats != n)
+                    throw new DemoKernelException($"{dbFile.FullName} holds a ring of {stored.LiveVats:N0} vats, which --vats {n:N0} cannot change: leave --vats out to continue it");
                 // repairs a schema upgrade left waiting, if any, go in first (as SwingSet's host does)
                 if (durable) await controller.InjectQueuedUpgradeEventsAsync();
                 result = await DemoScenario.RunAsync(controller, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
@@ -158,6 +173,7 @@ public static class DemoCommand
     /// </summary>
     private static string? ReadOnlyProblem(string path)
     {
+        if (ReadOnlySqlite.DanglingLink(path) is { } dangling) return dangling;
         var folder = Path.GetDirectoryName(path)!;
         if (File.Exists(path) && !Files.Writable(path)) return $"{path} is read-only; the demo writes its kernel to it";
         if (Directory.Exists(folder) && !Files.Writable(folder)) return $"the folder {folder} is read-only; the demo writes its kernel there, and SQLite creates files beside the database";

@@ -101,8 +101,24 @@ public static class RepairCommand
     private static IEnumerable<(string, Kref)> ReadClaims(FileInfo file)
     {
         if (Directory.Exists(file.FullName)) throw new IOException($"{file.FullName} is a directory, not a claims file");
+        // also a FIFO or a device (their length is 0), which reading would wait on
+        if (file.Exists && file.Length == 0) throw new FormatException($"{file.FullName} is an empty file, not a claims file");
         using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
-        var list = doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.GetProperty("damaged") : doc.RootElement;
-        return [.. list.EnumerateArray().Select(e => ParseClaim(e.GetProperty("vatID").GetString() + ":" + e.GetProperty("kpid").GetString()))];
+        var list = doc.RootElement.ValueKind == JsonValueKind.Object
+            ? doc.RootElement.TryGetProperty("damaged", out var damaged) ? damaged : throw new FormatException($"{file.FullName} is an object without \"damaged\" (scan --json output has one)")
+            : doc.RootElement;
+        if (list.ValueKind != JsonValueKind.Array) throw new FormatException($"{file.FullName} holds {list.ValueKind}, not a list of claims [{{\"vatID\":..,\"kpid\":..}}]");
+        return [.. list.EnumerateArray().Select(e => ParseClaim(Text(e, "vatID") + ":" + Text(e, "kpid")))];
+    }
+
+    private static string Text(JsonElement claim, string name) =>
+        claim.ValueKind == JsonValueKind.Object && claim.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()!
+            : throw new FormatException($"a claim without a string \"{name}\": {Shorten(claim.GetRawText())}");
+
+    private static string Shorten(string json)
+    {
+        var line = json.ReplaceLineEndings(" ");
+        return line.Length <= 60 ? line : line[..60] + "...";
     }
 }

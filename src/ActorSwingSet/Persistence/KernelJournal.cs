@@ -110,8 +110,19 @@ public sealed class KernelJournal : ReceivePersistentActor
     /// <summary>The write failed: tell the kernel, which stops running; this actor stops too (Akka's rule).</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        _waiting?.Tell(new Status.Failure(new JournalWriteFailedException($"block {_block + 1} (after crank {_crank}) could not be written: {cause.Message}", cause)));
+        var why = Taken(cause)
+            ? "another process wrote a block under that number since this kernel recovered (two kernels on one database)"
+            : cause.Message;
+        _waiting?.Tell(new Status.Failure(new JournalWriteFailedException($"block {_block + 1} (after crank {_crank}) could not be written: {why}", cause)));
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>Whether the write failed on the journal's unique (persistence id, block number): the number was taken meanwhile.</summary>
+    private static bool Taken(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 } s && s.Message.Contains("journal.sequence_number", StringComparison.Ordinal)) return true;
+        return false;
     }
 
     /// <summary>The journal refused the block: tell the kernel, which stops running.</summary>

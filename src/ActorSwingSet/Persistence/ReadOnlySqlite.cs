@@ -12,6 +12,32 @@ namespace ActorSwingSet.Persistence;
 /// </summary>
 internal static class ReadOnlySqlite
 {
+    /// <summary>Why <paramref name="path"/> is a symbolic link to nothing (one line naming both), or null.</summary>
+    public static string? DanglingLink(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not { } target) return null;
+        var final = info.ResolveLinkTarget(returnFinalTarget: true);
+        return final is null || !final.Exists ? $"{path} is a symbolic link to {target}, which does not exist" : null;
+    }
+
+    /// <summary>
+    /// Why the file at <paramref name="path"/> cannot be read (no permission, a lock), in one line naming it, or null:
+    /// checked by opening it for reading, before SQLite, which reports the same as "unable to open database file".
+    /// </summary>
+    public static string? Unreadable(string path)
+    {
+        try
+        {
+            using var _ = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{path} cannot be read ({e.Message.Split('\n')[0].Trim().TrimEnd('.')})";
+        }
+    }
+
     /// <summary>An open read-only connection to the existing file at <paramref name="path"/> (throws <see cref="SqliteException"/> when SQLite cannot open it).</summary>
     public static SqliteConnection Open(string path)
     {

@@ -325,7 +325,11 @@ public static class SwingStoreScanner
     internal static SqliteConnection Open(string path)
     {
         if (Directory.Exists(path)) throw new ScanInputException($"{path} is a directory, not a swing-store file");
+        if (Persistence.ReadOnlySqlite.DanglingLink(path) is { } dangling) throw new ScanInputException(dangling);
         if (!File.Exists(path)) throw new ScanInputException($"no such file: {path}");
+        // also a FIFO or a device (their length is 0), whose opening would block or read forever
+        if (new FileInfo(path).Length == 0) throw new ScanInputException($"{path} is an empty file, not a swing-store");
+        if (Persistence.ReadOnlySqlite.Unreadable(path) is { } unreadable) throw new ScanInputException(unreadable);
         var db = new SqliteConnection(Persistence.ReadOnlySqlite.ConnectionString(path));
         try
         {

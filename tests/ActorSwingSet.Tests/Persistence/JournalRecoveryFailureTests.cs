@@ -106,4 +106,29 @@ public sealed class JournalRecoveryFailureTests : ScratchDirectoryTest
         var message = await FirstRequestPanics(db);
         Assert.True(message.StartsWith("kernel panic: the journal could not recover the kernel's state: the snapshot at block 2 cannot be recovered: its swingset.state.v1 payload is damaged", StringComparison.Ordinal), message);
     }
+
+    [Fact]
+    public async Task A_block_another_process_wrote_meanwhile_is_named_when_the_commit_fails()
+    {
+        var db = await StoredKernel(2);
+        var (system, c) = Boot(db);
+        try
+        {
+            var p = await c.QueueToVatRootAsync("A", "echo", 9);
+            await c.RunAsync();
+            await c.ReleasePromiseAsync(p);
+            // a second kernel on the same file commits its block 3 first
+            Sql(db, "INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid) " +
+                    "SELECT created, deleted, persistence_id, 3, message, manifest, identifier, writer_uuid FROM journal WHERE sequence_number = 2");
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => c.CommitAsync());
+            Assert.Contains("block 3 (after crank", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("another process wrote a block under that number", failure.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', failure.Message);
+        }
+        finally
+        {
+            await system.Terminate();
+            SqliteConnection.ClearAllPools();
+        }
+    }
 }

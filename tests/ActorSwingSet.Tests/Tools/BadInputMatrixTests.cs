@@ -64,6 +64,17 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     {
         ["missing file"] = new((dir, _, _) => Path.Combine(dir, "missing.db"),
             c => c.CreatesMissing ? Expect.CreatesDatabase : Expect.Refused),
+        ["symbolic link to nothing (Windows: a missing file)"] = new((dir, _, _) => OperatingSystem.IsWindows()
+            ? Path.Combine(dir, "missing.db")
+            : File.CreateSymbolicLink(Path.Combine(dir, "link.db"), "nowhere.db").FullName,
+            c => OperatingSystem.IsWindows() && c.CreatesMissing ? Expect.CreatesDatabase : Expect.Refused),
+        ["FIFO, which opening waits on (Windows: an empty file)"] = new((dir, _, _) =>
+        {
+            if (OperatingSystem.IsWindows()) return Write(dir, []);
+            var f = Path.Combine(dir, "pipe.db");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [f])) mkfifo.WaitForExit();
+            return f;
+        }, AlwaysRefused),
         ["directory"] = new((dir, _, _) => Directory.CreateDirectory(Path.Combine(dir, "a-folder.db")).FullName, AlwaysRefused),
         ["empty file"] = new((dir, _, _) => Write(dir, []), AlwaysRefused),
         ["non-SQLite file"] = new((dir, _, _) => Write(dir, "just some text, certainly not a database file of any kind at all"u8.ToArray()), AlwaysRefused),
@@ -88,6 +99,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             else File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
             return f;
         }, c => c.Writes ? Expect.Refused : Expect.Valid),
+        ["unreadable file (0000; root reads it anyway)"] = new((dir, kind, x) =>
+        {
+            var f = Copy(dir, x.Of(kind));
+            if (OperatingSystem.IsWindows()) File.SetAttributes(f, FileAttributes.ReadOnly);
+            else File.SetUnixFileMode(f, UnixFileMode.None);
+            return f;
+        }, c => c.Writes || !(OperatingSystem.IsWindows() || Environment.IsPrivilegedProcess) ? Expect.Refused : Expect.Valid),
         ["read-only folder"] = new((dir, kind, x) =>
         {
             var f = Copy(dir, x.Of(kind));
@@ -96,6 +114,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             return f;
         }, c => c.Writes ? Expect.Refused : Expect.Valid),
         ["corrupted SQLite page"] = new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "journal" : "kvStore"), AlwaysRefused),
+        ["corrupted page no read needs (our snapshot table before the first snapshot)"] = new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "snapshot" : "kvStore"), AlwaysRefused),
         ["corrupted journal block"] = new((dir, _, x) => CorruptLastBlock(Copy(dir, x.Ours)), AlwaysRefused),
     };
 
@@ -174,6 +193,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
         {
             foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir))
             {
+                if (new FileInfo(e).LinkTarget is not null) continue; // a link's own mode is not used (and it may point nowhere)
                 if (OperatingSystem.IsWindows()) File.SetAttributes(e, File.GetAttributes(e) & ~FileAttributes.ReadOnly);
                 else File.SetUnixFileMode(e, File.GetUnixFileMode(e) | UnixFileMode.UserWrite | UnixFileMode.UserRead | (Directory.Exists(e) ? UnixFileMode.UserExecute : 0));
             }
@@ -261,7 +281,11 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 (["demo", "--in-memory", "--commit-every", "0"], "--commit-every must be between 1 and 1,000,000"),
                 (["demo", "--in-memory", "--db", Path.Combine(dir, "x.db")], "give --in-memory or --db FILE, not both"),
                 (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, "no-such-folder", "dump.json")], "no such folder"),
+                (["demo", "--db", Path.Combine(dir, "no-such-folder", "x.db")], "no such folder"),
+                (["demo", "--db", Path.Combine(dir, "x.db") + Path.DirectorySeparatorChar], "no such folder"),
                 (["repair", "--db", Path.Combine(dir, "x.db"), "--claims", dir], "is a directory"),
+                (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, ".", "x.db")], "is the database (--db"),
+                (["demo", "--db", Path.Combine(dir, "x.db"), "--dump", Path.Combine(dir, "x.db-wal")], "is the database's -wal file"),
             })
             {
                 var (code, _, stderr) = await SwingsetCli.Run(args);
@@ -269,6 +293,74 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 Assert.Contains(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
             }
             Assert.Empty(Directory.EnumerateFileSystemEntries(dir)); // the --dump check came before the database was created
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_demo_refuses_a_vats_count_the_stored_kernel_does_not_have()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-vats-").FullName;
+        try
+        {
+            var f = Copy(dir, fixtures.Ours); // a ring of 10 vats
+            var before = Listing(dir);
+            var (code, _, stderr) = await SwingsetCli.Run("demo", "--vats", "11", "--db", f);
+            Assert.True(code == 2, stderr);
+            Assert.Contains("holds a ring of 10 vats, which --vats 11 cannot change", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.Equal(before, Listing(dir));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_tools_read_the_journal_alone_when_the_snapshot_table_is_missing_as_the_kernel_recovers()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-nosnap-").FullName;
+        try
+        {
+            var f = Copy(dir, fixtures.Ours);
+            var last = Scalar(f, "SELECT max(sequence_number) FROM journal");
+            Sql(f, "DROP TABLE snapshot");
+            var (code, stdout, stderr) = await SwingsetCli.Run("audit", "--db", f);
+            Assert.True(code == 0, stderr);
+            Assert.StartsWith($"block {last},", stdout, StringComparison.Ordinal); // not "holds no committed kernel state"
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Repair_names_what_is_wrong_in_a_claims_file_in_one_line()
+    {
+        var dir = Directory.CreateTempSubdirectory("swingset-claims-").FullName;
+        try
+        {
+            var claims = Path.Combine(dir, "claims.json");
+            foreach (var (json, expected) in new[]
+            {
+                ("null", "holds Null, not a list of claims"),
+                ("{\"x\":1}", "is an object without \"damaged\""),
+                ("[{\"vatID\":1,\"kpid\":\"kp1\"}]", "a claim without a string \"vatID\""),
+                ("{\"damaged\":[{\"vatID\":\"v1\"}]}", "a claim without a string \"kpid\""),
+                ("[{\"vatID\":", "bad claims: "),
+            })
+            {
+                File.WriteAllText(claims, json);
+                var (code, _, stderr) = await SwingsetCli.Run("repair", "--db", Path.Combine(dir, "x.db"), "--claims", claims);
+                Assert.True(code == 2, json + ": " + stderr);
+                Assert.Contains(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+                Assert.DoesNotMatch(StackTrace(), stderr);
+            }
         }
         finally
         {
@@ -338,8 +430,24 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     {
         var listing = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
-            listing[Path.GetRelativePath(dir, e)] = Directory.Exists(e) ? "dir" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(e)));
+            listing[Path.GetRelativePath(dir, e)] = Directory.Exists(e) ? "dir" : Hash(e);
         return listing;
+    }
+
+    /// <summary>The file's content hash; for a symbolic link, its target; for a file this user cannot read (the 0000 input when not root), its length and time.</summary>
+    private static string Hash(string file)
+    {
+        if (new FileInfo(file).LinkTarget is { } target) return "link to " + target;
+        if (new FileInfo(file).Length == 0) return "empty"; // also a FIFO, which reading would wait on
+        try
+        {
+            return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)));
+        }
+        catch (UnauthorizedAccessException)
+        {
+            var info = new FileInfo(file);
+            return $"unreadable {info.Length} {info.LastWriteTimeUtc.Ticks}";
+        }
     }
 
     private static string Write(string dir, byte[] bytes)

@@ -89,6 +89,19 @@ public sealed class RepairCommandTests : ScratchDirectoryTest
     }
 
     [Fact]
+    public async Task A_claim_given_twice_is_repaired_once_and_the_kernel_audits_clean()
+    {
+        var (db, kp) = await DamagedKernel();
+        var (code, stdout, stderr) = await SwingsetCli.Run("repair", "--db", db, "--claim", $"v2:{kp}", "--claim", $"v2:{kp}");
+        Assert.True(code == 1, stdout + stderr); // 1: a claim was refused (the duplicate)
+        Assert.Contains($"v2 {kp}: repaired (a notify is queued)", stdout, StringComparison.Ordinal);
+        Assert.Contains($"v2 {kp}: refused: a notify of {kp} to v2 is already pending", stdout, StringComparison.Ordinal);
+        Assert.Contains("1 repaired, 1 refused; committed as block 2", stdout, StringComparison.Ordinal);
+        var audit = await SwingsetCli.Run("audit", "--db", db);
+        Assert.True(audit.Code == 0, audit.Out + audit.Err);
+    }
+
+    [Fact]
     public async Task Claims_that_are_all_refused_are_listed_with_a_summary_and_exit_1()
     {
         var (db, _) = await DamagedKernel();
