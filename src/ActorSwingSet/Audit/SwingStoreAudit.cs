@@ -13,14 +13,14 @@ namespace ActorSwingSet.Audit;
 /// <c>upgrade-events</c>, <c>promise-queue</c>, <c>resolution-data</c>, <c>vat-parameters</c> or <c>pinned</c>;
 /// <see cref="Key"/> is the kvStore key of the row that holds it.
 /// </summary>
-public sealed record SwingStoreHolder(string Kind, string Key, string Detail);
+internal sealed record SwingStoreHolder(string Kind, string Key, string Detail);
 
 /// <summary>
 /// A kref whose stored count differs from the recount. <see cref="Stored"/> and <see cref="Found"/> are a
 /// promise's refCount or an object's "reachable,recognizable"; <see cref="Classification"/> is one of the
 /// <see cref="SwingStoreAudit"/> constants; <see cref="Evidence"/> says why it was so classified.
 /// </summary>
-public sealed record RefcountFinding(
+internal sealed record RefcountFinding(
     string Kref,
     string Classification,
     string Stored,
@@ -34,7 +34,7 @@ public sealed record RefcountFinding(
 /// What <see cref="SwingStoreAudit.Run(string)"/> found: the refcount discrepancies, and what it recounted
 /// (entries of terminated vats awaiting deletion and of devices are counted as holders, never reported).
 /// </summary>
-public sealed record SwingStoreAuditReport(
+internal sealed record SwingStoreAuditReport(
     string? Version,
     IReadOnlyList<string> LiveVats,
     IReadOnlyList<string> TerminatedVats,
@@ -68,7 +68,7 @@ public sealed record SwingStoreAuditReport(
 /// "possible external hold" and shows why.
 /// </para>
 /// </summary>
-public static class SwingStoreAudit
+internal static class SwingStoreAudit
 {
     /// <summary>A promise whose decider was a terminated vat and that nothing holds: SwingSet's pre-fix terminated-vat
     /// cleanup deleted the c-list entries without decrementing the counts.</summary>

@@ -10,7 +10,7 @@ namespace ActorSwingSet.Dump;
 /// Queue events and messages as JSON in SwingSet's shapes (<c>{"type":"send","target":..,"msg":{"methargs":..,"result":..}}</c>,
 /// <c>{"type":"notify","vatID":..,"kpid":..}</c>, ...), and the krefs such JSON holds.
 /// </summary>
-public static class EventJson
+internal static class EventJson
 {
     /// <summary>A queue event as SwingSet writes it in its run-queue and acceptance queue.</summary>
     public static string Write(KernelEvent e) => WriteWith(w => WriteEvent(w, e));

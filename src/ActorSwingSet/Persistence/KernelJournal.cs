@@ -9,7 +9,7 @@ namespace ActorSwingSet.Persistence;
 /// and whenever the blocks since the last snapshot have written as much as the state holds), and on start recovers it
 /// (snapshot plus the blocks after it) for the kernel. A block is one journal write, however many cranks it holds.
 /// </summary>
-public sealed class KernelJournal : ReceivePersistentActor
+internal sealed class KernelJournal : ReceivePersistentActor
 {
     private readonly KvState _state = new();
     private readonly SnapshotPolicy _snapshots;
@@ -148,23 +148,23 @@ public sealed class KernelJournal : ReceivePersistentActor
 /// What a <see cref="KernelJournal"/> tells its parent when it cannot recover the committed state, just before it
 /// stops: <see cref="Problem"/> names the first block not recovered (a block's sequence number is its number) and what is wrong, on one line.
 /// </summary>
-public sealed record JournalRecoveryFailed(string Problem);
+internal sealed record JournalRecoveryFailed(string Problem);
 
 /// <summary>Ask for the committed state. Reply: <see cref="CommittedState"/>.</summary>
-public sealed record GetCommittedState
+internal sealed record GetCommittedState
 {
     /// <summary>The one instance.</summary>
     public static readonly GetCommittedState Instance = new();
 }
 
 /// <summary>Reply to <see cref="GetCommittedState"/>: the last committed block (0 for none) and the state after it, in kvStore form.</summary>
-public sealed record CommittedState(long Block, IReadOnlyDictionary<string, string> State);
+internal sealed record CommittedState(long Block, IReadOnlyDictionary<string, string> State);
 
 /// <summary>Store one block. Reply: <see cref="BlockStored"/>, or a failure with <see cref="JournalWriteFailedException"/>.</summary>
-public sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes);
+internal sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes);
 
 /// <summary>Reply to <see cref="CommitBlock"/>: the block is written; its number.</summary>
-public sealed record BlockStored(long Block);
+internal sealed record BlockStored(long Block);
 
 /// <summary>The journal could not store a block; the kernel stops rather than run on state it could not persist.</summary>
-public sealed class JournalWriteFailedException(string message, Exception inner) : Exception(message, inner);
+internal sealed class JournalWriteFailedException(string message, Exception inner) : Exception(message, inner);

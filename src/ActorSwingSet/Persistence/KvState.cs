@@ -6,7 +6,7 @@ namespace ActorSwingSet.Persistence;
 /// State in kvStore form held in memory, with an index from each entity (a kref or a vat ID, the part of a key
 /// before its first dot) to its keys, so <see cref="KvOp.DeleteEntity"/> costs the entity's size, not the state's.
 /// </summary>
-public sealed class KvState
+internal sealed class KvState
 {
     private readonly Dictionary<string, string> _kv = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _byEntity = new(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 namespace ActorSwingSet.Persistence;
 
 /// <summary>What a <see cref="KvWrite"/> does to the kvStore.</summary>
-public enum KvOp : byte
+internal enum KvOp : byte
 {
     /// <summary>Set <see cref="KvWrite.Key"/> to <see cref="KvWrite.Value"/>.</summary>
     Set,
@@ -12,7 +12,7 @@ public enum KvOp : byte
 }
 
 /// <summary>One change to the state in kvStore form: the unit a block of cranks is journalled in.</summary>
-public readonly record struct KvWrite(KvOp Op, string Key, string? Value = null)
+internal readonly record struct KvWrite(KvOp Op, string Key, string? Value = null)
 {
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>.</summary>
     public static KvWrite Set(string key, string value) => new(KvOp.Set, key, value);

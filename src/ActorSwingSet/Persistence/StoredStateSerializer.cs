@@ -11,7 +11,7 @@ namespace ActorSwingSet.Persistence;
 /// <c>swingset.block.v1</c> = <c>{"block":N,"crank":N,"writes":[["s",key,value] | ["d",key] | ["e",entity], ...]}</c>;
 /// <c>swingset.state.v1</c> = <c>{"block":N,"state":{key:value,...}}</c> (keys in no particular order).
 /// </summary>
-public sealed class StoredStateSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+internal sealed class StoredStateSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     /// <summary>The manifest of a stored <see cref="BlockCommitted"/>.</summary>
     public const string BlockManifest = "swingset.block.v1";

@@ -1,7 +1,7 @@
 namespace ActorSwingSet.References;
 
 /// <summary>The kind of thing a vat reference names.</summary>
-public enum VrefKind : byte
+internal enum VrefKind : byte
 {
     /// <summary><c>o</c>: an object.</summary>
     Object,
@@ -16,7 +16,7 @@ public enum VrefKind : byte
 /// <c>o+dN/M</c> (durable export), <c>o-N</c> (import), <c>p+N</c> (vat-allocated promise), <c>p-N</c>
 /// (kernel-introduced promise). The vat allocates the <c>+</c> side; its c-list allocates the <c>-</c> side.
 /// </summary>
-public readonly record struct VrefInfo(VrefKind Kind, bool AllocatedByVat, bool IsDurable, bool IsVirtual)
+internal readonly record struct VrefInfo(VrefKind Kind, bool AllocatedByVat, bool IsDurable, bool IsVirtual)
 {
     /// <summary>Parses any of the vref forms above; false for anything else.</summary>
     public static bool TryParse(string? vref, out VrefInfo info)

@@ -41,7 +41,7 @@ namespace ActorSwingSet.Kernel
 namespace ActorSwingSet.Remediation
 {
     /// <summary>Schema upgrades of stored kernel state.</summary>
-    public static class SchemaUpgrade
+    internal static class SchemaUpgrade
     {
         /// <summary>
         /// Upgrades state in kvStore form to the current schema: from version 2 it runs the #9039 remediation

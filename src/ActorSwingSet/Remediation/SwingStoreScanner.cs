@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace ActorSwingSet.Remediation;
 
 /// <summary>A (vat, kpid) pair that needs remediation, as found in a stored kvStore.</summary>
-public sealed record DamagedPromise(string VatId, string Kpid, string Vref, string State);
+internal sealed record DamagedPromise(string VatId, string Kpid, string Vref, string State);
 
 /// <summary>
 /// What a scan found and what it cost: rows read, queries made, writes a repair would make, time taken.
@@ -13,7 +13,7 @@ public sealed record DamagedPromise(string VatId, string Kpid, string Vref, stri
 /// <see cref="RemediationDue"/> is false when SwingSet's <c>upgradeSwingset</c> would skip the #9039 step
 /// (version 3 or later), and then <see cref="Damaged"/> is empty.
 /// </summary>
-public sealed record ScanResult(
+internal sealed record ScanResult(
     IReadOnlyList<DamagedPromise> Damaged,
     int VatsScanned,
     long PromiseEntriesRead,
@@ -25,7 +25,7 @@ public sealed record ScanResult(
     bool RemediationDue = true);
 
 /// <summary>The file cannot be scanned: missing, not SQLite, or not a swing-store.</summary>
-public sealed class ScanInputException(string message) : Exception(message);
+internal sealed class ScanInputException(string message) : Exception(message);
 
 /// <summary>
 /// Finds SwingSet #9039 damage in a real SwingSet swing-store (a SQLite file with <c>kvStore(key, value)</c>,
@@ -39,7 +39,7 @@ public sealed class ScanInputException(string message) : Exception(message);
 /// <c>kpN.state</c>, a missing required key, a failed assertion of an earlier schema step) is refused with
 /// <see cref="ScanInputException"/>.
 /// </summary>
-public static class SwingStoreScanner
+internal static class SwingStoreScanner
 {
     /// <summary>Writes a repair makes per promise: the held notify and the refcount increment.</summary>
     public const int WritesPerRepair = 2;

@@ -3,7 +3,7 @@ using ActorSwingSet.References;
 namespace ActorSwingSet.Translation;
 
 /// <summary>What happened to one c-list entry during translation.</summary>
-public enum CListChangeKind : byte
+internal enum CListChangeKind : byte
 {
     /// <summary>A new entry (not yet reachable; a <see cref="Reachable"/> change follows when it is).</summary>
     Added,
@@ -19,4 +19,4 @@ public enum CListChangeKind : byte
 /// One c-list change, reported by the vat actor that made it so the kernel can keep its reference counts.
 /// <see cref="IsExport"/> is true when the vat allocated the vref (<c>o+</c>, <c>p+</c>).
 /// </summary>
-public readonly record struct CListChange(CListChangeKind Kind, Kref Kref, string Vref, bool IsExport);
+internal readonly record struct CListChange(CListChangeKind Kind, Kref Kref, string Vref, bool IsExport);

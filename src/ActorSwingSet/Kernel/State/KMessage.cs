@@ -4,7 +4,7 @@ using ActorSwingSet.References;
 namespace ActorSwingSet.Kernel.State;
 
 /// <summary>A message in kernel terms: methargs capdata and an optional result promise.</summary>
-public sealed record KMessage(KCapData Methargs, Kref? Result)
+internal sealed record KMessage(KCapData Methargs, Kref? Result)
 {
     /// <summary>Every kref the message names (result, then argument slots), for reference counting.</summary>
     public IEnumerable<Kref> Krefs()

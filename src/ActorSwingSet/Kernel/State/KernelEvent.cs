@@ -7,7 +7,7 @@ namespace ActorSwingSet.Kernel.State;
 /// A run-queue (or acceptance-queue) event. Every kref an event names holds one reference from the moment it is
 /// queued until the crank that consumes it; <see cref="Krefs"/> lists them for the refcounts and the audit.
 /// </summary>
-public abstract record KernelEvent
+internal abstract record KernelEvent
 {
     /// <summary>The type tag SwingSet uses in its queue JSON.</summary>
     public abstract string Type { get; }
@@ -17,7 +17,7 @@ public abstract record KernelEvent
 }
 
 /// <summary>Deliver <see cref="Msg"/> to <see cref="Target"/> (an object, or a promise to be routed).</summary>
-public sealed record SendEvent(Kref Target, KMessage Msg) : KernelEvent
+internal sealed record SendEvent(Kref Target, KMessage Msg) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => "send";
@@ -26,7 +26,7 @@ public sealed record SendEvent(Kref Target, KMessage Msg) : KernelEvent
 }
 
 /// <summary>Tell <see cref="VatId"/> that <see cref="Kpid"/> has settled.</summary>
-public sealed record NotifyEvent(string VatId, Kref Kpid) : KernelEvent
+internal sealed record NotifyEvent(string VatId, Kref Kpid) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => "notify";
@@ -35,7 +35,7 @@ public sealed record NotifyEvent(string VatId, Kref Kpid) : KernelEvent
 }
 
 /// <summary>The three GC deliveries the kernel makes from its gc-action set.</summary>
-public enum GcDeliveryKind
+internal enum GcDeliveryKind
 {
     /// <summary>The exporter's objects are no longer reachable by any importer (they may still be recognized).</summary>
     DropExports,
@@ -46,7 +46,7 @@ public enum GcDeliveryKind
 }
 
 /// <summary>A GC delivery to <see cref="VatId"/>. Derived from <c>gcActions</c>; its krefs hold no references.</summary>
-public sealed record GcEvent(GcDeliveryKind Kind, string VatId, IReadOnlyList<Kref> Targets) : KernelEvent
+internal sealed record GcEvent(GcDeliveryKind Kind, string VatId, IReadOnlyList<Kref> Targets) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => Kind switch
@@ -60,7 +60,7 @@ public sealed record GcEvent(GcDeliveryKind Kind, string VatId, IReadOnlyList<Kr
 }
 
 /// <summary>Ask a vat to release what it no longer uses.</summary>
-public sealed record BringOutYourDeadEvent(string VatId) : KernelEvent
+internal sealed record BringOutYourDeadEvent(string VatId) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => "bringOutYourDead";
@@ -69,7 +69,7 @@ public sealed record BringOutYourDeadEvent(string VatId) : KernelEvent
 }
 
 /// <summary>Start a static vat: deliver <c>startVat(vatParameters)</c>.</summary>
-public sealed record StartVatEvent(string VatId, KCapData VatParameters) : KernelEvent
+internal sealed record StartVatEvent(string VatId, KCapData VatParameters) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => "startVat";
@@ -78,7 +78,7 @@ public sealed record StartVatEvent(string VatId, KCapData VatParameters) : Kerne
 }
 
 /// <summary>Create a dynamic vat from a registered bundle and start it; settle <see cref="Result"/> with the outcome.</summary>
-public sealed record CreateVatEvent(string VatId, string BundleName, KCapData VatParameters, bool EnablePipelining, Kref Result) : KernelEvent
+internal sealed record CreateVatEvent(string VatId, string BundleName, KCapData VatParameters, bool EnablePipelining, Kref Result) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => "create-vat";
@@ -87,7 +87,7 @@ public sealed record CreateVatEvent(string VatId, string BundleName, KCapData Va
 }
 
 /// <summary>Upgrade a vat to <see cref="BundleName"/> (semantics section 6); settle <see cref="Result"/> with the outcome.</summary>
-public sealed record UpgradeVatEvent(string VatId, string BundleName, KCapData VatParameters, string UpgradeMessage, Kref Result) : KernelEvent
+internal sealed record UpgradeVatEvent(string VatId, string BundleName, KCapData VatParameters, string UpgradeMessage, Kref Result) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => "upgrade-vat";
@@ -96,7 +96,7 @@ public sealed record UpgradeVatEvent(string VatId, string BundleName, KCapData V
 }
 
 /// <summary>Terminate a vat from outside (its admin or the host); settle <see cref="Result"/> once done.</summary>
-public sealed record TerminateVatEvent(string VatId, bool Reject, KCapData Reason, Kref Result) : KernelEvent
+internal sealed record TerminateVatEvent(string VatId, bool Reject, KCapData Reason, Kref Result) : KernelEvent
 {
     /// <inheritdoc/>
     public override string Type => "terminate-vat";

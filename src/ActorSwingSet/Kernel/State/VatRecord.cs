@@ -7,7 +7,7 @@ namespace ActorSwingSet.Kernel.State;
 /// What the kernel knows about a vat: how to (re)build it and where its root is. The vat's c-list, vatstore and
 /// incarnation number belong to the vat actor, not here.
 /// </summary>
-public sealed record VatRecord(
+internal sealed record VatRecord(
     string VatId,
     string? Name,
     bool Dynamic,

@@ -47,7 +47,7 @@ internal sealed partial class VatKeeper(string vatId)
     public void StartNextIncarnation() => IncarnationNumber++;
 
     /// <summary>A point inside the open crank to roll back to.</summary>
-    public readonly record struct Savepoint(int UndoCount, long O, long P, long Incarnation);
+    internal readonly record struct Savepoint(int UndoCount, long O, long P, long Incarnation);
 
     public Savepoint Mark() => new(_undo?.Count ?? 0, NextImportObjectId, NextImportPromiseId, IncarnationNumber);
 
