@@ -8,16 +8,21 @@ namespace ActorSwingSet.Liveslots;
 public sealed class Baggage
 {
     private const string Prefix = "baggage.";
-    private readonly LiveslotsVat _vat;
+    private readonly VatStore _store;
+    private readonly Marshaller _marshaller;
 
-    internal Baggage(LiveslotsVat vat) => _vat = vat;
+    internal Baggage(VatStore store, Marshaller marshaller)
+    {
+        _store = store;
+        _marshaller = marshaller;
+    }
 
     /// <summary>Whether <paramref name="key"/> has a value.</summary>
-    public bool Has(string key) => _vat.Store.Get(Prefix + Check(key)) is not null;
+    public bool Has(string key) => _store.Get(Prefix + Check(key)) is not null;
 
     /// <summary>The value under <paramref name="key"/>; throws <see cref="KeyNotFoundException"/> when there is none.</summary>
     public object? Get(string key) =>
-        _vat.Store.Get(Prefix + Check(key)) is { } raw ? _vat.Marshaller.ReadStored(raw) : throw new KeyNotFoundException($"baggage has no key '{key}'");
+        _store.Get(Prefix + Check(key)) is { } raw ? _marshaller.ReadStored(raw) : throw new KeyNotFoundException($"baggage has no key '{key}'");
 
     /// <summary>The value under <paramref name="key"/>, converted to <typeparamref name="T"/>.</summary>
     public T Get<T>(string key) => Passable.To<T>(Get(key));
@@ -36,20 +41,20 @@ public sealed class Baggage
     public void Set(string key, object? value)
     {
         var full = Prefix + Check(key);
-        _vat.Marshaller.WriteStored(full, value, durable: true);
+        _marshaller.WriteStored(full, value, durable: true);
     }
 
     /// <summary>Removes <paramref name="key"/>; returns whether it was there.</summary>
     public bool Delete(string key)
     {
         var full = Prefix + Check(key);
-        if (_vat.Store.Get(full) is null) return false;
-        _vat.Marshaller.DeleteStored(full);
+        if (_store.Get(full) is null) return false;
+        _marshaller.DeleteStored(full);
         return true;
     }
 
     /// <summary>The keys, in ordinal order.</summary>
-    public IEnumerable<string> Keys => _vat.Store.KeysWithPrefix(Prefix).Select(k => k[Prefix.Length..]);
+    public IEnumerable<string> Keys => _store.KeysWithPrefix(Prefix).Select(k => k[Prefix.Length..]);
 
     private static string Check(string key)
     {

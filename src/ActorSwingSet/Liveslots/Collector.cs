@@ -1,4 +1,5 @@
 using ActorSwingSet.References;
+using ActorSwingSet.Vat;
 
 namespace ActorSwingSet.Liveslots;
 
@@ -8,25 +9,25 @@ namespace ActorSwingSet.Liveslots;
 /// no representative, no stored reference and no kernel reachability has its state deleted (and is retired if the
 /// kernel could still recognize it); an ephemeral export the kernel dropped and memory let go of is retired.
 /// Collection runs only in bringOutYourDead, so what the vat reports depends only on its deliveries.
+/// Built from the tables it inspects, the vatstore, the marshaller (to delete stored state), the syscalls of the
+/// running delivery (to report) and the candidate set the other components add to.
 /// </summary>
-internal sealed class Collector(LiveslotsVat vat)
+internal sealed class Collector(
+    GcCandidates candidates, ExportTable exports, KindTable kinds, VatStore store, Marshaller marshaller, Func<IVatSyscalls> syscalls)
 {
-    private readonly SortedSet<string> _possiblyDead = new(StringComparer.Ordinal);
-
-    /// <summary>A stored count reached zero, the kernel dropped an export, or an instance was made: check it at the next collection.</summary>
-    public void MaybeDead(string vref) => _possiblyDead.Add(vref);
+    private readonly SortedSet<string> _possiblyDead = candidates.Set;
 
     public void BringOutYourDead()
     {
         // a full collection is costly: make one only when something is held weakly (the condition is vat state, so
         // whether it runs is as deterministic as what it finds)
-        if (vat.Exports.HoldsWeakly || vat.Kinds.HoldsRepresentatives)
+        if (exports.HoldsWeakly || kinds.HoldsRepresentatives)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
         }
-        foreach (var vref in vat.Exports.DeadPresences()) _possiblyDead.Add(vref);
+        foreach (var vref in exports.DeadPresences()) _possiblyDead.Add(vref);
 
         var dropImports = new List<string>();
         var retireExports = new List<string>();
@@ -39,27 +40,27 @@ internal sealed class Collector(LiveslotsVat vat)
                 if (!VrefInfo.TryParse(vref, out var info) || info.Kind != VrefKind.Object) continue;
                 if (!info.AllocatedByVat)
                 {
-                    if (vat.Exports.PresenceAlive(vref) || vat.Store.RefCount(vref) > 0) continue;
-                    vat.Exports.ForgetPresence(vref);
+                    if (exports.PresenceAlive(vref) || store.RefCount(vref) > 0) continue;
+                    exports.ForgetPresence(vref);
                     dropImports.Add(vref);
                 }
                 else if (info.IsDurable || info.IsVirtual)
                 {
-                    if (vat.Kinds.RepresentativeAlive(vref))
+                    if (kinds.RepresentativeAlive(vref))
                     {
                         // still in memory: look again at the next collection
                         Keep(vref);
                         continue;
                     }
-                    if (vat.Store.RefCount(vref) > 0) continue;
-                    var status = vat.Store.Get("vom.es." + vref);
+                    if (store.RefCount(vref) > 0) continue;
+                    var status = store.Get("vom.es." + vref);
                     if (status == "r") continue;
-                    vat.Kinds.ForgetRepresentative(vref);
-                    vat.Kinds.ForgetState(vref);
-                    vat.Marshaller.DeleteStored("vom." + vref);
+                    kinds.ForgetRepresentative(vref);
+                    kinds.ForgetState(vref);
+                    marshaller.DeleteStored("vom." + vref);
                     if (status == "s")
                     {
-                        vat.Store.Delete("vom.es." + vref);
+                        store.Delete("vom.es." + vref);
                         retireExports.Add(vref);
                     }
                 }
@@ -67,18 +68,18 @@ internal sealed class Collector(LiveslotsVat vat)
         }
         _possiblyDead.UnionWith(_kept);
         _kept.Clear();
-        retireExports.AddRange(vat.Exports.CollectDroppedEphemerals());
+        retireExports.AddRange(exports.CollectDroppedEphemerals());
 
         if (dropImports.Count > 0)
         {
             dropImports.Sort(StringComparer.Ordinal);
-            vat.Syscalls.DropImports(dropImports);
-            vat.Syscalls.RetireImports(dropImports);
+            syscalls().DropImports(dropImports);
+            syscalls().RetireImports(dropImports);
         }
         if (retireExports.Count > 0)
         {
             retireExports.Sort(StringComparer.Ordinal);
-            vat.Syscalls.RetireExports(retireExports);
+            syscalls().RetireExports(retireExports);
         }
     }
 
@@ -89,14 +90,14 @@ internal sealed class Collector(LiveslotsVat vat)
     /// <summary>The kernel reaches a kind instance (it was exported): record it, so it is not collected.</summary>
     public void Exported(string vref)
     {
-        if (KindTable.IsKindVref(vref) && vat.Store.Get("vom.es." + vref) != "r") vat.Store.Set("vom.es." + vref, "r");
+        if (KindTable.IsKindVref(vref) && store.Get("vom.es." + vref) != "r") store.Set("vom.es." + vref, "r");
     }
 
     /// <summary>The kernel dropped an export: a kind instance stays recognizable ('s'); either kind may now be collectable.</summary>
     public void DroppedByKernel(string vref)
     {
-        if (KindTable.IsKindVref(vref)) vat.Store.Set("vom.es." + vref, "s");
-        MaybeDead(vref);
+        if (KindTable.IsKindVref(vref)) store.Set("vom.es." + vref, "s");
+        candidates.MaybeDead(vref);
     }
 
     /// <summary>The kernel retired an export: forget its export status; the object lives on while anything holds it.</summary>
@@ -104,8 +105,21 @@ internal sealed class Collector(LiveslotsVat vat)
     {
         if (KindTable.IsKindVref(vref))
         {
-            vat.Store.Delete("vom.es." + vref);
-            MaybeDead(vref);
+            store.Delete("vom.es." + vref);
+            candidates.MaybeDead(vref);
         }
     }
+}
+
+/// <summary>
+/// The vrefs to check at the next bringOutYourDead (SwingSet's <c>possiblyDeadSet</c>): the vatstore adds one whose
+/// stored count reached zero, the kind table each instance it makes, the collector each export the kernel dropped
+/// or retired, and the vat each import its code, rebuilt after a restart, has no presence for.
+/// </summary>
+internal sealed class GcCandidates
+{
+    internal SortedSet<string> Set { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Check <paramref name="vref"/> at the next collection.</summary>
+    public void MaybeDead(string vref) => Set.Add(vref);
 }

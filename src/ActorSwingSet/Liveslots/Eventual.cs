@@ -4,7 +4,8 @@ namespace ActorSwingSet.Liveslots;
 /// Eventual send, SwingSet's <c>E(x).method(args)</c>: <c>using static ActorSwingSet.Liveslots.Eventual;</c> then
 /// <c>await E(counter).Call("increment", 1)</c>. The target is a <see cref="Presence"/>, a promise
 /// (<see cref="Task"/>: the message is pipelined to whatever it settles to) or one of the vat's own objects (the
-/// call runs in a later turn). Only usable from vat code while the vat runs.
+/// call runs in a later turn). Only usable from vat code while the vat runs: the sender is the running delivery's,
+/// found through its turn context (<see cref="VatTurnContext.Running"/>).
 /// </summary>
 public static class Eventual
 {
@@ -25,7 +26,7 @@ public readonly struct EventualReceiver
 
     /// <summary>Sends <c>method(args)</c>; the task settles with the result, or fails with <see cref="VatRejectedException"/>.</summary>
     public Task<object?> Call(string method, params object?[] args) =>
-        LiveslotsVat.Current.Send(_target, method, args, wantResult: true)!;
+        VatTurnContext.Running.Sender.Send(_target, method, args, wantResult: true)!;
 
     /// <summary>Like <see cref="Call"/>, converting the result to <typeparamref name="T"/>.</summary>
     public async Task<T> Call<T>(string method, params object?[] args) =>
@@ -33,5 +34,5 @@ public readonly struct EventualReceiver
 
     /// <summary>Sends <c>method(args)</c> without asking for a result (SwingSet's <c>E.sendOnly</c>).</summary>
     public void SendOnly(string method, params object?[] args) =>
-        LiveslotsVat.Current.Send(_target, method, args, wantResult: false);
+        VatTurnContext.Running.Sender.Send(_target, method, args, wantResult: false);
 }

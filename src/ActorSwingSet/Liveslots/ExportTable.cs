@@ -8,9 +8,10 @@ namespace ActorSwingSet.Liveslots;
 /// The vat's side of its c-list in memory: which of its objects have which vrefs, and the presences of its imports.
 /// Ephemeral exports (<c>o+N</c>) are held strongly while the kernel can reach them and weakly after
 /// <c>dropExports</c>; presences and kind instances are held weakly, so the garbage collector tells
-/// bringOutYourDead what the vat no longer uses.
+/// bringOutYourDead what the vat no longer uses. Built from the allocator of export numbers; the presences it makes
+/// name it as their owner, so a presence of another vat is told apart.
 /// </summary>
-internal sealed class ExportTable(LiveslotsVat vat)
+internal sealed class ExportTable(Func<long> nextExportId)
 {
     private readonly ConditionalWeakTable<object, string> _vrefOf = new();
     private readonly Dictionary<string, WeakReference<object>> _ephemeral = new(StringComparer.Ordinal);
@@ -43,7 +44,7 @@ internal sealed class ExportTable(LiveslotsVat vat)
             if (VrefInfo.Parse(vref) is { IsDurable: false, IsVirtual: false }) _held[vref] = v;
             return vref;
         }
-        vref = "o+" + vat.Counters.NextExport().ToString(CultureInfo.InvariantCulture);
+        vref = "o+" + nextExportId().ToString(CultureInfo.InvariantCulture);
         _vrefOf.Add(v, vref);
         _ephemeral[vref] = new WeakReference<object>(v);
         _held[vref] = v;
@@ -73,7 +74,7 @@ internal sealed class ExportTable(LiveslotsVat vat)
             if (p.Interface is null && iface is not null) p.Interface = iface;
             return p;
         }
-        p = new Presence(vat, vref, iface);
+        p = new Presence(this, vref, iface);
         _presences[vref] = new WeakReference<Presence>(p);
         return p;
     }

@@ -8,8 +8,10 @@ namespace ActorSwingSet.Liveslots;
 /// Virtual and durable kinds: their descriptors (<c>vom.dkind.K</c> / <c>vom.vkind.K</c>: tag and next instance
 /// number), their instances' state (<c>vom.o+dK/I</c>) and the in-memory representatives, made on demand and held
 /// weakly. A durable kind is found again by its tag in each incarnation; virtual kinds end with the incarnation.
+/// Built from the vatstore, the marshaller (instance state is stored data), the kind-number allocator, the export
+/// table (representatives are remotable) and the collector's candidate set (each new instance is one).
 /// </summary>
-internal sealed class KindTable(LiveslotsVat vat)
+internal sealed class KindTable(VatStore store, Marshaller marshaller, Func<long> nextKindId, ExportTable exports, GcCandidates candidates)
 {
     internal sealed class KindInfo(KindTable owner, long id, string tag, bool durable, long nextInstance)
     {
@@ -41,9 +43,9 @@ internal sealed class KindTable(LiveslotsVat vat)
     {
         if (sameIncarnation)
         {
-            foreach (var key in vat.Store.KeysWithPrefix("vom.vkind.").OrderBy(k => long.Parse(k["vom.vkind.".Length..], CultureInfo.InvariantCulture)))
+            foreach (var key in store.KeysWithPrefix("vom.vkind.").OrderBy(k => long.Parse(k["vom.vkind.".Length..], CultureInfo.InvariantCulture)))
             {
-                var d = JsonSerializer.Deserialize<Descriptor>(vat.Store.Get(key)!, JsonSerializerOptions.Web)!;
+                var d = JsonSerializer.Deserialize<Descriptor>(store.Get(key)!, JsonSerializerOptions.Web)!;
                 var id = long.Parse(key["vom.vkind.".Length..], CultureInfo.InvariantCulture);
                 var info = new KindInfo(this, id, d.Tag, false, d.NextId);
                 _byId[id] = info;
@@ -51,9 +53,9 @@ internal sealed class KindTable(LiveslotsVat vat)
                 q.Enqueue(info);
             }
         }
-        foreach (var key in vat.Store.KeysWithPrefix("vom.dkind."))
+        foreach (var key in store.KeysWithPrefix("vom.dkind."))
         {
-            var d = JsonSerializer.Deserialize<Descriptor>(vat.Store.Get(key)!, JsonSerializerOptions.Web)!;
+            var d = JsonSerializer.Deserialize<Descriptor>(store.Get(key)!, JsonSerializerOptions.Web)!;
             var id = long.Parse(key["vom.dkind.".Length..], CultureInfo.InvariantCulture);
             var info = new KindInfo(this, id, d.Tag, true, d.NextId);
             _byId[id] = info;
@@ -64,9 +66,9 @@ internal sealed class KindTable(LiveslotsVat vat)
     /// <summary>Deletes what virtual kinds of an earlier incarnation left: their instances were abandoned.</summary>
     public void DeleteVirtualLeftovers()
     {
-        foreach (var key in vat.Store.KeysWithPrefix("vom.o+v")) vat.Marshaller.DeleteStored(key);
-        foreach (var key in vat.Store.KeysWithPrefix("vom.es.o+v")) vat.Store.Delete(key);
-        foreach (var key in vat.Store.KeysWithPrefix("vom.vkind.")) vat.Store.Delete(key);
+        foreach (var key in store.KeysWithPrefix("vom.o+v")) marshaller.DeleteStored(key);
+        foreach (var key in store.KeysWithPrefix("vom.es.o+v")) store.Delete(key);
+        foreach (var key in store.KeysWithPrefix("vom.vkind.")) store.Delete(key);
     }
 
     public Kind<T> Define<T>(string tag, Func<ObjectState, T> behavior, bool durable) where T : class
@@ -85,7 +87,7 @@ internal sealed class KindTable(LiveslotsVat vat)
         }
         else
         {
-            info = new KindInfo(this, vat.Counters.NextKind(), tag, durable, 1);
+            info = new KindInfo(this, nextKindId(), tag, durable, 1);
             _byId[info.Id] = info;
             if (durable) _durableByTag[tag] = info;
             SaveDescriptor(info);
@@ -103,7 +105,7 @@ internal sealed class KindTable(LiveslotsVat vat)
     }
 
     private void SaveDescriptor(KindInfo info) =>
-        vat.Store.Set(info.DescriptorKey, JsonSerializer.Serialize(new Descriptor(info.Tag, info.NextInstance), JsonSerializerOptions.Web));
+        store.Set(info.DescriptorKey, JsonSerializer.Serialize(new Descriptor(info.Tag, info.NextInstance), JsonSerializerOptions.Web));
 
     public object Make(KindInfo info, IReadOnlyDictionary<string, object?> state)
     {
@@ -114,7 +116,7 @@ internal sealed class KindTable(LiveslotsVat vat)
         SaveState(vref, fields, info.Durable);
         info.NextInstance++;
         SaveDescriptor(info);
-        vat.Collector.MaybeDead(vref);
+        candidates.MaybeDead(vref);
         var os = new ObjectState(this, vref, info.Durable);
         os.Reset(fields);
         return Represent(info, vref, os);
@@ -123,7 +125,7 @@ internal sealed class KindTable(LiveslotsVat vat)
     private object Represent(KindInfo info, string vref, ObjectState state)
     {
         var rep = info.Behavior!(state);
-        vat.Exports.AddRepresentative(rep, vref, info.Tag);
+        exports.AddRepresentative(rep, vref, info.Tag);
         _reps[vref] = new WeakReference<object>(rep);
         return rep;
     }
@@ -170,8 +172,8 @@ internal sealed class KindTable(LiveslotsVat vat)
             _stateOrder.AddFirst(node);
             return node.Value.Fields;
         }
-        var raw = vat.Store.Get("vom." + vref) ?? throw new InvalidOperationException($"{vref} no longer exists");
-        var fields = vat.Marshaller.ReadStored(raw) as SortedDictionary<string, object?>
+        var raw = store.Get("vom." + vref) ?? throw new InvalidOperationException($"{vref} no longer exists");
+        var fields = marshaller.ReadStored(raw) as SortedDictionary<string, object?>
             ?? throw new InvalidOperationException($"{vref}: stored state is not a record");
         Cache(vref, fields);
         return fields;
@@ -179,7 +181,7 @@ internal sealed class KindTable(LiveslotsVat vat)
 
     public void SaveState(string vref, SortedDictionary<string, object?> fields, bool durable)
     {
-        vat.Marshaller.WriteStored("vom." + vref, fields, durable);
+        marshaller.WriteStored("vom." + vref, fields, durable);
         Cache(vref, fields);
     }
 

@@ -13,55 +13,60 @@ namespace ActorSwingSet.Liveslots;
 /// </summary>
 internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
 {
-    [ThreadStatic] private static LiveslotsVat? _current;
-
     private readonly IVat _definition;
-    private IVatSyscalls? _syscalls;
+    private readonly VatTurnContext _turns = new();
+    private readonly GcCandidates _candidates = new();
+    private readonly VatStore _store;
+    private readonly IdCounters _counters;
+    private readonly ExportTable _exports;
+    private readonly PromiseTable _promises;
+    private readonly KindTable _kinds;
+    private readonly Collector _collector;
+    private readonly EventualSender _sender;
     private bool _started;
 
+    /// <summary>
+    /// The composition root of one vat: each component is built from the few collaborators it uses. The two
+    /// cycles (the marshaller and the promise table use each other; the marshaller revives vrefs through the kind
+    /// table and tells the collector of exported kind instances, both built from it) are closed with delegates bound
+    /// to locals assigned below, so no component holds this object.
+    /// </summary>
     public LiveslotsVat(IVat definition)
     {
         _definition = definition;
-        Store = new VatStore(this);
-        Counters = new IdCounters(Store);
-        Marshaller = new Marshaller(this);
-        Exports = new ExportTable(this);
-        Kinds = new KindTable(this);
-        Promises = new PromiseTable(this);
-        Collector = new Collector(this);
+        var turns = _turns;
+        Func<IVatSyscalls> syscalls = () => turns.Syscalls;
+        _store = new VatStore(syscalls, _candidates);
+        _counters = new IdCounters(_store);
+        var counters = _counters;
+        var exports = _exports = new ExportTable(counters.NextExport);
+        Marshaller? marshaller = null;
+        KindTable? kinds = null;
+        Collector? collector = null;
+        var promises = _promises = new PromiseTable(syscalls, counters.NextPromise, _store, exports, turns, () => marshaller!);
+        marshaller = Marshaller = new Marshaller(
+            _store, exports, promises, (vref, iface) => ValFor(promises, exports, kinds!, vref, iface), vref => collector!.Exported(vref));
+        kinds = _kinds = new KindTable(_store, marshaller, counters.NextKind, exports, _candidates);
+        collector = _collector = new Collector(_candidates, exports, kinds, _store, marshaller, syscalls);
+        _sender = new EventualSender(syscalls, counters.NextPromise, marshaller, promises, exports, turns);
     }
 
-    /// <summary>The vat whose delivery is running on this thread.</summary>
-    public static LiveslotsVat Current =>
-        _current ?? throw new InvalidOperationException("E() and vat powers can only be used by vat code while its vat runs a delivery");
-
-    public IVatSyscalls Syscalls => _syscalls ?? throw new InvalidOperationException("the vat is not running a delivery");
-    public VatStore Store { get; }
-    public IdCounters Counters { get; }
     public Marshaller Marshaller { get; }
-    public ExportTable Exports { get; }
-    public KindTable Kinds { get; }
-    public PromiseTable Promises { get; }
-    public Collector Collector { get; }
-    public VatTurnContext Turns { get; } = new();
 
     public void Deliver(VatDelivery delivery, IVatSyscalls syscalls)
     {
-        if (Turns.ForeignPost)
+        if (_turns.ForeignPost)
             throw new InvalidOperationException("vat code ran outside its turn (a timer, a thread or ConfigureAwait(false)): vats must be deterministic");
         var previousContext = SynchronizationContext.Current;
-        var previousVat = _current;
-        _syscalls = syscalls;
-        _current = this;
-        SynchronizationContext.SetSynchronizationContext(Turns);
-        Turns.Begin();
+        _turns.Begin(syscalls, _sender);
+        SynchronizationContext.SetSynchronizationContext(_turns);
         try
         {
             if (delivery is StartVatDelivery start) Start(start.VatParameters, upgrade: true);
             else if (!_started) Start(null, upgrade: false);
             Dispatch(delivery);
-            Turns.Drain();
-            Counters.Flush();
+            _turns.Drain();
+            _counters.Flush();
         }
         catch (VatExitException)
         {
@@ -69,17 +74,15 @@ internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
         }
         finally
         {
-            Turns.End();
+            _turns.End();
             SynchronizationContext.SetSynchronizationContext(previousContext);
-            _current = previousVat;
-            _syscalls = null;
         }
     }
 
     /// <summary>Code rebuilt after a restart: each import is a candidate for the next collection.</summary>
     public void Rebuilt(IReadOnlyList<string> imports)
     {
-        foreach (var vref in imports) Collector.MaybeDead(vref);
+        foreach (var vref in imports) _candidates.MaybeDead(vref);
     }
 
     /// <summary>
@@ -89,20 +92,20 @@ internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
     private void Start(VCapData? parameters, bool upgrade)
     {
         _started = true;
-        Counters.Load();
-        Kinds.Load(sameIncarnation: !upgrade);
+        _counters.Load();
+        _kinds.Load(sameIncarnation: !upgrade);
         if (upgrade)
         {
-            Kinds.DeleteVirtualLeftovers();
-            Store.Set("vatParameters", System.Text.Json.JsonSerializer.Serialize(parameters));
+            _kinds.DeleteVirtualLeftovers();
+            _store.Set("vatParameters", System.Text.Json.JsonSerializer.Serialize(parameters));
         }
         else
         {
-            parameters = Store.Get("vatParameters") is { } raw ? System.Text.Json.JsonSerializer.Deserialize<VCapData>(raw) : null;
+            parameters = _store.Get("vatParameters") is { } raw ? System.Text.Json.JsonSerializer.Deserialize<VCapData>(raw) : null;
         }
         var value = parameters is null || parameters.Body == "#null" ? null : Marshaller.FromCapData(parameters);
-        var built = _definition.BuildRootObject(new VatPowers(this), value, new Baggage(this));
-        Turns.Drain();
+        var built = _definition.BuildRootObject(new VatPowers(_kinds, _promises, _sender, Marshaller), value, new Baggage(_store, Marshaller));
+        _turns.Drain();
         if (built is Task task)
         {
             if (!task.IsCompleted) throw new InvalidOperationException("buildRootObject's task did not complete during startVat");
@@ -110,8 +113,8 @@ internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
             if (rejected) throw new VatRejectedException(result);
             built = result ?? throw new InvalidOperationException("buildRootObject returned no root object");
         }
-        Exports.BindRoot(built);
-        Kinds.CheckDurableKindsDefined();
+        _exports.BindRoot(built);
+        _kinds.CheckDurableKindsDefined();
     }
 
     private void Dispatch(VatDelivery delivery)
@@ -124,56 +127,56 @@ internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
                 DeliverMessage(m);
                 break;
             case NotifyDelivery n:
-                Promises.Notify(n.Resolutions);
+                _promises.Notify(n.Resolutions);
                 break;
             case DropExportsDelivery d:
                 foreach (var vref in d.Vrefs)
                 {
-                    Exports.Dropped(vref);
-                    Collector.DroppedByKernel(vref);
+                    _exports.Dropped(vref);
+                    _collector.DroppedByKernel(vref);
                 }
                 break;
             case RetireExportsDelivery r:
                 foreach (var vref in r.Vrefs)
                 {
-                    Exports.Retired(vref);
-                    Collector.RetiredByKernel(vref);
+                    _exports.Retired(vref);
+                    _collector.RetiredByKernel(vref);
                 }
                 break;
             case RetireImportsDelivery ri:
-                foreach (var vref in ri.Vrefs) Exports.ForgetPresence(vref);
+                foreach (var vref in ri.Vrefs) _exports.ForgetPresence(vref);
                 break;
             case BringOutYourDeadDelivery:
-                Collector.BringOutYourDead();
+                _collector.BringOutYourDead();
                 break;
         }
     }
 
     private void DeliverMessage(MessageDelivery m)
     {
-        if (m.Result is { } result) Promises.AdoptResult(result);
+        if (m.Result is { } result) _promises.AdoptResult(result);
         object? target;
         string method;
         List<object?> args;
         try
         {
-            target = TargetFor(m.Target);
+            target = TargetFor(_exports, _kinds, m.Target);
             if (Marshaller.FromCapData(m.Methargs) is not List<object?> { Count: 2 } l || l[0] is not string name || l[1] is not List<object?> a)
                 throw new ArgumentException("methargs must be [method, [args...]]");
             (method, args) = (name, a);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {
-            if (m.Result is { } r) Promises.Settle(r, (true, RejectionReason(e)));
+            if (m.Result is { } r) _promises.Settle(r, (true, Rejection.Reason(e)));
             return;
         }
         Invoke(target, method, args, m.Result);
     }
 
-    private object TargetFor(string vref)
+    private static object TargetFor(ExportTable exports, KindTable kinds, string vref)
     {
-        if (KindTable.IsKindVref(vref)) return Kinds.Representative(vref);
-        return Exports.Ephemeral(vref)
+        if (KindTable.IsKindVref(vref)) return kinds.Representative(vref);
+        return exports.Ephemeral(vref)
             ?? throw new InvalidOperationException($"object {vref} is gone (ephemeral objects do not survive a kernel restart)");
     }
 
@@ -186,110 +189,25 @@ internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
             var returned = MethodDispatcher.Invoke(target, method, args);
             if (returned is Task task)
             {
-                if (resultVpid is not null) Promises.Follow(resultVpid, task);
+                if (resultVpid is not null) _promises.Follow(resultVpid, task);
                 return;
             }
             outcome = (false, returned);
         }
         catch (Exception e) when (e is not IllegalSyscallException and not VatExitException)
         {
-            outcome = (true, RejectionReason(e));
+            outcome = (true, Rejection.Reason(e));
         }
-        if (resultVpid is not null) Promises.Settle(resultVpid, outcome);
-    }
-
-    /// <summary>An eventual send from vat code (see <see cref="Eventual.E"/>).</summary>
-    public Task<object?>? Send(object target, string method, object?[] args, bool wantResult)
-    {
-        ArgumentNullException.ThrowIfNull(method);
-        string targetVref;
-        switch (target)
-        {
-            case Presence p:
-                if (!ReferenceEquals(p.Owner, this)) throw new ArgumentException($"{p} belongs to another vat");
-                targetVref = p.Vref;
-                break;
-            case DurablePromise dp:
-                targetVref = Promises.VpidForDurable(dp);
-                break;
-            case Task t:
-                targetVref = Promises.VpidFor(t);
-                break;
-            default:
-                if (!Exports.IsRemotable(target)) throw new NotPassableException($"cannot send to a {target.GetType().Name}: not a presence, a promise or a remotable");
-                return SendLocal(target, method, args, wantResult);
-        }
-        var methargs = Marshaller.Methargs(method, args);
-        if (!wantResult)
-        {
-            Syscalls.Send(targetVref, methargs);
-            return null;
-        }
-        var resultVpid = "p+" + Counters.NextPromise().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Syscalls.Send(targetVref, methargs, resultVpid);
-        return Promises.TaskFor(resultVpid);
-    }
-
-    /// <summary>An eventual send to one of the vat's own objects: the call runs in a later turn.</summary>
-    private Task<object?>? SendLocal(object target, string method, object?[] args, bool wantResult)
-    {
-        var kit = new PromiseKit();
-        Turns.Post(_ =>
-        {
-            try
-            {
-                var returned = MethodDispatcher.Invoke(target, method, args);
-                if (returned is Task t) t.GetAwaiter().OnCompleted(() =>
-                {
-                    var (rejected, value) = PromiseTable.Outcome(t);
-                    if (rejected) kit.Reject(value); else kit.Resolve(value);
-                });
-                else kit.Resolve(returned);
-            }
-            catch (Exception e) when (e is not IllegalSyscallException and not VatExitException)
-            {
-                kit.Reject(RejectionReason(e));
-            }
-        }, null);
-        return wantResult ? kit.Promise : null;
+        if (resultVpid is not null) _promises.Settle(resultVpid, outcome);
     }
 
     /// <summary>Resolves a vref from a delivery or stored data to the value vat code sees.</summary>
-    public object ValFor(string vref, string? iface)
+    private static object ValFor(PromiseTable promises, ExportTable exports, KindTable kinds, string vref, string? iface)
     {
         var info = VrefInfo.Parse(vref);
-        if (info.Kind == VrefKind.Promise) return Promises.TaskFor(vref);
-        if (!info.AllocatedByVat) return Exports.PresenceFor(vref, iface);
-        return TargetFor(vref);
-    }
-
-    public void Exit(bool isFailure, object? value)
-    {
-        Syscalls.Exit(isFailure, Marshaller.ToCapData(value));
-        if (isFailure) throw new VatExitException();
-    }
-
-    /// <summary>What a thrown exception rejects a promise with.</summary>
-    public static object? RejectionReason(Exception e) => e switch
-    {
-        VatRejectedException r => r.Reason,
-        _ => new PassableError(ErrorName(e), e.Message),
-    };
-
-    /// <summary>The JavaScript error name an exception crosses as.</summary>
-    public static string ErrorName(Exception e) => e switch
-    {
-        ArgumentOutOfRangeException or OverflowException or IndexOutOfRangeException => "RangeError",
-        ArgumentException or InvalidCastException or NullReferenceException or NotSupportedException => "TypeError",
-        _ => "Error",
-    };
-
-    /// <summary>The kernel's vat-admin syscall (only the vat-admin vat may make it); the task settles with the outcome.</summary>
-    public Task<object?> CallVatAdmin(string operation, params object?[] args)
-    {
-        var vpid = "p+" + Counters.NextPromise().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        ((IVatAdminSyscalls)Syscalls).CallVatAdmin(Marshaller.Methargs(operation, args), vpid);
-        return Promises.TaskFor(vpid);
+        if (info.Kind == VrefKind.Promise) return promises.TaskFor(vref);
+        if (!info.AllocatedByVat) return exports.PresenceFor(vref, iface);
+        return TargetFor(exports, kinds, vref);
     }
 }
 

@@ -11,8 +11,11 @@ namespace ActorSwingSet.Liveslots;
 /// for data stored in the vatstore. Remotables, presences and promises become slots (each distinct vref once);
 /// anything that is not passable raises <see cref="NotPassableException"/>. Stored data may hold only storable
 /// references (durable ones for baggage and durable state), and counts each in <c>vom.rc</c>.
+/// Built from the vatstore, the export table, the promise table's slots, <paramref name="valFor"/> (what a vref in
+/// a delivery or stored data stands for) and <paramref name="exported"/> (told each kind instance passed to the kernel).
 /// </summary>
-internal sealed class Marshaller(LiveslotsVat vat)
+internal sealed class Marshaller(
+    VatStore store, ExportTable exports, IPromiseSlots promises, Func<string, string?, object> valFor, Action<string> exported)
 {
     private enum Mode { Kernel, Virtual, Durable }
 
@@ -46,24 +49,24 @@ internal sealed class Marshaller(LiveslotsVat vat)
             case ulong u: return u <= long.MaxValue ? (long)u : new BigInteger(u);
             case decimal: throw new NotPassableException("not passable: decimal (use long, double or BigInteger)");
             case VatRejectedException r: return Prepare(r.Reason, mode, slots, index, depth + 1);
-            case Exception e: return new PassableError(LiveslotsVat.ErrorName(e), e.Message);
-            case DurablePromise dp: return Slot(mode == Mode.Kernel ? vat.Promises.VpidForDurable(dp) : dp.Vpid, null, true);
+            case Exception e: return new PassableError(Rejection.ErrorName(e), e.Message);
+            case DurablePromise dp: return Slot(mode == Mode.Kernel ? promises.VpidForDurable(dp) : dp.Vpid, null, true);
             case Task t:
                 if (mode != Mode.Kernel)
                 {
-                    if (vat.Promises.DurableVpidOf(t) is { } dvpid) return Slot(dvpid, null, true);
+                    if (promises.DurableVpidOf(t) is { } dvpid) return Slot(dvpid, null, true);
                     throw new NotPassableException("not storable: a promise (only durable promises can be stored)");
                 }
-                return Slot(vat.Promises.VpidFor(t), null, true);
+                return Slot(promises.VpidFor(t), null, true);
             case Presence p:
-                if (!ReferenceEquals(p.Owner, vat)) throw new NotPassableException($"not passable: {p} belongs to another vat");
+                if (!ReferenceEquals(p.Owner, exports)) throw new NotPassableException($"not passable: {p} belongs to another vat");
                 return Slot(p.Vref, p.Interface, false);
-            case IEnumerable when !vat.Exports.IsRemotable(v):
+            case IEnumerable when !exports.IsRemotable(v):
                 return PrepareData(v, mode, slots, index, depth);
         }
-        if (vat.Exports.IsRemotable(v))
+        if (exports.IsRemotable(v))
         {
-            var vref = vat.Exports.VrefFor(v);
+            var vref = exports.VrefFor(v);
             if (mode != Mode.Kernel)
             {
                 var info = VrefInfo.Parse(vref);
@@ -72,8 +75,8 @@ internal sealed class Marshaller(LiveslotsVat vat)
                 if (mode == Mode.Durable && !info.IsDurable)
                     throw new NotPassableException($"not storable in durable data: {MethodDispatcher.InterfaceName(v)} is a virtual object");
             }
-            else if (KindTable.IsKindVref(vref)) vat.Collector.Exported(vref);
-            return Slot(vref, "Alleged: " + vat.Exports.InterfaceOf(v), false);
+            else if (KindTable.IsKindVref(vref)) exported(vref);
+            return Slot(vref, "Alleged: " + exports.InterfaceOf(v), false);
         }
         throw new NotPassableException($"not passable: a value of type {v.GetType().Name} (mark remotable classes [Far], or use records, lists and data)");
 
@@ -117,7 +120,7 @@ internal sealed class Marshaller(LiveslotsVat vat)
 
     private object? Revive(object? v, IReadOnlyList<string> slots, bool stored) => v switch
     {
-        SlotRef r => stored && r.IsPromise ? vat.Promises.DurableFor(slots[r.Index]) : vat.ValFor(slots[r.Index], r.Interface),
+        SlotRef r => stored && r.IsPromise ? promises.DurableFor(slots[r.Index]) : valFor(slots[r.Index], r.Interface),
         List<object?> l => l.Select(x => Revive(x, slots, stored)).ToList(),
         SortedDictionary<string, object?> rec => Record(rec, slots, stored),
         _ => v,
@@ -139,17 +142,17 @@ internal sealed class Marshaller(LiveslotsVat vat)
     {
         var slots = new List<string>();
         var prepared = Prepare(value, durable ? Mode.Durable : Mode.Virtual, slots, new Dictionary<string, int>(StringComparer.Ordinal), 0);
-        var old = vat.Store.Get(key) is { } raw ? Parse(raw).Slots : [];
-        foreach (var s in slots) vat.Store.AddRef(s, 1);
-        vat.Store.Set(key, JsonSerializer.Serialize(new Stored(SmallCaps.Encode(prepared), [.. slots]), JsonSerializerOptions.Web));
-        foreach (var s in old) vat.Store.AddRef(s, -1);
+        var old = store.Get(key) is { } raw ? Parse(raw).Slots : [];
+        foreach (var s in slots) store.AddRef(s, 1);
+        store.Set(key, JsonSerializer.Serialize(new Stored(SmallCaps.Encode(prepared), [.. slots]), JsonSerializerOptions.Web));
+        foreach (var s in old) store.AddRef(s, -1);
     }
 
     public void DeleteStored(string key)
     {
-        if (vat.Store.Get(key) is not { } raw) return;
-        vat.Store.Delete(key);
-        foreach (var s in Parse(raw).Slots) vat.Store.AddRef(s, -1);
+        if (store.Get(key) is not { } raw) return;
+        store.Delete(key);
+        foreach (var s in Parse(raw).Slots) store.AddRef(s, -1);
     }
 
     public object? ReadStored(string raw)
@@ -160,4 +163,20 @@ internal sealed class Marshaller(LiveslotsVat vat)
 
     private static Stored Parse(string raw) =>
         JsonSerializer.Deserialize<Stored>(raw, JsonSerializerOptions.Web) ?? throw new InvalidOperationException("corrupt stored value in the vatstore");
+}
+
+/// <summary>What the marshaller needs of the promise table: the vpid a promise passes as, and the durable promise a stored vpid names.</summary>
+internal interface IPromiseSlots
+{
+    /// <summary>The vpid for a task being passed to the kernel.</summary>
+    string VpidFor(Task task);
+
+    /// <summary>The vpid to pass for a durable promise.</summary>
+    string VpidForDurable(DurablePromise dp);
+
+    /// <summary>The vpid of a durable promise's task, or null when the task is not one.</summary>
+    string? DurableVpidOf(Task task);
+
+    /// <summary>The durable promise a vpid in stored data names.</summary>
+    DurablePromise DurableFor(string vpid);
 }

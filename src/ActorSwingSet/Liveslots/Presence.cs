@@ -6,14 +6,15 @@ namespace ActorSwingSet.Liveslots;
 /// </summary>
 public sealed class Presence
 {
-    internal Presence(LiveslotsVat owner, string vref, string? iface)
+    internal Presence(ExportTable owner, string vref, string? iface)
     {
         Owner = owner;
         Vref = vref;
         Interface = iface;
     }
 
-    internal LiveslotsVat Owner { get; }
+    /// <summary>The export table of the vat that imported it.</summary>
+    internal ExportTable Owner { get; }
 
     /// <summary>The vat's own reference for it (<c>o-N</c>).</summary>
     public string Vref { get; }

@@ -11,9 +11,13 @@ namespace ActorSwingSet.Liveslots;
 /// results of its sends are tasks the kernel's notify settles (the vat subscribes to each); promises the vat
 /// decides (message results, its own tasks it passes out) are resolved with a syscall when their task finishes.
 /// Watchers (<c>watch.VPID</c>) and durable promises (<c>dp.VPID</c>) live in the vatstore, so they outlive the
-/// incarnation.
+/// incarnation. Built from the syscalls of the running delivery, the promise-number allocator, the vatstore, the
+/// export table (to check watchers), the turn queue (watchers run in later turns) and the marshaller, which is built
+/// from this table and so is bound late.
 /// </summary>
-internal sealed class PromiseTable(LiveslotsVat vat)
+internal sealed class PromiseTable(
+    Func<IVatSyscalls> syscalls, Func<long> nextPromiseId, VatStore store, ExportTable exports, VatTurnContext turns, Func<Marshaller> marshaller)
+    : IPromiseSlots
 {
     private sealed class Entry(string vpid)
     {
@@ -32,7 +36,7 @@ internal sealed class PromiseTable(LiveslotsVat vat)
 
     private static readonly ConcurrentDictionary<Type, PropertyInfo?> ResultProperties = new();
 
-    private string NewVpid() => "p+" + vat.Counters.NextPromise().ToString(CultureInfo.InvariantCulture);
+    private string NewVpid() => "p+" + nextPromiseId().ToString(CultureInfo.InvariantCulture);
 
     private static TaskCompletionSource<object?> NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -68,7 +72,7 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         Add(entry);
         if (_settling?.Contains(vpid) != true)
         {
-            vat.Syscalls.Subscribe(vpid);
+            syscalls().Subscribe(vpid);
             entry.Subscribed = true;
         }
         return source.Task;
@@ -99,7 +103,7 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         if (task.IsFaulted)
         {
             var e = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
-            return (true, LiveslotsVat.RejectionReason(e));
+            return (true, Rejection.Reason(e));
         }
         if (task.IsCanceled) return (true, new PassableError("Error", "the task was cancelled"));
         var prop = ResultProperties.GetOrAdd(task.GetType(), static t =>
@@ -133,14 +137,14 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         var (rejected, value) = outcome;
         try
         {
-            data = vat.Marshaller.ToCapData(value);
+            data = marshaller().ToCapData(value);
         }
         catch (Exception ex) when (ex is not IllegalSyscallException and not VatExitException)
         {
-            (rejected, value) = (true, new PassableError(LiveslotsVat.ErrorName(ex), ex.Message));
-            data = vat.Marshaller.ToCapData(value);
+            (rejected, value) = (true, new PassableError(Rejection.ErrorName(ex), ex.Message));
+            data = marshaller().ToCapData(value);
         }
-        vat.Syscalls.Resolve(vpid, rejected, data);
+        syscalls().Resolve(vpid, rejected, data);
         if (e.Durable is not null) RecordDurableSettlement(vpid, rejected, value);
         Remove(e);
         Complete(e, rejected, value);
@@ -163,7 +167,7 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         _settling = new HashSet<string>(resolutions.Select(r => r.Vpid), StringComparer.Ordinal);
         try
         {
-            var decoded = resolutions.Select(r => (r.Vpid, r.Rejected, Value: vat.Marshaller.FromCapData(r.Data))).ToList();
+            var decoded = resolutions.Select(r => (r.Vpid, r.Rejected, Value: marshaller().FromCapData(r.Data))).ToList();
             foreach (var (vpid, rejected, value) in decoded)
             {
                 if (_byVpid.TryGetValue(vpid, out var e))
@@ -186,20 +190,20 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     {
         ArgumentNullException.ThrowIfNull(promise);
         ArgumentNullException.ThrowIfNull(watcher);
-        if (watcher is not IPromiseWatcher || !vat.Exports.TryGetVref(watcher, out var wref) || !wref.StartsWith("o+d", StringComparison.Ordinal))
+        if (watcher is not IPromiseWatcher || !exports.TryGetVref(watcher, out var wref) || !wref.StartsWith("o+d", StringComparison.Ordinal))
             throw new ArgumentException("a promise watcher must be an instance of a durable kind whose behaviour implements IPromiseWatcher");
         var vpid = VpidFor(promise);
         var e = _byVpid[vpid];
         if (e.Decided && !e.Subscribed)
         {
             // subscribing to its own promise is what makes the upgrade keep the c-list entry for the notify
-            vat.Syscalls.Subscribe(vpid);
+            syscalls().Subscribe(vpid);
             e.Subscribed = true;
         }
         var key = "watch." + vpid;
-        var list = vat.Store.Get(key) is { } raw ? [.. (IReadOnlyList<object?>)vat.Marshaller.ReadStored(raw)!] : new List<object?>();
+        var list = store.Get(key) is { } raw ? [.. (IReadOnlyList<object?>)marshaller().ReadStored(raw)!] : new List<object?>();
         list.Add(new object?[] { watcher, args });
-        vat.Marshaller.WriteStored(key, list, durable: true);
+        marshaller().WriteStored(key, list, durable: true);
         Watched.Add(vpid);
     }
 
@@ -207,20 +211,20 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     // costs no vatstore read
     private HashSet<string>? _watched;
 
-    private HashSet<string> Watched => _watched ??= [.. vat.Store.KeysWithPrefix("watch.").Select(k => k["watch.".Length..])];
+    private HashSet<string> Watched => _watched ??= [.. store.KeysWithPrefix("watch.").Select(k => k["watch.".Length..])];
 
     private void FireWatchers(string vpid, bool rejected, object? value)
     {
         if (!Watched.Remove(vpid)) return;
         var key = "watch." + vpid;
-        if (vat.Store.Get(key) is not { } raw) return;
-        var list = (IReadOnlyList<object?>)vat.Marshaller.ReadStored(raw)!;
-        vat.Marshaller.DeleteStored(key);
+        if (store.Get(key) is not { } raw) return;
+        var list = (IReadOnlyList<object?>)marshaller().ReadStored(raw)!;
+        marshaller().DeleteStored(key);
         foreach (var item in list)
         {
             if (item is not IReadOnlyList<object?> { Count: 2 } pair || pair[0] is not IPromiseWatcher w) continue;
             var args = pair[1] as IReadOnlyList<object?> ?? [];
-            vat.Turns.Post(_ =>
+            turns.Post(_ =>
             {
                 try
                 {
@@ -246,8 +250,8 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     public DurablePromise MakeDurable()
     {
         var vpid = NewVpid();
-        vat.Syscalls.MarkPromiseDurable(vpid);
-        vat.Store.Set("dp." + vpid, "pending");
+        syscalls().MarkPromiseDurable(vpid);
+        store.Set("dp." + vpid, "pending");
         return Durable(vpid);
     }
 
@@ -263,14 +267,14 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     private void RecordDurableSettlement(string vpid, bool rejected, object? value)
     {
         _durableResolving.Remove(vpid);
-        vat.Store.Delete("dp." + vpid);   // "pending" is not stored data
+        store.Delete("dp." + vpid);   // "pending" is not stored data
         try
         {
-            vat.Marshaller.WriteStored("dp." + vpid, new object?[] { "settled", rejected, value }, durable: true);
+            marshaller().WriteStored("dp." + vpid, new object?[] { "settled", rejected, value }, durable: true);
         }
         catch (NotPassableException)
         {
-            vat.Store.Set("dp." + vpid, "settled");
+            store.Set("dp." + vpid, "settled");
         }
     }
 
@@ -278,12 +282,12 @@ internal sealed class PromiseTable(LiveslotsVat vat)
     public DurablePromise DurableFor(string vpid)
     {
         if (_durables.TryGetValue(vpid, out var known)) return known;
-        var raw = vat.Store.Get("dp." + vpid) ?? throw new InvalidOperationException($"stored data names {vpid}, which is not a durable promise");
+        var raw = store.Get("dp." + vpid) ?? throw new InvalidOperationException($"stored data names {vpid}, which is not a durable promise");
         if (raw == "pending") return Durable(vpid);
         Task<object?> settled;
         if (raw == "settled")
             settled = Task.FromException<object?>(new VatRejectedException(new PassableError("Error", $"durable promise {vpid} was settled with a value that could not be kept")));
-        else if (vat.Marshaller.ReadStored(raw) is IReadOnlyList<object?> { Count: 3 } record && record[1] is bool rejected)
+        else if (marshaller().ReadStored(raw) is IReadOnlyList<object?> { Count: 3 } record && record[1] is bool rejected)
             settled = rejected ? Task.FromException<object?>(new VatRejectedException(record[2])) : Task.FromResult(record[2]);
         else
             throw new InvalidOperationException($"corrupt durable promise record for {vpid}");
@@ -292,7 +296,7 @@ internal sealed class PromiseTable(LiveslotsVat vat)
         return dp;
     }
 
-    public bool IsDurablePending(string vpid) => !_durableResolving.Contains(vpid) && vat.Store.Get("dp." + vpid) == "pending";
+    public bool IsDurablePending(string vpid) => !_durableResolving.Contains(vpid) && store.Get("dp." + vpid) == "pending";
 
     /// <summary>The vpid to pass for a durable promise: its own while pending, else a new promise settled the same way.</summary>
     public string VpidForDurable(DurablePromise dp) => IsDurablePending(dp.Vpid) || _durableResolving.Contains(dp.Vpid) ? dp.Vpid : VpidFor(dp.Promise);

@@ -6,9 +6,18 @@ namespace ActorSwingSet.Liveslots;
 /// </summary>
 public sealed class VatPowers
 {
-    private readonly LiveslotsVat _vat;
+    private readonly KindTable _kinds;
+    private readonly PromiseTable _promises;
+    private readonly EventualSender _sender;
+    private readonly Marshaller _marshaller;
 
-    internal VatPowers(LiveslotsVat vat) => _vat = vat;
+    internal VatPowers(KindTable kinds, PromiseTable promises, EventualSender sender, Marshaller marshaller)
+    {
+        _kinds = kinds;
+        _promises = promises;
+        _sender = sender;
+        _marshaller = marshaller;
+    }
 
     /// <summary>
     /// Defines a virtual kind: its instances keep their state in the vatstore (not in memory) and pass by
@@ -16,7 +25,7 @@ public sealed class VatPowers
     /// instance's behaviour around its state; it may be called again whenever the instance is needed.
     /// </summary>
     public Kind<T> DefineKind<T>(string tag, Func<ObjectState, T> behavior) where T : class =>
-        _vat.Kinds.Define(tag, behavior, durable: false);
+        _kinds.Define(tag, behavior, durable: false);
 
     /// <summary>
     /// Defines (or, in a later incarnation, re-binds) a durable kind. Its instances keep their vrefs, and so their
@@ -24,7 +33,7 @@ public sealed class VatPowers
     /// incarnation must define each durable kind an earlier one defined, or its start fails.
     /// </summary>
     public Kind<T> DefineDurableKind<T>(string tag, Func<ObjectState, T> behavior) where T : class =>
-        _vat.Kinds.Define(tag, behavior, durable: true);
+        _kinds.Define(tag, behavior, durable: true);
 
     /// <summary>A promise the vat decides, with its resolver. Ephemeral: an upgrade rejects it.</summary>
     public PromiseKit MakePromiseKit() => new();
@@ -33,7 +42,7 @@ public sealed class VatPowers
     /// A durable promise (an ActorSwingSet extension, semantics section 8): an upgrade leaves it unresolved, and the
     /// next incarnation can settle it. Keep it in baggage or durable state to find it again.
     /// </summary>
-    public DurablePromise MakeDurablePromise() => _vat.Promises.MakeDurable();
+    public DurablePromise MakeDurablePromise() => _promises.MakeDurable();
 
     /// <summary>
     /// Watches <paramref name="promise"/> with <paramref name="watcher"/>, an instance of a durable kind
@@ -41,13 +50,19 @@ public sealed class VatPowers
     /// itself, and the watcher is called in whichever incarnation learns the settlement.
     /// </summary>
     public void WatchPromise(Task promise, object watcher, params object?[] args) =>
-        _vat.Promises.Watch(promise, watcher, args);
+        _promises.Watch(promise, watcher, args);
 
     /// <summary>Terminates this vat after the current delivery; its promises are rejected and its done-promise fulfilled with <paramref name="completion"/>.</summary>
-    public void Exit(object? completion = null) => _vat.Exit(false, completion);
+    public void Exit(object? completion = null) => _sender.Exit(false, completion);
 
     /// <summary>Terminates this vat now, as a failure: the current delivery is unwound.</summary>
-    public void ExitWithFailure(object? reason) => _vat.Exit(true, reason);
+    public void ExitWithFailure(object? reason) => _sender.Exit(true, reason);
+
+    /// <summary>The kernel's vat-admin syscall, for the vat-admin vat (no other vat may make it).</summary>
+    internal Task<object?> CallVatAdmin(string operation, params object?[] args) => _sender.CallVatAdmin(operation, args);
+
+    /// <summary>Whether <paramref name="value"/>, passed to the kernel, would carry references.</summary>
+    internal bool CarriesReferences(object? value) => _marshaller.ToCapData(value).Slots.Length > 0;
 }
 
 /// <summary>A promise and its resolver (SwingSet's <c>makePromiseKit</c>).</summary>

@@ -9,11 +9,12 @@ namespace ActorSwingSet.Liveslots;
 /// Key layout (all under the vat's <c>vN.vs.</c> prefix): <c>idCounters</c>, <c>vatParameters</c>,
 /// <c>baggage.KEY</c>, <c>vom.dkind.K</c>/<c>vom.vkind.K</c> (kind descriptors), <c>vom.VREF</c> (object state),
 /// <c>vom.rc.VREF</c>, <c>vom.es.VREF</c> (export status), <c>watch.VPID</c> (promise watchers) and
-/// <c>dp.VPID</c> (durable promises).
+/// <c>dp.VPID</c> (durable promises). Built from the syscalls of the running delivery and the collector's
+/// candidate set.
 /// </summary>
-internal sealed class VatStore(LiveslotsVat vat)
+internal sealed class VatStore(Func<IVatSyscalls> syscalls, GcCandidates candidates)
 {
-    private IVatSyscalls S => vat.Syscalls;
+    private IVatSyscalls S => syscalls();
 
     public string? Get(string key) => S.VatstoreGet(key);
 
@@ -44,7 +45,7 @@ internal sealed class VatStore(LiveslotsVat vat)
         if (n == 0)
         {
             Delete("vom.rc." + vref);
-            vat.Collector.MaybeDead(vref);
+            candidates.MaybeDead(vref);
         }
         else
         {

@@ -25,7 +25,7 @@ internal sealed class VatAdminVat : IVat
 
     public object BuildRootObject(VatPowers powers, object? vatParameters, Baggage baggage)
     {
-        var nodes = powers.DefineDurableKind("AdminNode", state => new AdminNode(state));
+        var nodes = powers.DefineDurableKind("AdminNode", state => new AdminNode(state, powers));
         return new VatAdminService(powers, baggage, nodes);
     }
 }
@@ -44,7 +44,7 @@ internal sealed class VatAdminService(VatPowers powers, Baggage baggage, Kind<Ad
             _ => throw new ArgumentException("enablePipelining must be a boolean"),
         };
         var created = Passable.To<IReadOnlyDictionary<string, object?>>(
-            await LiveslotsVat.Current.CallVatAdmin("createVat", bundleName, parameters is Marshal.Undefined ? null : parameters, pipelining));
+            await powers.CallVatAdmin("createVat", bundleName, parameters is Marshal.Undefined ? null : parameters, pipelining));
         var vatId = Passable.To<string>(created["vatID"]);
         var node = nodes.Make(("vatID", vatId), ("done", powers.MakeDurablePromise()));
         baggage.Init("vat." + vatId, node);
@@ -58,7 +58,7 @@ internal sealed class VatAdminService(VatPowers powers, Baggage baggage, Kind<Ad
     public async Task VatTerminated(string vatId, bool isFailure, object? reason)
     {
         if (!baggage.Has("vat." + vatId)) return;
-        var status = Passable.To<IReadOnlyDictionary<string, object?>>(await LiveslotsVat.Current.CallVatAdmin("vatStatus", vatId));
+        var status = Passable.To<IReadOnlyDictionary<string, object?>>(await powers.CallVatAdmin("vatStatus", vatId));
         if (status["alive"] is true) return;
         var done = baggage.Get<AdminNode>("vat." + vatId).DonePromise;
         if (!done.IsPending) return;
@@ -68,7 +68,7 @@ internal sealed class VatAdminService(VatPowers powers, Baggage baggage, Kind<Ad
 }
 
 /// <summary>One created vat's admin node: <c>upgrade</c>, <c>terminateWithFailure</c>, <c>done</c>.</summary>
-internal sealed class AdminNode(ObjectState state)
+internal sealed class AdminNode(ObjectState state, VatPowers powers)
 {
     private string VatId => state.Get<string>("vatID");
 
@@ -84,15 +84,15 @@ internal sealed class AdminNode(ObjectState state)
             string s => s,
             _ => throw new ArgumentException("upgradeMessage must be a string"),
         };
-        return LiveslotsVat.Current.CallVatAdmin("upgradeVat", VatId, bundleName, parameters is Marshal.Undefined ? null : parameters, message);
+        return powers.CallVatAdmin("upgradeVat", VatId, bundleName, parameters is Marshal.Undefined ? null : parameters, message);
     }
 
     /// <summary>Terminates the vat; its promises are rejected and its done-promise rejected with <paramref name="reason"/>.</summary>
     public Task<object?> TerminateWithFailure(object? reason)
     {
-        if (LiveslotsVat.Current.Marshaller.ToCapData(reason).Slots.Length > 0)
+        if (powers.CarriesReferences(reason))
             throw new ArgumentException("a termination reason cannot carry references");
-        return LiveslotsVat.Current.CallVatAdmin("terminateVat", VatId, reason);
+        return powers.CallVatAdmin("terminateVat", VatId, reason);
     }
 
     /// <summary>Settles when the vat dies: fulfilled by a clean exit, rejected otherwise.</summary>
