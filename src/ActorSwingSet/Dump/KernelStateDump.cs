@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Dump;
@@ -31,7 +31,7 @@ public static class KernelStateDump
         foreach (var (name, q) in KernelStateRenderer.Queues(K))
         {
             kv[name] = KernelStateRenderer.QueueBounds(q);
-            foreach (var (pos, e) in q.Entries()) kv[name + "." + pos.ToString(CultureInfo.InvariantCulture)] = EventJson.Write(e);
+            foreach (var (pos, e) in q.Entries()) kv[KvKeys.QueueEntry(name, pos)] = EventJson.Write(e);
         }
         foreach (var vat in vats)
             foreach (var (key, value) in vat.Entries) kv[key] = value;
