@@ -114,6 +114,8 @@ internal static class KvKeys
         public const string DataSlots = "data.slots";
 
         public const string CListPrefix = "c.";
+        /// <summary>The field prefix of the c-list keys whose slot is an object kref.</summary>
+        public const string CListObjectPrefix = "c.ko";
         public const string VatstorePrefix = "vs.";
         public const string NextImportObjectId = "o.nextID";
         public const string NextImportPromiseId = "p.nextID";
@@ -178,11 +180,11 @@ internal static class KvKeys
     /// </summary>
     public static bool TryParseCListObjectKey(string key, out string vatId, out Kref ko)
     {
-        var c = key.IndexOf(".c.ko", StringComparison.Ordinal);
+        var c = key.IndexOf("." + Field.CListObjectPrefix, StringComparison.Ordinal);
         (vatId, ko) = ("", default);
         if (c < 0 || !VatId.IsValid(key[..c])) return false;
         vatId = key[..c];
-        ko = Kref.Parse(key[(c + 3)..]);
+        ko = Kref.Parse(key[(c + 1 + Field.CListPrefix.Length)..]);
         return true;
     }
 
