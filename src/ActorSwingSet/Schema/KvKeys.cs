@@ -52,6 +52,8 @@ namespace ActorSwingSet.Schema;
 //   vN.incarnationNumber         N (ours: SwingSet keeps it in the transcript store)
 // SwingSet only (read by the swing-store scanner's version checks, never written):
 //   initialized, kernel.defaultReapInterval, kernel.defaultReapDirtThreshold, vN.reapInterval, vN.reapCountdown
+// SwingSet only (read by the swing-store audit, never written):
+//   kpN.policy                   a promise's pipelining policy; dN.c.KREF / dN.c.VREF, a device's c-list
 //
 // Version history (SwingSet's numbers, which we follow):
 //   0 (no version key)  SwingSet's original: per-vat reapInterval/reapCountdown; the scanner only reads it.
@@ -78,8 +80,6 @@ internal static class KvKeys
 
     public const string VatNames = "vat.names";
     public const string VatNamePrefix = "vat.name.";
-    /// <summary>The end (exclusive) of the range of <see cref="VatNamePrefix"/> keys.</summary>
-    public const string VatNamePrefixEnd = "vat.name/";
     public const string DynamicVatIds = "vat.dynamicIDs";
     public const string TerminatedVats = "vats.terminated";
     public const string TerminationReasonPrefix = "vat.terminationReason.";
@@ -122,6 +122,7 @@ internal static class KvKeys
         public const string IncarnationNumber = "incarnationNumber";
 
         // SwingSet only
+        public const string Policy = "policy";
         public const string ReapInterval = "reapInterval";
         public const string ReapCountdown = "reapCountdown";
     }
@@ -147,13 +148,19 @@ internal static class KvKeys
     public const string AcceptanceQueue = "acceptanceQueue";
     /// <summary>The kernel's two event queues, in the order they are rendered.</summary>
     public static readonly string[] Queues = [RunQueue, AcceptanceQueue];
-    public static string QueueEntry(string queue, long position) => queue + "." + N(position);
+    public static string QueueEntry(string queue, long position) => QueueEntry(queue, N(position));
+    /// <summary>A queue entry's key; an empty <paramref name="position"/> gives the prefix of them all.</summary>
+    public static string QueueEntry(string queue, string position) => queue + "." + position;
 
     /// <summary>The prefix of every key of one vat ("vN.").</summary>
     public static string VatPrefix(string vatId) => vatId + ".";
     /// <summary>A c-list key: <paramref name="slot"/> is a kref (value "R VREF") or a vref (value KREF).</summary>
     public static string CList(string vatId, string slot) => Of(vatId, Field.CListPrefix + slot);
     public static string CList(string vatId, Kref kref) => CList(vatId, kref.ToString());
+    /// <summary>The prefix of a vat's c-list keys for promise krefs ("vN.c.kp").</summary>
+    public static string CListPromisePrefix(string vatId) => CList(vatId, "kp");
+    /// <summary>The slot (kref or vref) of one of a vat's c-list keys.</summary>
+    public static string CListSlot(string vatId, string key) => key[CList(vatId, "").Length..];
     /// <summary>The c-list value for a kref key: reachability flag, a space, the vref.</summary>
     public static string CListKrefValue(bool reachable, string vref) => (reachable ? "R " : "_ ") + vref;
     public static string Vatstore(string vatId, string key) => Of(vatId, Field.VatstorePrefix + key);
@@ -165,6 +172,9 @@ internal static class KvKeys
     public const string Initialized = "initialized";
     public const string DefaultReapInterval = "kernel.defaultReapInterval";
     public const string DefaultReapDirtThreshold = "kernel.defaultReapDirtThreshold";
+
+    /// <summary>The end (exclusive) of the range of keys that start with <paramref name="prefix"/>, for range reads.</summary>
+    public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
 
     /// <summary>Splits "ENTITY.FIELD" at its first dot; false for a key without one.</summary>
     public static bool TrySplit(string key, out string entity, out string field)
