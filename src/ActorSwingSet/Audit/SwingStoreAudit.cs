@@ -395,7 +395,7 @@ internal static class SwingStoreAudit
                 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sc))
             {
                 findings.Add(new RefcountFinding(koid, MissingRecord, o.RefCount ?? "missing", $"{r},{c}", null, null, shown,
-                    [$"{koid}.refCount is {(o.RefCount is null ? "missing" : $"'{o.RefCount}', not 'reachable,recognizable'")}", owner]));
+                    [$"{KvKeys.Of(koid, KvKeys.Field.RefCount)} is {(o.RefCount is null ? "missing" : $"'{o.RefCount}', not 'reachable,recognizable'")}", owner]));
                 continue;
             }
             if (sr == r && sc == c) continue;
