@@ -24,7 +24,7 @@ public static class KernelStateDump
         var kv = new SortedDictionary<string, string>(StringComparer.Ordinal);
         void Set(string key, string value) => kv[key] = value;
         KernelStateRenderer.Scalars(K, Set);
-        foreach (var list in KernelStateRenderer.Lists) KernelStateRenderer.List(K, list, Set, _ => { });
+        foreach (var list in Enum.GetValues<KernelList>()) KernelStateRenderer.List(K, list, Set, _ => { });
         foreach (var v in K.Vats) KernelStateRenderer.Vat(v, Set);
         foreach (var (id, o) in K.Objects) KernelStateRenderer.Object(id, o, Set);
         foreach (var (id, p) in K.Promises) KernelStateRenderer.Promise(id, p, Set);

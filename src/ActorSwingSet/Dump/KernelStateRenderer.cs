@@ -13,9 +13,6 @@ internal static class KernelStateRenderer
 {
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The lists the kernel journals by name (see <c>KernelKeeper.TouchList</c>).</summary>
-    public static readonly string[] Lists = ["names", "dynamic", "terminated", "reasons", "host", "durableHolds", "gc", "reap", "pinned", "upgradeEvents"];
-
     public static void Scalars(KernelKeeper K, Action<string, string> set)
     {
         set(KvKeys.Version, K.SchemaVersion);
@@ -27,33 +24,32 @@ internal static class KernelStateRenderer
         set(KvKeys.NextPromiseId, N(K.NextPromiseId));
     }
 
-    public static void List(KernelKeeper K, string list, Action<string, string> set, Action<string> delete)
+    public static void List(KernelKeeper K, KernelList list, Action<string, string> set, Action<string> delete)
     {
         switch (list)
         {
-            case "names": set(KvKeys.VatNames, JsonSerializer.Serialize(K.StaticNames)); break;
-            case "dynamic": set(KvKeys.DynamicVatIds, JsonSerializer.Serialize(K.DynamicIds)); break;
-            case "terminated": set(KvKeys.TerminatedVats, JsonSerializer.Serialize(K.TerminatedVats)); break;
-            case "reasons":
+            case KernelList.Names: set(KvKeys.VatNames, JsonSerializer.Serialize(K.StaticNames)); break;
+            case KernelList.Dynamic: set(KvKeys.DynamicVatIds, JsonSerializer.Serialize(K.DynamicIds)); break;
+            case KernelList.Terminated: set(KvKeys.TerminatedVats, JsonSerializer.Serialize(K.TerminatedVats)); break;
+            case KernelList.Reasons:
                 foreach (var (vatId, t) in K.TerminationReasons)
                     set(KvKeys.TerminationReason(vatId), JsonSerializer.Serialize(new { isFailure = t.IsFailure, info = t.InfoBody }));
                 break;
-            case "host":
+            case KernelList.Host:
                 if (K.HostRefs.Count > 0) set(KvKeys.HostRefs, HostRefsJson.Write(K.HostRefs));
                 else delete(KvKeys.HostRefs);
                 break;
-            case "durableHolds":
+            case KernelList.DurableHolds:
                 if (K.DurableHolds.Count > 0) set(KvKeys.DurableHolds, JsonSerializer.Serialize(K.DurableHolds.ToDictionary(e => e.Key, e => e.Value.ToString(), StringComparer.Ordinal)));
                 else delete(KvKeys.DurableHolds);
                 break;
-            case "gc": set(KvKeys.GcActions, JsonSerializer.Serialize(K.GcActions)); break;
-            case "reap": set(KvKeys.ReapQueue, JsonSerializer.Serialize(K.ReapQueue)); break;
-            case "pinned": set(KvKeys.PinnedObjects, string.Join(",", K.PinnedObjects)); break;
-            case "upgradeEvents":
+            case KernelList.Gc: set(KvKeys.GcActions, JsonSerializer.Serialize(K.GcActions)); break;
+            case KernelList.Reap: set(KvKeys.ReapQueue, JsonSerializer.Serialize(K.ReapQueue)); break;
+            case KernelList.Pinned: set(KvKeys.PinnedObjects, string.Join(",", K.PinnedObjects)); break;
+            case KernelList.UpgradeEvents:
                 if (K.UpgradeEvents.Count > 0) set(KvKeys.UpgradeEvents, "[" + string.Join(",", K.UpgradeEvents.Select(EventJson.Write)) + "]");
                 else delete(KvKeys.UpgradeEvents);
                 break;
-            default: throw new ArgumentException($"unknown kernel list '{list}'");
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed partial class KernelKeeper
     private readonly HashSet<long> _blockObjects = [];
     private readonly HashSet<string> _blockVats = new(StringComparer.Ordinal);
     // a new kernel has written nothing yet: every list is due
-    private readonly HashSet<string> _blockLists = new(KernelStateRenderer.Lists, StringComparer.Ordinal);
+    private readonly HashSet<KernelList> _blockLists = [.. Enum.GetValues<KernelList>()];
     private readonly Dictionary<string, (long Head, long Tail)> _committedQueues = new(StringComparer.Ordinal)
     {
         [KvKeys.RunQueue] = (1, 1),
@@ -44,7 +44,7 @@ internal sealed partial class KernelKeeper
         var writes = new List<KvWrite>();
         void Set(string k, string v) => writes.Add(KvWrite.Set(k, v));
         KernelStateRenderer.Scalars(this, Set);
-        foreach (var list in KernelStateRenderer.Lists)
+        foreach (var list in Enum.GetValues<KernelList>())
             if (_blockLists.Contains(list)) KernelStateRenderer.List(this, list, Set, k => writes.Add(KvWrite.Delete(k)));
         foreach (var vatId in _blockVats.Order(StringComparer.Ordinal))
         {
