@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Dump;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Audit;
 
@@ -57,233 +58,283 @@ public static class KernelAudit
     /// </summary>
     internal static AuditReport Run(IReadOnlyDictionary<string, string> kv, long? hostSession)
     {
-        var violations = new List<string>();
-        var promises = new SortedDictionary<string, PromiseRow>(StringComparer.Ordinal);
-        var objects = new SortedDictionary<string, (string? Owner, long R, long C)>(StringComparer.Ordinal);
-        var counts = new Dictionary<string, (long R, long C)>(StringComparer.Ordinal);
-        // vat -> (kref -> (reachable, vref)) and (vref -> kref)
-        var byKref = new SortedDictionary<string, Dictionary<string, (bool R, string Vref)>>(StringComparer.Ordinal);
-        var byVref = new SortedDictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        var pendingNotifies = new HashSet<(string, string)>();
-        var gcActions = new HashSet<string>(StringComparer.Ordinal);
-        var hostRefs = new List<(long Owner, string Kref, long Count)>();
+        var a = new Recount();
+        foreach (var (key, value) in kv) a.Read(key, value);
+        a.ReadVatSets(kv);
+        a.CheckCLists();
+        a.CountPromiseHoldings();
+        a.CheckPromiseCounts();
+        a.CheckObjectCounts();
+        a.CheckDangling();
+        a.CheckHostSessions(hostSession);
+        var settledInCList = a.SettledInCLists();
+        a.CheckTerminatedDeciders();
+        return new AuditReport(a.Violations, settledInCList, a.Promises.Count, a.Objects.Count, a.CListEntries);
+    }
 
-        void Count(string kref, bool reachable = true)
+    /// <summary>The audit's tables, filled by one pass over the state, and its checks over them, in report order.</summary>
+    private sealed class Recount
+    {
+        public readonly List<string> Violations = [];
+        public readonly SortedDictionary<string, PromiseRow> Promises = new(StringComparer.Ordinal);
+        public readonly SortedDictionary<string, (string? Owner, long R, long C)> Objects = new(StringComparer.Ordinal);
+        public int CListEntries;
+        private readonly Dictionary<string, (long R, long C)> _counts = new(StringComparer.Ordinal);
+        // vat -> (kref -> (reachable, vref)) and (vref -> kref)
+        private readonly SortedDictionary<string, Dictionary<string, (bool R, string Vref)>> _byKref = new(StringComparer.Ordinal);
+        private readonly SortedDictionary<string, Dictionary<string, string>> _byVref = new(StringComparer.Ordinal);
+        private readonly HashSet<(string, string)> _pendingNotifies = [];
+        private readonly HashSet<string> _gcActions = new(StringComparer.Ordinal);
+        private readonly List<(long Owner, string Kref, long Count)> _hostRefs = [];
+        private HashSet<string> _terminated = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _live = new(StringComparer.Ordinal);
+
+        private void Count(string kref, bool reachable = true)
         {
-            var (r, c) = counts.GetValueOrDefault(kref);
-            counts[kref] = (r + (reachable ? 1 : 0), c + 1);
+            var (r, c) = _counts.GetValueOrDefault(kref);
+            _counts[kref] = (r + (reachable ? 1 : 0), c + 1);
         }
 
-        void CountEventJson(string json)
+        private void CountEventJson(string json)
         {
             foreach (var k in EventJson.HeldKrefs(json)) Count(k.ToString());
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var t) && t.GetString() == "notify"
                 && root.TryGetProperty("vatID", out var v) && root.TryGetProperty("kpid", out var kp))
-                pendingNotifies.Add((v.GetString()!, kp.GetString()!));
+                _pendingNotifies.Add((v.GetString()!, kp.GetString()!));
         }
 
-        PromiseRow Row(string kpid) => promises.TryGetValue(kpid, out var r) ? r : promises[kpid] = new PromiseRow();
+        private PromiseRow Row(string kpid) => Promises.TryGetValue(kpid, out var r) ? r : Promises[kpid] = new PromiseRow();
 
-        foreach (var (key, value) in kv)
+        /// <summary>Reads one key: an entity row, a c-list entry, or a key holding references.</summary>
+        public void Read(string key, string value)
         {
-            var dot = key.IndexOf('.');
-            var head = dot < 0 ? key : key[..dot];
-            var rest = dot < 0 ? "" : key[(dot + 1)..];
+            if (!KvKeys.TrySplit(key, out var head, out var rest)) head = key;
             if (Kref.TryParse(head, out var kref))
             {
-                if (kref.IsPromise)
-                {
-                    switch (rest)
-                    {
-                        case "state": Row(head).State = value; break;
-                        case "refCount": Row(head).RefCount = ParseLong(value); break;
-                        case "decider": Row(head).Decider = value; break;
-                        case "durable": Row(head).Durable = value == "1"; break;
-                        case "subscribers": Row(head).Subscribers = value; break;
-                        case "data.slots": Row(head).DataSlots = value; break;
-                        default:
-                            if (rest.StartsWith("queue.", StringComparison.Ordinal) && rest != "queue.nextID") Row(head).QueueJson.Add(value);
-                            break;
-                    }
-                }
-                else if (kref.IsObject)
-                {
-                    var o = objects.GetValueOrDefault(head);
-                    if (rest == "owner") o.Owner = value;
-                    else if (rest == "refCount")
-                    {
-                        var parts = value.Split(',');
-                        o.R = parts.Length == 2 ? ParseLong(parts[0]) : -1;
-                        o.C = parts.Length == 2 ? ParseLong(parts[1]) : -1;
-                    }
-                    objects[head] = o;
-                }
-                continue;
+                if (kref.IsPromise) ReadPromiseField(head, rest, value);
+                else if (kref.IsObject) ReadObjectField(head, rest, value);
             }
-            if (VatId.IsValid(head) && rest.StartsWith("c.", StringComparison.Ordinal))
-            {
-                var slot = rest[2..];
-                if (Kref.TryParse(slot, out _))
-                {
-                    var flag = value.Length > 2 && value[1] == ' ' && (value[0] == 'R' || value[0] == '_');
-                    if (!flag) violations.Add($"I4: {key} = '{value}' is not 'R vref' or '_ vref'");
-                    var map = byKref.TryGetValue(head, out var m) ? m : byKref[head] = new(StringComparer.Ordinal);
-                    map[slot] = (value.Length > 0 && value[0] == 'R', flag ? value[2..] : value);
-                }
-                else
-                {
-                    var map = byVref.TryGetValue(head, out var m) ? m : byVref[head] = new(StringComparer.Ordinal);
-                    map[slot] = value;
-                }
-                continue;
-            }
-            if (IsDeviceId(head) && rest.StartsWith("c.ko", StringComparison.Ordinal) && value.StartsWith("o-", StringComparison.Ordinal))
+            else if (VatId.IsValid(head) && rest.StartsWith(KvKeys.Field.CListPrefix, StringComparison.Ordinal)) ReadCListEntry(key, head, rest[KvKeys.Field.CListPrefix.Length..], value);
+            else if (IsDeviceId(head) && rest.StartsWith(KvKeys.Field.CListObjectPrefix, StringComparison.Ordinal) && value.StartsWith("o-", StringComparison.Ordinal))
             {
                 // SwingSet's devices import objects too (dN.c.koN = o-M), counting reachable and recognizable
-                Count(rest[2..]);
-                continue;
+                Count(rest[KvKeys.Field.CListPrefix.Length..]);
             }
-            if (VatId.IsValid(head) && rest == "vatParameters")
+            else if (VatId.IsValid(head) && rest == KvKeys.Field.VatParameters)
             {
                 foreach (var k in EventJson.HeldKrefs(value)) Count(k.ToString());
-                continue;
             }
-            if ((head is "runQueue" or "acceptanceQueue") && rest.Length > 0 && rest.All(char.IsAsciiDigit))
+            else if (KvKeys.Queues.Contains(head) && rest.Length > 0 && rest.All(char.IsAsciiDigit)) CountEventJson(value);
+            else ReadKernelKey(key, value);
+        }
+
+        private void ReadPromiseField(string kpid, string field, string value)
+        {
+            switch (field)
             {
-                CountEventJson(value);
-                continue;
+                case KvKeys.Field.State: Row(kpid).State = value; break;
+                case KvKeys.Field.RefCount: Row(kpid).RefCount = ParseLong(value); break;
+                case KvKeys.Field.Decider: Row(kpid).Decider = value; break;
+                case KvKeys.Field.Durable: Row(kpid).Durable = value == "1"; break;
+                case KvKeys.Field.Subscribers: Row(kpid).Subscribers = value; break;
+                case KvKeys.Field.DataSlots: Row(kpid).DataSlots = value; break;
+                default:
+                    if (field.StartsWith(KvKeys.Field.QueuePrefix, StringComparison.Ordinal) && field != KvKeys.Field.QueueNextId) Row(kpid).QueueJson.Add(value);
+                    break;
             }
+        }
+
+        private void ReadObjectField(string koid, string field, string value)
+        {
+            var o = Objects.GetValueOrDefault(koid);
+            if (field == KvKeys.Field.Owner) o.Owner = value;
+            else if (field == KvKeys.Field.RefCount)
+            {
+                var parts = value.Split(',');
+                o.R = parts.Length == 2 ? ParseLong(parts[0]) : -1;
+                o.C = parts.Length == 2 ? ParseLong(parts[1]) : -1;
+            }
+            Objects[koid] = o;
+        }
+
+        private void ReadCListEntry(string key, string vat, string slot, string value)
+        {
+            if (Kref.TryParse(slot, out _))
+            {
+                var flag = value.Length > 2 && value[1] == ' ' && (value[0] == 'R' || value[0] == '_');
+                if (!flag) Violations.Add($"I4: {key} = '{value}' is not 'R vref' or '_ vref'");
+                var map = _byKref.TryGetValue(vat, out var m) ? m : _byKref[vat] = new(StringComparer.Ordinal);
+                map[slot] = (value.Length > 0 && value[0] == 'R', flag ? value[2..] : value);
+            }
+            else
+            {
+                var map = _byVref.TryGetValue(vat, out var m) ? m : _byVref[vat] = new(StringComparer.Ordinal);
+                map[slot] = value;
+            }
+        }
+
+        private void ReadKernelKey(string key, string value)
+        {
             switch (key)
             {
-                case "upgradeEvents":
+                case KvKeys.UpgradeEvents:
                     using (var doc = JsonDocument.Parse(value))
                         foreach (var e in doc.RootElement.EnumerateArray()) CountEventJson(e.GetRawText());
                     break;
-                case "kernel.hostRefs":
+                case KvKeys.HostRefs:
                     foreach (var (owner, k, n) in HostRefsJson.Read(value))
                     {
                         for (var i = 0; i < n; i++) Count(k);
-                        hostRefs.Add((owner, k, n));
+                        _hostRefs.Add((owner, k, n));
                     }
                     break;
-                case "kernel.durableHolds":
+                case KvKeys.DurableHolds:
                     foreach (var k in (JsonSerializer.Deserialize<Dictionary<string, string>>(value) ?? []).Values) Count(k);
                     break;
-                case "pinnedObjects":
+                case KvKeys.PinnedObjects:
                     foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Count(k);
                     break;
-                case "gcActions":
-                    foreach (var a in JsonSerializer.Deserialize<string[]>(value) ?? []) gcActions.Add(a);
+                case KvKeys.GcActions:
+                    foreach (var a in JsonSerializer.Deserialize<string[]>(value) ?? []) _gcActions.Add(a);
                     break;
             }
         }
 
-        var terminated = ReadList(kv, "vats.terminated").ToHashSet(StringComparer.Ordinal);
-        var live = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (key, value) in kv) if (key.StartsWith("vat.name.", StringComparison.Ordinal)) live.Add(value);
-        foreach (var v in ReadList(kv, "vat.dynamicIDs")) live.Add(v);
-        live.ExceptWith(terminated);
-
-        // c-lists: consistency (I4), terminated vats (I6), and the references they hold
-        var clistEntries = 0;
-        foreach (var (vat, map) in byKref)
+        /// <summary>The terminated vats, and the live ones (named or dynamic, not terminated).</summary>
+        public void ReadVatSets(IReadOnlyDictionary<string, string> kv)
         {
-            if (terminated.Contains(vat)) violations.Add($"I6: terminated vat {vat} still holds {map.Count} c-list entries");
-            var reverse = byVref.GetValueOrDefault(vat) ?? [];
-            foreach (var (k, (reachable, vref)) in map)
+            _terminated = ReadList(kv, KvKeys.TerminatedVats).ToHashSet(StringComparer.Ordinal);
+            foreach (var (key, value) in kv) if (key.StartsWith(KvKeys.VatNamePrefix, StringComparison.Ordinal)) _live.Add(value);
+            foreach (var v in ReadList(kv, KvKeys.DynamicVatIds)) _live.Add(v);
+            _live.ExceptWith(_terminated);
+        }
+
+        /// <summary>C-lists: consistency (I4), terminated vats (I6), and the references they hold.</summary>
+        public void CheckCLists()
+        {
+            foreach (var (vat, map) in _byKref)
             {
-                clistEntries++;
-                if (!reverse.TryGetValue(vref, out var back) || back != k) violations.Add($"I4: {vat}.c.{k} names {vref}, but {vat}.c.{vref} is {(back is null ? "missing" : back)}");
-                if (!VrefInfo.TryParse(vref, out var info)) continue;
-                if (k.StartsWith("kp", StringComparison.Ordinal)) Count(k);
-                else if (!info.AllocatedByVat)
+                if (_terminated.Contains(vat)) Violations.Add($"I6: terminated vat {vat} still holds {map.Count} c-list entries");
+                var reverse = _byVref.GetValueOrDefault(vat) ?? [];
+                foreach (var (k, (reachable, vref)) in map)
                 {
-                    // an import of an object already deleted, whose retireImport has not been delivered yet, is legal
-                    if (!objects.ContainsKey(k) && gcActions.Contains($"{vat} retireImport {k}")) continue;
-                    Count(k, reachable);
+                    CListEntries++;
+                    if (!reverse.TryGetValue(vref, out var back) || back != k) Violations.Add($"I4: {KvKeys.CList(vat, k)} names {vref}, but {KvKeys.CList(vat, vref)} is {(back is null ? "missing" : back)}");
+                    if (!VrefInfo.TryParse(vref, out var info)) continue;
+                    if (IsPromiseId(k)) Count(k);
+                    else if (!info.AllocatedByVat)
+                    {
+                        // an import of an object already deleted, whose retireImport has not been delivered yet, is legal
+                        if (!Objects.ContainsKey(k) && _gcActions.Contains($"{vat} retireImport {k}")) continue;
+                        Count(k, reachable);
+                    }
                 }
             }
-        }
-        foreach (var (vat, reverse) in byVref)
-        {
-            var forward = byKref.GetValueOrDefault(vat) ?? [];
-            foreach (var (vref, k) in reverse)
-                if (!forward.ContainsKey(k)) violations.Add($"I4: {vat}.c.{vref} names {k}, which has no {vat}.c.{k}");
-        }
-
-        // promises: queued messages and resolution data hold references
-        foreach (var (kpid, row) in promises)
-        {
-            foreach (var msg in row.QueueJson)
+            foreach (var (vat, reverse) in _byVref)
             {
-                Count(kpid);
-                foreach (var k in EventJson.HeldKrefs(msg)) Count(k.ToString());
+                var forward = _byKref.GetValueOrDefault(vat) ?? [];
+                foreach (var (vref, k) in reverse)
+                    if (!forward.ContainsKey(k)) Violations.Add($"I4: {KvKeys.CList(vat, vref)} names {k}, which has no {KvKeys.CList(vat, k)}");
             }
-            if (!string.IsNullOrEmpty(row.DataSlots))
-                foreach (var s in row.DataSlots.Split(',')) Count(s);
         }
 
-        // I1 and I5: stored counts against recounts
-        foreach (var (kpid, row) in promises)
+        /// <summary>Promises: queued messages and resolution data hold references.</summary>
+        public void CountPromiseHoldings()
         {
-            if (row.State is null) { violations.Add($"{kpid} has keys but no {kpid}.state"); continue; }
-            var expected = counts.GetValueOrDefault(kpid).C;
-            if (row.RefCount != expected) violations.Add($"I1: {kpid}.refCount is {row.RefCount?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, recount finds {expected}");
-            if (row.RefCount == 0) violations.Add($"I5: {kpid} survives with refCount 0");
-            if (row.Durable && (row.State != "unresolved" || string.IsNullOrEmpty(row.Decider)))
-                violations.Add($"I3: {kpid} is marked durable but has no deciding vat");
-            if (row.State == "unresolved" && !string.IsNullOrEmpty(row.Decider) && !live.Contains(row.Decider))
-                violations.Add($"I3: unresolved {kpid} is decided by {row.Decider}, which is not a live vat");
-        }
-        foreach (var (koid, o) in objects)
-        {
-            var (r, c) = counts.GetValueOrDefault(koid);
-            if (o.R != r || o.C != c) violations.Add($"I1: {koid}.refCount is {o.R},{o.C}, recount finds {r},{c}");
-            if (o.Owner is null)
+            foreach (var (kpid, row) in Promises)
             {
-                if (o.R == 0 && o.C == 0) violations.Add($"I5: orphaned {koid} survives with no references");
-                continue;
+                foreach (var msg in row.QueueJson)
+                {
+                    Count(kpid);
+                    foreach (var k in EventJson.HeldKrefs(msg)) Count(k.ToString());
+                }
+                if (!string.IsNullOrEmpty(row.DataSlots))
+                    foreach (var s in row.DataSlots.Split(',')) Count(s);
             }
-            if (!live.Contains(o.Owner)) violations.Add($"I6: {koid} is owned by {o.Owner}, which is not a live vat");
-            else if (!byKref.TryGetValue(o.Owner, out var ownerMap) || !ownerMap.TryGetValue(koid, out var entry) || !entry.Vref.StartsWith("o+", StringComparison.Ordinal))
-                violations.Add($"I4: {koid} is owned by {o.Owner}, which holds no export entry for it");
-            else if (o.R == 0 && entry.R && !gcActions.Contains($"{o.Owner} dropExport {koid}"))
-                violations.Add($"GC: {koid} is unreachable but its owner {o.Owner} still holds it reachable and no dropExport is pending");
-        }
-        foreach (var (k, _) in counts)
-        {
-            if (k.StartsWith("kp", StringComparison.Ordinal) ? !promises.ContainsKey(k) : !objects.ContainsKey(k))
-                violations.Add($"dangling reference: {k} is referenced but not in the kernel tables");
         }
 
-        // host-held references: only the current host session can still release its holds
-        if (hostRefs.Count > 0)
+        /// <summary>I1, I3 and I5 for promises: stored counts against recounts, and deciders.</summary>
+        public void CheckPromiseCounts()
         {
-            var current = hostSession ?? hostRefs.Max(h => h.Owner);
-            foreach (var (owner, k, n) in hostRefs)
+            foreach (var (kpid, row) in Promises)
+            {
+                if (row.State is null) { Violations.Add($"{kpid} has keys but no {KvKeys.Of(kpid, KvKeys.Field.State)}"); continue; }
+                var expected = _counts.GetValueOrDefault(kpid).C;
+                if (row.RefCount != expected) Violations.Add($"I1: {KvKeys.Of(kpid, KvKeys.Field.RefCount)} is {row.RefCount?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, recount finds {expected}");
+                if (row.RefCount == 0) Violations.Add($"I5: {kpid} survives with refCount 0");
+                if (row.Durable && (row.State != "unresolved" || string.IsNullOrEmpty(row.Decider)))
+                    Violations.Add($"I3: {kpid} is marked durable but has no deciding vat");
+                if (row.State == "unresolved" && !string.IsNullOrEmpty(row.Decider) && !_live.Contains(row.Decider))
+                    Violations.Add($"I3: unresolved {kpid} is decided by {row.Decider}, which is not a live vat");
+            }
+        }
+
+        /// <summary>I1, I4, I5, I6 and GC for objects: counts, owners and their export entries.</summary>
+        public void CheckObjectCounts()
+        {
+            foreach (var (koid, o) in Objects)
+            {
+                var (r, c) = _counts.GetValueOrDefault(koid);
+                if (o.R != r || o.C != c) Violations.Add($"I1: {KvKeys.Of(koid, KvKeys.Field.RefCount)} is {o.R},{o.C}, recount finds {r},{c}");
+                if (o.Owner is null)
+                {
+                    if (o.R == 0 && o.C == 0) Violations.Add($"I5: orphaned {koid} survives with no references");
+                    continue;
+                }
+                if (!_live.Contains(o.Owner)) Violations.Add($"I6: {koid} is owned by {o.Owner}, which is not a live vat");
+                else if (!_byKref.TryGetValue(o.Owner, out var ownerMap) || !ownerMap.TryGetValue(koid, out var entry) || !entry.Vref.StartsWith("o+", StringComparison.Ordinal))
+                    Violations.Add($"I4: {koid} is owned by {o.Owner}, which holds no export entry for it");
+                else if (o.R == 0 && entry.R && !_gcActions.Contains($"{o.Owner} dropExport {koid}"))
+                    Violations.Add($"GC: {koid} is unreachable but its owner {o.Owner} still holds it reachable and no dropExport is pending");
+            }
+        }
+
+        public void CheckDangling()
+        {
+            foreach (var (k, _) in _counts)
+            {
+                if (IsPromiseId(k) ? !Promises.ContainsKey(k) : !Objects.ContainsKey(k))
+                    Violations.Add($"dangling reference: {k} is referenced but not in the kernel tables");
+            }
+        }
+
+        /// <summary>Host-held references: only the current host session can still release its holds.</summary>
+        public void CheckHostSessions(long? hostSession)
+        {
+            if (_hostRefs.Count == 0) return;
+            var current = hostSession ?? _hostRefs.Max(h => h.Owner);
+            foreach (var (owner, k, n) in _hostRefs)
                 if (owner != current)
-                    violations.Add($"host: {k} is held {n} time(s) by host session {owner}, which has ended (the kernel is in session {current}); nothing will release it");
+                    Violations.Add($"host: {k} is held {n} time(s) by host session {owner}, which has ended (the kernel is in session {current}); nothing will release it");
         }
 
-        // I2: settled promises in c-lists need a pending notify to that vat
-        var settledInCList = new List<(string, string)>();
-        foreach (var (vat, map) in byKref)
+        /// <summary>I2: settled promises in live vats' c-lists with no pending notify to that vat.</summary>
+        public List<(string, string)> SettledInCLists()
         {
-            if (!live.Contains(vat)) continue;
-            foreach (var (k, _) in map)
+            var settled = new List<(string, string)>();
+            foreach (var (vat, map) in _byKref)
             {
-                if (!k.StartsWith("kp", StringComparison.Ordinal) || !promises.TryGetValue(k, out var row)) continue;
-                if (row.State is "fulfilled" or "rejected" && !pendingNotifies.Contains((vat, k))) settledInCList.Add((vat, k));
+                if (!_live.Contains(vat)) continue;
+                foreach (var (k, _) in map)
+                {
+                    if (!IsPromiseId(k) || !Promises.TryGetValue(k, out var row)) continue;
+                    if (row.State is "fulfilled" or "rejected" && !_pendingNotifies.Contains((vat, k))) settled.Add((vat, k));
+                }
             }
+            return settled;
         }
-        foreach (var (kpid, row) in promises)
-            if (row.State == "unresolved" && row.Decider is { Length: > 0 } d && terminated.Contains(d))
-                violations.Add($"I6: terminated vat {d} still decides {kpid}");
 
-        return new AuditReport(violations, settledInCList, promises.Count, objects.Count, clistEntries);
+        public void CheckTerminatedDeciders()
+        {
+            foreach (var (kpid, row) in Promises)
+                if (row.State == "unresolved" && row.Decider is { Length: > 0 } d && _terminated.Contains(d))
+                    Violations.Add($"I6: terminated vat {d} still decides {kpid}");
+        }
     }
+
+    private static bool IsPromiseId(string kref) => kref.StartsWith("kp", StringComparison.Ordinal);
 
     private static bool IsDeviceId(string s) => s.Length > 1 && s[0] == 'd' && s.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Remediation;
+using ActorSwingSet.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace ActorSwingSet.Audit;
@@ -215,18 +216,18 @@ internal static class SwingStoreAudit
                     var p = promises.TryGetValue(head, out var r) ? r : promises[head] = new PromiseRecord();
                     switch (rest)
                     {
-                        case "state": p.State = value; break;
-                        case "refCount": p.RefCount = value; break;
-                        case "decider": p.Decider = value; break;
-                        case "subscribers": p.Subscribers = value; break;
-                        case "policy": p.Policy = value; break;
-                        case "data.body": p.DataBody = value; break;
-                        case "data.slots":
+                        case KvKeys.Field.State: p.State = value; break;
+                        case KvKeys.Field.RefCount: p.RefCount = value; break;
+                        case KvKeys.Field.Decider: p.Decider = value; break;
+                        case KvKeys.Field.Subscribers: p.Subscribers = value; break;
+                        case KvKeys.Field.Policy: p.Policy = value; break;
+                        case KvKeys.Field.DataBody: p.DataBody = value; break;
+                        case KvKeys.Field.DataSlots:
                             var slots = value.Length == 0 ? [] : value.Split(',');
                             for (var i = 0; i < slots.Length; i++) Add(slots[i], new Hold("resolution-data", key, $"slot {i} of {head}'s resolution"));
                             break;
                         default:
-                            if (rest.StartsWith("queue.", StringComparison.Ordinal) && IsDigits(rest.AsSpan(6)))
+                            if (rest.StartsWith(KvKeys.Field.QueuePrefix, StringComparison.Ordinal) && IsDigits(rest.AsSpan(KvKeys.Field.QueuePrefix.Length)))
                             {
                                 Add(head, new Hold("promise-queue", key, $"message queued on {head} (its target)"));
                                 using var doc = ParseJson(value, key);
@@ -238,14 +239,14 @@ internal static class SwingStoreAudit
                 else if (head[1] == 'o')
                 {
                     var o = objects.TryGetValue(head, out var r) ? r : objects[head] = new ObjectRecord();
-                    if (rest == "refCount") o.RefCount = value;
-                    else if (rest == "owner") o.Owner = value;
+                    if (rest == KvKeys.Field.RefCount) o.RefCount = value;
+                    else if (rest == KvKeys.Field.Owner) o.Owner = value;
                 }
                 continue;
             }
-            if (IsId(head, 'v') && rest.StartsWith("c.", StringComparison.Ordinal))
+            if (IsId(head, 'v') && rest.StartsWith(KvKeys.Field.CListPrefix, StringComparison.Ordinal))
             {
-                var slot = rest[2..];
+                var slot = rest[KvKeys.Field.CListPrefix.Length..];
                 if (!IsKref(slot)) continue; // the vref-to-kref half of the entry
                 clistEntries++;
                 var flagged = value.Length > 2 && value[1] == ' ' && value[0] is 'R' or '_';
@@ -254,24 +255,24 @@ internal static class SwingStoreAudit
                 Add(slot, new Hold("c-list", key, null, head, value[2..], value[0] == 'R'));
                 continue;
             }
-            if (IsId(head, 'v') && rest == "vatParameters")
+            if (IsId(head, 'v') && rest == KvKeys.Field.VatParameters)
             {
                 using var doc = ParseJson(value, key);
                 AddSlots(doc.RootElement, "vat-parameters", key, "slot");
                 continue;
             }
-            if (IsId(head, 'd') && rest.StartsWith("c.", StringComparison.Ordinal))
+            if (IsId(head, 'd') && rest.StartsWith(KvKeys.Field.CListPrefix, StringComparison.Ordinal))
             {
-                var slot = rest[2..];
+                var slot = rest[KvKeys.Field.CListPrefix.Length..];
                 if (!IsKref(slot)) continue;
                 deviceEntries++;
                 // a device imports objects (o-N) and promises (p-N); devices keep both counts on an import
                 if (slot[1] != 'd' && value.Length > 1 && value[1] == '-') Add(slot, new Hold("device-c-list", key, $"{head} imports it as {value}"));
                 continue;
             }
-            if (head is "runQueue" or "acceptanceQueue")
+            if (head is KvKeys.RunQueue or KvKeys.AcceptanceQueue)
             {
-                var kind = head == "runQueue" ? "run-queue" : "acceptance-queue";
+                var kind = head == KvKeys.RunQueue ? "run-queue" : "acceptance-queue";
                 if (rest.Length == 0) bounds[head] = ReadBounds(key, value);
                 else if (IsDigits(rest) && bounds.TryGetValue(head, out var b)
                          && long.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i >= b.Head && i < b.Tail)
@@ -280,14 +281,14 @@ internal static class SwingStoreAudit
             }
             switch (key)
             {
-                case "version": version = value; break;
-                case "vat.dynamicIDs": dynamicVats = ReadList(key, value); break;
-                case "vats.terminated": terminated = ReadList(key, value); break;
-                case "gcActions": gcActions = [.. ReadList(key, value)]; break;
-                case "pinnedObjects":
+                case KvKeys.Version: version = value; break;
+                case KvKeys.DynamicVatIds: dynamicVats = ReadList(key, value); break;
+                case KvKeys.TerminatedVats: terminated = ReadList(key, value); break;
+                case KvKeys.GcActions: gcActions = [.. ReadList(key, value)]; break;
+                case KvKeys.PinnedObjects:
                     foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Add(k, new Hold("pinned", key, "pinned by the host"));
                     break;
-                case "upgradeEvents":
+                case KvKeys.UpgradeEvents:
                     using (var doc = ParseJson(value, key))
                     {
                         if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new ScanInputException($"{key} is not a JSON list");
@@ -295,7 +296,7 @@ internal static class SwingStoreAudit
                     }
                     break;
                 default:
-                    if (key.StartsWith("vat.name.", StringComparison.Ordinal)) staticVats.Add(value);
+                    if (key.StartsWith(KvKeys.VatNamePrefix, StringComparison.Ordinal)) staticVats.Add(value);
                     break;
             }
         }
@@ -318,14 +319,14 @@ internal static class SwingStoreAudit
             var shown = held.Select(Show).ToList();
             if (p.State is null)
             {
-                findings.Add(new RefcountFinding(kpid, MissingRecord, p.RefCount ?? "missing", Count(held.Count), null, p.Decider, shown, [$"{kpid} has rows but no {kpid}.state"]));
+                findings.Add(new RefcountFinding(kpid, MissingRecord, p.RefCount ?? "missing", Count(held.Count), null, p.Decider, shown, [$"{kpid} has rows but no {KvKeys.Of(kpid, KvKeys.Field.State)}"]));
                 continue;
             }
             var found = held.Count;
             if (!long.TryParse(p.RefCount, NumberStyles.None, CultureInfo.InvariantCulture, out var stored))
             {
                 findings.Add(new RefcountFinding(kpid, MissingRecord, p.RefCount ?? "missing", Count(found), p.State, p.Decider, shown,
-                    [$"{kpid}.refCount is {(p.RefCount is null ? "missing" : $"'{p.RefCount}', not a count")}"]));
+                    [$"{KvKeys.Of(kpid, KvKeys.Field.RefCount)} is {(p.RefCount is null ? "missing" : $"'{p.RefCount}', not a count")}"]));
                 continue;
             }
             if (stored == found) continue;
@@ -394,7 +395,7 @@ internal static class SwingStoreAudit
                 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sc))
             {
                 findings.Add(new RefcountFinding(koid, MissingRecord, o.RefCount ?? "missing", $"{r},{c}", null, null, shown,
-                    [$"{koid}.refCount is {(o.RefCount is null ? "missing" : $"'{o.RefCount}', not 'reachable,recognizable'")}", owner]));
+                    [$"{KvKeys.Of(koid, KvKeys.Field.RefCount)} is {(o.RefCount is null ? "missing" : $"'{o.RefCount}', not 'reachable,recognizable'")}", owner]));
                 continue;
             }
             if (sr == r && sc == c) continue;

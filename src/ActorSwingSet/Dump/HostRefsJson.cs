@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Dump;
 
@@ -39,7 +40,7 @@ internal static class HostRefsJson
         try
         {
             using var doc = JsonDocument.Parse(json);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new FormatException($"kernel.hostRefs is not a JSON object: {json}");
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new FormatException($"{KvKeys.HostRefs} is not a JSON object: {json}");
             foreach (var entry in doc.RootElement.EnumerateObject())
             {
                 if (entry.Value.ValueKind == JsonValueKind.Number)
@@ -49,19 +50,19 @@ internal static class HostRefsJson
                 }
                 if (entry.Value.ValueKind != JsonValueKind.Object
                     || !long.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var owner))
-                    throw new FormatException($"kernel.hostRefs: '{entry.Name}' is neither a kref with a count nor a host session with its references");
+                    throw new FormatException($"{KvKeys.HostRefs}: '{entry.Name}' is neither a kref with a count nor a host session with its references");
                 foreach (var held in entry.Value.EnumerateObject()) refs.Add((owner, held.Name, Count(held)));
             }
         }
         catch (JsonException e)
         {
-            throw new FormatException($"kernel.hostRefs is not JSON: {e.Message}", e);
+            throw new FormatException($"{KvKeys.HostRefs} is not JSON: {e.Message}", e);
         }
         return refs;
 
         static long Count(JsonProperty p) =>
             p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt64(out var n) && n > 0
                 ? n
-                : throw new FormatException($"kernel.hostRefs: the count of '{p.Name}' is not a positive integer");
+                : throw new FormatException($"{KvKeys.HostRefs}: the count of '{p.Name}' is not a positive integer");
     }
 }

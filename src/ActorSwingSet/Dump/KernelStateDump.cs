@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Dump;
@@ -24,14 +24,14 @@ public static class KernelStateDump
         var kv = new SortedDictionary<string, string>(StringComparer.Ordinal);
         void Set(string key, string value) => kv[key] = value;
         KernelStateRenderer.Scalars(K, Set);
-        foreach (var list in KernelStateRenderer.Lists) KernelStateRenderer.List(K, list, Set, _ => { });
+        foreach (var list in Enum.GetValues<KernelList>()) KernelStateRenderer.List(K, list, Set, _ => { });
         foreach (var v in K.Vats) KernelStateRenderer.Vat(v, Set);
         foreach (var (id, o) in K.Objects) KernelStateRenderer.Object(id, o, Set);
         foreach (var (id, p) in K.Promises) KernelStateRenderer.Promise(id, p, Set);
         foreach (var (name, q) in KernelStateRenderer.Queues(K))
         {
             kv[name] = KernelStateRenderer.QueueBounds(q);
-            foreach (var (pos, e) in q.Entries()) kv[name + "." + pos.ToString(CultureInfo.InvariantCulture)] = EventJson.Write(e);
+            foreach (var (pos, e) in q.Entries()) kv[KvKeys.QueueEntry(name, pos)] = EventJson.Write(e);
         }
         foreach (var vat in vats)
             foreach (var (key, value) in vat.Entries) kv[key] = value;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Dump;
 
@@ -12,47 +13,43 @@ internal static class KernelStateRenderer
 {
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The lists the kernel journals by name (see <c>KernelKeeper.TouchList</c>).</summary>
-    public static readonly string[] Lists = ["names", "dynamic", "terminated", "reasons", "host", "durableHolds", "gc", "reap", "pinned", "upgradeEvents"];
-
     public static void Scalars(KernelKeeper K, Action<string, string> set)
     {
-        set("version", K.SchemaVersion);
-        set("crankNumber", N(K.CrankNumber));
-        set("kernelStats", JsonSerializer.Serialize(
+        set(KvKeys.Version, K.SchemaVersion);
+        set(KvKeys.CrankNumber, N(K.CrankNumber));
+        set(KvKeys.KernelStats, JsonSerializer.Serialize(
             Enum.GetValues<KernelStat>().OrderBy(s => s.ToString(), StringComparer.Ordinal).ToDictionary(s => s.ToString(), K.Stat)));
-        set("vat.nextID", N(K.NextVatId));
-        set("ko.nextID", N(K.NextObjectId));
-        set("kp.nextID", N(K.NextPromiseId));
+        set(KvKeys.NextVatId, N(K.NextVatId));
+        set(KvKeys.NextObjectId, N(K.NextObjectId));
+        set(KvKeys.NextPromiseId, N(K.NextPromiseId));
     }
 
-    public static void List(KernelKeeper K, string list, Action<string, string> set, Action<string> delete)
+    public static void List(KernelKeeper K, KernelList list, Action<string, string> set, Action<string> delete)
     {
         switch (list)
         {
-            case "names": set("vat.names", JsonSerializer.Serialize(K.StaticNames)); break;
-            case "dynamic": set("vat.dynamicIDs", JsonSerializer.Serialize(K.DynamicIds)); break;
-            case "terminated": set("vats.terminated", JsonSerializer.Serialize(K.TerminatedVats)); break;
-            case "reasons":
+            case KernelList.Names: set(KvKeys.VatNames, JsonSerializer.Serialize(K.StaticNames)); break;
+            case KernelList.Dynamic: set(KvKeys.DynamicVatIds, JsonSerializer.Serialize(K.DynamicIds)); break;
+            case KernelList.Terminated: set(KvKeys.TerminatedVats, JsonSerializer.Serialize(K.TerminatedVats)); break;
+            case KernelList.Reasons:
                 foreach (var (vatId, t) in K.TerminationReasons)
-                    set("vat.terminationReason." + vatId, JsonSerializer.Serialize(new { isFailure = t.IsFailure, info = t.InfoBody }));
+                    set(KvKeys.TerminationReason(vatId), JsonSerializer.Serialize(new { isFailure = t.IsFailure, info = t.InfoBody }));
                 break;
-            case "host":
-                if (K.HostRefs.Count > 0) set("kernel.hostRefs", HostRefsJson.Write(K.HostRefs));
-                else delete("kernel.hostRefs");
+            case KernelList.Host:
+                if (K.HostRefs.Count > 0) set(KvKeys.HostRefs, HostRefsJson.Write(K.HostRefs));
+                else delete(KvKeys.HostRefs);
                 break;
-            case "durableHolds":
-                if (K.DurableHolds.Count > 0) set("kernel.durableHolds", JsonSerializer.Serialize(K.DurableHolds.ToDictionary(e => e.Key, e => e.Value.ToString(), StringComparer.Ordinal)));
-                else delete("kernel.durableHolds");
+            case KernelList.DurableHolds:
+                if (K.DurableHolds.Count > 0) set(KvKeys.DurableHolds, JsonSerializer.Serialize(K.DurableHolds.ToDictionary(e => e.Key, e => e.Value.ToString(), StringComparer.Ordinal)));
+                else delete(KvKeys.DurableHolds);
                 break;
-            case "gc": set("gcActions", JsonSerializer.Serialize(K.GcActions)); break;
-            case "reap": set("reapQueue", JsonSerializer.Serialize(K.ReapQueue)); break;
-            case "pinned": set("pinnedObjects", string.Join(",", K.PinnedObjects)); break;
-            case "upgradeEvents":
-                if (K.UpgradeEvents.Count > 0) set("upgradeEvents", "[" + string.Join(",", K.UpgradeEvents.Select(EventJson.Write)) + "]");
-                else delete("upgradeEvents");
+            case KernelList.Gc: set(KvKeys.GcActions, JsonSerializer.Serialize(K.GcActions)); break;
+            case KernelList.Reap: set(KvKeys.ReapQueue, JsonSerializer.Serialize(K.ReapQueue)); break;
+            case KernelList.Pinned: set(KvKeys.PinnedObjects, string.Join(",", K.PinnedObjects)); break;
+            case KernelList.UpgradeEvents:
+                if (K.UpgradeEvents.Count > 0) set(KvKeys.UpgradeEvents, "[" + string.Join(",", K.UpgradeEvents.Select(EventJson.Write)) + "]");
+                else delete(KvKeys.UpgradeEvents);
                 break;
-            default: throw new ArgumentException($"unknown kernel list '{list}'");
         }
     }
 
@@ -60,44 +57,42 @@ internal static class KernelStateRenderer
     public static void Vat(VatRecord v, Action<string, string> set)
     {
         if (!v.Alive) return;
-        if (v.Name is not null) set("vat.name." + v.Name, v.VatId);
-        var p = v.VatId + ".";
-        set(p + "source", JsonSerializer.Serialize(new { bundleName = v.BundleName }));
-        set(p + "options", JsonSerializer.Serialize(new { enablePipelining = v.EnablePipelining, name = v.Name, root = v.Root.ToString() }));
-        set(p + "vatParameters", EventJson.Write(v.VatParameters));
-        set(p + "reapDirt", JsonSerializer.Serialize(new { deliveries = v.ReapDirt }));
+        if (v.Name is not null) set(KvKeys.VatName(v.Name), v.VatId);
+        set(KvKeys.VatSource(v.VatId), JsonSerializer.Serialize(new { bundleName = v.BundleName }));
+        set(KvKeys.VatOptions(v.VatId), JsonSerializer.Serialize(new { enablePipelining = v.EnablePipelining, name = v.Name, root = v.Root.ToString() }));
+        set(KvKeys.VatParameters(v.VatId), EventJson.Write(v.VatParameters));
+        set(KvKeys.VatReapDirt(v.VatId), JsonSerializer.Serialize(new { deliveries = v.ReapDirt }));
     }
 
     public static void Object(long id, KernelObject o, Action<string, string> set)
     {
-        var k = "ko" + N(id);
-        if (o.Owner is not null) set(k + ".owner", o.Owner);
-        set(k + ".refCount", N(o.Reachable) + "," + N(o.Recognizable));
+        if (o.Owner is not null) set(KvKeys.ObjectOwner(id), o.Owner);
+        set(KvKeys.ObjectRefCount(id), N(o.Reachable) + "," + N(o.Recognizable));
     }
 
     public static void Promise(long id, KernelPromise p, Action<string, string> set)
     {
-        var k = "kp" + N(id);
-        set(k + ".state", KernelPromise.StateText(p.State));
-        set(k + ".refCount", N(p.RefCount));
+        var k = KvKeys.PromiseEntity(id);
+        set(KvKeys.PromiseState(id), KernelPromise.StateText(p.State));
+        set(KvKeys.Of(k, KvKeys.Field.RefCount), N(p.RefCount));
         if (p.State == PromiseState.Unresolved)
         {
-            set(k + ".decider", p.Decider ?? "");
-            if (p.Durable) set(k + ".durable", "1");
-            set(k + ".subscribers", string.Join(",", p.Subscribers));
+            set(KvKeys.Of(k, KvKeys.Field.Decider), p.Decider ?? "");
+            if (p.Durable) set(KvKeys.Of(k, KvKeys.Field.Durable), "1");
+            set(KvKeys.Of(k, KvKeys.Field.Subscribers), string.Join(",", p.Subscribers));
             var first = p.QueueNextId - p.Queue.Count;
-            for (var i = 0; i < p.Queue.Count; i++) set(k + ".queue." + N(first + i), EventJson.Write(p.Queue[i]));
-            set(k + ".queue.nextID", N(p.QueueNextId));
+            for (var i = 0; i < p.Queue.Count; i++) set(KvKeys.PromiseQueue(id, first + i), EventJson.Write(p.Queue[i]));
+            set(KvKeys.Of(k, KvKeys.Field.QueueNextId), N(p.QueueNextId));
         }
         else
         {
-            set(k + ".data.body", p.Data!.Body);
-            set(k + ".data.slots", p.Data.SlotsText);
+            set(KvKeys.Of(k, KvKeys.Field.DataBody), p.Data!.Body);
+            set(KvKeys.Of(k, KvKeys.Field.DataSlots), p.Data.SlotsText);
         }
     }
 
     public static IEnumerable<(string Name, EventQueue Queue)> Queues(KernelKeeper K) =>
-        [("runQueue", K.RunQueue), ("acceptanceQueue", K.AcceptanceQueue)];
+        [(KvKeys.RunQueue, K.RunQueue), (KvKeys.AcceptanceQueue, K.AcceptanceQueue)];
 
     public static string QueueBounds(EventQueue q) => $"[{N(q.Head)},{N(q.Tail)}]";
 }

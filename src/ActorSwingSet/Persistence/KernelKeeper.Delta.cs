@@ -1,6 +1,6 @@
-using System.Globalization;
 using ActorSwingSet.Dump;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Kernel.State;
 
@@ -15,11 +15,11 @@ internal sealed partial class KernelKeeper
     private readonly HashSet<long> _blockObjects = [];
     private readonly HashSet<string> _blockVats = new(StringComparer.Ordinal);
     // a new kernel has written nothing yet: every list is due
-    private readonly HashSet<string> _blockLists = new(KernelStateRenderer.Lists, StringComparer.Ordinal);
+    private readonly HashSet<KernelList> _blockLists = [.. Enum.GetValues<KernelList>()];
     private readonly Dictionary<string, (long Head, long Tail)> _committedQueues = new(StringComparer.Ordinal)
     {
-        ["runQueue"] = (1, 1),
-        ["acceptanceQueue"] = (1, 1),
+        [KvKeys.RunQueue] = (1, 1),
+        [KvKeys.AcceptanceQueue] = (1, 1),
     };
 
     /// <summary>Marks everything as written, for a kernel whose state was just loaded from storage.</summary>
@@ -44,33 +44,33 @@ internal sealed partial class KernelKeeper
         var writes = new List<KvWrite>();
         void Set(string k, string v) => writes.Add(KvWrite.Set(k, v));
         KernelStateRenderer.Scalars(this, Set);
-        foreach (var list in KernelStateRenderer.Lists)
+        foreach (var list in Enum.GetValues<KernelList>())
             if (_blockLists.Contains(list)) KernelStateRenderer.List(this, list, Set, k => writes.Add(KvWrite.Delete(k)));
         foreach (var vatId in _blockVats.Order(StringComparer.Ordinal))
         {
             var v = _vats[vatId];
             if (!v.Alive)
             {
-                if (v.Name is not null) writes.Add(KvWrite.Delete("vat.name." + v.Name));
+                if (v.Name is not null) writes.Add(KvWrite.Delete(KvKeys.VatName(v.Name)));
                 writes.Add(KvWrite.DeleteEntity(vatId));
             }
             KernelStateRenderer.Vat(v, Set);
         }
         foreach (var id in _blockObjects.Order())
         {
-            writes.Add(KvWrite.DeleteEntity("ko" + id.ToString(CultureInfo.InvariantCulture)));
+            writes.Add(KvWrite.DeleteEntity(KvKeys.ObjectEntity(id)));
             if (_objects.TryGetValue(id, out var o)) KernelStateRenderer.Object(id, o, Set);
         }
         foreach (var id in _blockPromises.Order())
         {
-            writes.Add(KvWrite.DeleteEntity("kp" + id.ToString(CultureInfo.InvariantCulture)));
+            writes.Add(KvWrite.DeleteEntity(KvKeys.PromiseEntity(id)));
             if (_promises.TryGetValue(id, out var p)) KernelStateRenderer.Promise(id, p, Set);
         }
         foreach (var (name, q) in KernelStateRenderer.Queues(this))
         {
             var (oldHead, oldTail) = _committedQueues[name];
-            for (var pos = oldHead; pos < Math.Min(q.Head, oldTail); pos++) writes.Add(KvWrite.Delete(name + "." + pos.ToString(CultureInfo.InvariantCulture)));
-            foreach (var (pos, e) in q.EntriesFrom(oldTail)) Set(name + "." + pos.ToString(CultureInfo.InvariantCulture), EventJson.Write(e));
+            for (var pos = oldHead; pos < Math.Min(q.Head, oldTail); pos++) writes.Add(KvWrite.Delete(KvKeys.QueueEntry(name, pos)));
+            foreach (var (pos, e) in q.EntriesFrom(oldTail)) Set(KvKeys.QueueEntry(name, pos), EventJson.Write(e));
             Set(name, KernelStateRenderer.QueueBounds(q));
             _committedQueues[name] = (q.Head, q.Tail);
         }

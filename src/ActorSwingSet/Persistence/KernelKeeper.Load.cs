@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Dump;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Kernel.State;
 
@@ -15,135 +16,184 @@ internal sealed partial class KernelKeeper
     /// </summary>
     public static KernelKeeper Load(IReadOnlyDictionary<string, string> kv, string expectedVersion = KernelStateDump.SchemaVersion)
     {
-        string Req(string key) => kv.TryGetValue(key, out var v) ? v : throw new FormatException($"state lacks '{key}'");
-        static long N(string s) => long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture);
-        static T Json<T>(string s) => JsonSerializer.Deserialize<T>(s) ?? throw new FormatException($"bad JSON: {s}");
+        var k = LoadScalars(kv, CheckVersion(kv, expectedVersion));
+        k.LoadLists(kv);
+        k.LoadHostHolds(kv);
+        var queues = k.LoadEntities(kv);
+        k.LoadQueues(kv, queues);
+        k.LoadVats(kv);
+        k.LoadGcMirrors(kv);
+        k.MarkCommitted();
+        return k;
+    }
 
-        var version = Req("version");
+    private static string Req(IReadOnlyDictionary<string, string> kv, string key) =>
+        kv.TryGetValue(key, out var v) ? v : throw new FormatException($"state lacks '{key}'");
+
+    private static long Num(string s) => long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static T Json<T>(string s) => JsonSerializer.Deserialize<T>(s) ?? throw new FormatException($"bad JSON: {s}");
+
+    private static string CheckVersion(IReadOnlyDictionary<string, string> kv, string expectedVersion)
+    {
+        var version = Req(kv, KvKeys.Version);
         if (version != expectedVersion)
         {
             throw new FormatException(version == KernelStateDump.LeakySchemaVersion && expectedVersion == KernelStateDump.SchemaVersion
                 ? "the stored state has schema version 2 (written with the #9039 upgrade leak); run `swingset upgrade-state --db FILE` once to repair and upgrade it"
                 : $"the stored state has schema version {version}; this kernel reads version {expectedVersion}");
         }
+        return version;
+    }
+
+    private static KernelKeeper LoadScalars(IReadOnlyDictionary<string, string> kv, string version)
+    {
         var k = new KernelKeeper
         {
             SchemaVersion = version,
-            CrankNumber = N(Req("crankNumber")),
-            NextVatId = N(Req("vat.nextID")),
-            NextObjectId = N(Req("ko.nextID")),
-            NextPromiseId = N(Req("kp.nextID")),
+            CrankNumber = Num(Req(kv, KvKeys.CrankNumber)),
+            NextVatId = Num(Req(kv, KvKeys.NextVatId)),
+            NextObjectId = Num(Req(kv, KvKeys.NextObjectId)),
+            NextPromiseId = Num(Req(kv, KvKeys.NextPromiseId)),
         };
-        foreach (var (name, value) in Json<Dictionary<string, long>>(Req("kernelStats")))
+        foreach (var (name, value) in Json<Dictionary<string, long>>(Req(kv, KvKeys.KernelStats)))
             if (Enum.TryParse<KernelStat>(name, out var stat)) k._stats[(int)stat] = value;
-        k._staticNames = Json<List<string>>(Req("vat.names"));
-        k._dynamicIds = Json<List<string>>(Req("vat.dynamicIDs"));
-        k._terminated = Json<List<string>>(Req("vats.terminated"));
-        k._gcActions = new SortedSet<string>(Json<string[]>(Req("gcActions")), StringComparer.Ordinal);
-        k._reapQueue = Json<List<string>>(Req("reapQueue"));
-        foreach (var ko in Req("pinnedObjects").Split(',', StringSplitOptions.RemoveEmptyEntries)) k._pinned.Add(Kref.Parse(ko));
-        if (kv.TryGetValue("upgradeEvents", out var held))
+        return k;
+    }
+
+    private void LoadLists(IReadOnlyDictionary<string, string> kv)
+    {
+        _staticNames = Json<List<string>>(Req(kv, KvKeys.VatNames));
+        _dynamicIds = Json<List<string>>(Req(kv, KvKeys.DynamicVatIds));
+        _terminated = Json<List<string>>(Req(kv, KvKeys.TerminatedVats));
+        _gcActions = new SortedSet<string>(Json<string[]>(Req(kv, KvKeys.GcActions)), StringComparer.Ordinal);
+        _reapQueue = Json<List<string>>(Req(kv, KvKeys.ReapQueue));
+        foreach (var ko in Req(kv, KvKeys.PinnedObjects).Split(',', StringSplitOptions.RemoveEmptyEntries)) _pinned.Add(Kref.Parse(ko));
+        if (kv.TryGetValue(KvKeys.UpgradeEvents, out var held))
         {
             using var doc = JsonDocument.Parse(held);
-            foreach (var e in doc.RootElement.EnumerateArray()) k._upgradeEvents.Add(EventJson.ReadEvent(e.GetRawText()));
+            foreach (var e in doc.RootElement.EnumerateArray()) _upgradeEvents.Add(EventJson.ReadEvent(e.GetRawText()));
         }
-        if (kv.TryGetValue("kernel.hostRefs", out var hostRefs))
+    }
+
+    private void LoadHostHolds(IReadOnlyDictionary<string, string> kv)
+    {
+        if (kv.TryGetValue(KvKeys.HostRefs, out var hostRefs))
             foreach (var (owner, kref, n) in HostRefsJson.Read(hostRefs))
             {
-                if (!k._hostRefs.TryGetValue(owner, out var owned)) k._hostRefs[owner] = owned = [];
+                if (!_hostRefs.TryGetValue(owner, out var owned)) _hostRefs[owner] = owned = [];
                 owned[Kref.Parse(kref)] = n;
             }
-        if (kv.TryGetValue("kernel.durableHolds", out var durable))
-            foreach (var (name, kref) in Json<Dictionary<string, string>>(durable)) k._durableHolds[name] = Kref.Parse(kref);
+        if (kv.TryGetValue(KvKeys.DurableHolds, out var durable))
+            foreach (var (name, kref) in Json<Dictionary<string, string>>(durable)) _durableHolds[name] = Kref.Parse(kref);
+    }
 
+    /// <summary>
+    /// One pass over every "ENTITY.FIELD" key: objects, promises (with the messages queued on them), termination
+    /// reasons, and the entries of the kernel's queues, which it returns by queue name.
+    /// </summary>
+    private Dictionary<string, SortedDictionary<long, KernelEvent>> LoadEntities(IReadOnlyDictionary<string, string> kv)
+    {
         var promiseQueues = new Dictionary<long, SortedDictionary<long, KMessage>>();
-        var queues = new Dictionary<string, SortedDictionary<long, KernelEvent>>(StringComparer.Ordinal) { ["runQueue"] = [], ["acceptanceQueue"] = [] };
+        var queues = KvKeys.Queues.ToDictionary(q => q, _ => new SortedDictionary<long, KernelEvent>(), StringComparer.Ordinal);
         foreach (var (key, value) in kv)
         {
-            var dot = key.IndexOf('.');
-            if (dot < 0) continue;
-            var head = key[..dot];
-            var rest = key[(dot + 1)..];
-            if (queues.TryGetValue(head, out var q) && rest.All(char.IsAsciiDigit)) { q[N(rest)] = EventJson.ReadEvent(value); continue; }
-            if (head == "vat" && rest.StartsWith("terminationReason.", StringComparison.Ordinal))
-            {
-                using var doc = JsonDocument.Parse(value);
-                k._terminationReasons[rest["terminationReason.".Length..]] = new VatTermination(doc.RootElement.GetProperty("isFailure").GetBoolean(), doc.RootElement.GetProperty("info").GetString()!);
-                continue;
-            }
-            if (!Kref.TryParse(head, out var kref)) continue;
-            if (kref.IsObject)
-            {
-                var o = k._objects.TryGetValue(kref.Id, out var existing) ? existing : k._objects[kref.Id] = new KernelObject();
-                if (rest == "owner") o.Owner = value;
-                else if (rest == "refCount")
-                {
-                    var parts = value.Split(',');
-                    (o.Reachable, o.Recognizable) = (N(parts[0]), N(parts[1]));
-                }
-                continue;
-            }
-            var p = k._promises.TryGetValue(kref.Id, out var ep) ? ep : k._promises[kref.Id] = new KernelPromise();
-            switch (rest)
-            {
-                case "state": p.State = value switch { "unresolved" => PromiseState.Unresolved, "fulfilled" => PromiseState.Fulfilled, "rejected" => PromiseState.Rejected, _ => throw new FormatException($"{key} = {value}") }; break;
-                case "refCount": p.RefCount = N(value); break;
-                case "decider": p.Decider = value.Length == 0 ? null : value; break;
-                case "durable": p.Durable = value == "1"; break;
-                case "subscribers": foreach (var v in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) p.Subscribers.Add(v); break;
-                case "queue.nextID": p.QueueNextId = N(value); break;
-                case "data.body": p.Data = new Marshal.KCapData(value, p.Data?.Slots ?? []); break;
-                case "data.slots": p.Data = new Marshal.KCapData(p.Data?.Body ?? "", [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Kref.Parse)]); break;
-                default:
-                    if (rest.StartsWith("queue.", StringComparison.Ordinal))
-                    {
-                        if (!promiseQueues.TryGetValue(kref.Id, out var pq)) promiseQueues[kref.Id] = pq = [];
-                        pq[N(rest[6..])] = EventJson.ReadMessage(value);
-                    }
-                    break;
-            }
+            if (!KvKeys.TrySplit(key, out var head, out var rest)) continue;
+            if (queues.TryGetValue(head, out var q) && rest.All(char.IsAsciiDigit)) q[Num(rest)] = EventJson.ReadEvent(value);
+            else if (key.StartsWith(KvKeys.TerminationReasonPrefix, StringComparison.Ordinal)) LoadTerminationReason(key[KvKeys.TerminationReasonPrefix.Length..], value);
+            else if (!Kref.TryParse(head, out var kref)) continue;
+            else if (kref.IsObject) LoadObjectField(kref.Id, rest, value);
+            else LoadPromiseField(kref.Id, key, rest, value, promiseQueues);
         }
-        foreach (var (id, pq) in promiseQueues) k._promises[id].Queue.AddRange(pq.Values);
+        foreach (var (id, pq) in promiseQueues) _promises[id].Queue.AddRange(pq.Values);
+        return queues;
+    }
+
+    private void LoadTerminationReason(string vatId, string value)
+    {
+        using var doc = JsonDocument.Parse(value);
+        _terminationReasons[vatId] = new VatTermination(doc.RootElement.GetProperty("isFailure").GetBoolean(), doc.RootElement.GetProperty("info").GetString()!);
+    }
+
+    private void LoadObjectField(long id, string field, string value)
+    {
+        var o = _objects.TryGetValue(id, out var existing) ? existing : _objects[id] = new KernelObject();
+        if (field == KvKeys.Field.Owner) o.Owner = value;
+        else if (field == KvKeys.Field.RefCount)
+        {
+            var parts = value.Split(',');
+            (o.Reachable, o.Recognizable) = (Num(parts[0]), Num(parts[1]));
+        }
+    }
+
+    private void LoadPromiseField(long id, string key, string field, string value, Dictionary<long, SortedDictionary<long, KMessage>> promiseQueues)
+    {
+        var p = _promises.TryGetValue(id, out var ep) ? ep : _promises[id] = new KernelPromise();
+        switch (field)
+        {
+            case KvKeys.Field.State: p.State = value switch { "unresolved" => PromiseState.Unresolved, "fulfilled" => PromiseState.Fulfilled, "rejected" => PromiseState.Rejected, _ => throw new FormatException($"{key} = {value}") }; break;
+            case KvKeys.Field.RefCount: p.RefCount = Num(value); break;
+            case KvKeys.Field.Decider: p.Decider = value.Length == 0 ? null : value; break;
+            case KvKeys.Field.Durable: p.Durable = value == "1"; break;
+            case KvKeys.Field.Subscribers: foreach (var v in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) p.Subscribers.Add(v); break;
+            case KvKeys.Field.QueueNextId: p.QueueNextId = Num(value); break;
+            case KvKeys.Field.DataBody: p.Data = new Marshal.KCapData(value, p.Data?.Slots ?? []); break;
+            case KvKeys.Field.DataSlots: p.Data = new Marshal.KCapData(p.Data?.Body ?? "", [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Kref.Parse)]); break;
+            default:
+                if (field.StartsWith(KvKeys.Field.QueuePrefix, StringComparison.Ordinal))
+                {
+                    if (!promiseQueues.TryGetValue(id, out var pq)) promiseQueues[id] = pq = [];
+                    pq[Num(field[KvKeys.Field.QueuePrefix.Length..])] = EventJson.ReadMessage(value);
+                }
+                break;
+        }
+    }
+
+    private void LoadQueues(IReadOnlyDictionary<string, string> kv, Dictionary<string, SortedDictionary<long, KernelEvent>> queues)
+    {
         foreach (var (name, q) in queues)
         {
-            var bounds = Json<long[]>(Req(name));
-            (name == "runQueue" ? k.RunQueue : k.AcceptanceQueue).Load(bounds[0], bounds[1], q.Values);
+            var bounds = Json<long[]>(Req(kv, name));
+            (name == KvKeys.RunQueue ? RunQueue : AcceptanceQueue).Load(bounds[0], bounds[1], q.Values);
         }
+    }
 
-        // the vat registry and the GC mirrors
-        var names = kv.Where(e => e.Key.StartsWith("vat.name.", StringComparison.Ordinal)).ToDictionary(e => e.Value, e => e.Key["vat.name.".Length..], StringComparer.Ordinal);
-        foreach (var vatId in names.Keys.Concat(k._dynamicIds))
+    /// <summary>The vat registry: each live vat's record, and a tombstone for each terminated one.</summary>
+    private void LoadVats(IReadOnlyDictionary<string, string> kv)
+    {
+        var names = kv.Where(e => e.Key.StartsWith(KvKeys.VatNamePrefix, StringComparison.Ordinal))
+            .ToDictionary(e => e.Value, e => e.Key[KvKeys.VatNamePrefix.Length..], StringComparer.Ordinal);
+        foreach (var vatId in names.Keys.Concat(_dynamicIds))
         {
-            var p = vatId + ".";
-            using var options = JsonDocument.Parse(Req(p + "options"));
-            using var source = JsonDocument.Parse(Req(p + "source"));
-            using var dirt = JsonDocument.Parse(Req(p + "reapDirt"));
-            k._vats[vatId] = new VatRecord(vatId, names.GetValueOrDefault(vatId), k._dynamicIds.Contains(vatId),
+            using var options = JsonDocument.Parse(Req(kv, KvKeys.VatOptions(vatId)));
+            using var source = JsonDocument.Parse(Req(kv, KvKeys.VatSource(vatId)));
+            using var dirt = JsonDocument.Parse(Req(kv, KvKeys.VatReapDirt(vatId)));
+            _vats[vatId] = new VatRecord(vatId, names.GetValueOrDefault(vatId), _dynamicIds.Contains(vatId),
                 source.RootElement.GetProperty("bundleName").GetString()!, options.RootElement.GetProperty("enablePipelining").GetBoolean(),
-                EventJson.ReadCapData(Req(p + "vatParameters")), Kref.Parse(options.RootElement.GetProperty("root").GetString()!),
+                EventJson.ReadCapData(Req(kv, KvKeys.VatParameters(vatId))), Kref.Parse(options.RootElement.GetProperty("root").GetString()!),
                 ReapDirt: dirt.RootElement.GetProperty("deliveries").GetInt64());
         }
-        foreach (var vatId in k._terminated)
-            k._vats[vatId] = new VatRecord(vatId, null, false, "", false, Marshal.KCapData.Of("#null"), default, Alive: false);
+        foreach (var vatId in _terminated)
+            _vats[vatId] = new VatRecord(vatId, null, false, "", false, Marshal.KCapData.Of("#null"), default, Alive: false);
+    }
+
+    /// <summary>The GC mirrors, from the vats' c-list keys for objects: owners' reachable flags and importers.</summary>
+    private void LoadGcMirrors(IReadOnlyDictionary<string, string> kv)
+    {
         foreach (var (key, value) in kv)
         {
-            var c = key.IndexOf(".c.ko", StringComparison.Ordinal);
-            if (c < 0 || !VatId.IsValid(key[..c]) || value.Length < 3) continue;
-            var vatId = key[..c];
-            var ko = Kref.Parse(key[(c + 3)..]);
-            var export = value[2] == 'o' && value.Length > 3 && value[3] == '+';
-            if (k._objects.TryGetValue(ko.Id, out var o))
+            if (value.Length < 3 || !KvKeys.TryParseCListObjectKey(key, out var vatId, out var ko)) continue;
+            var export = KvKeys.IsExportValue(value);
+            if (_objects.TryGetValue(ko.Id, out var o))
             {
                 if (export && o.Owner == vatId) o.OwnerReachable = value[0] == 'R';
                 else if (!export) o.Importers.Add(vatId);
             }
             else if (!export)
             {
-                if (!k._retiredImporters.TryGetValue(ko.Id, out var set)) k._retiredImporters[ko.Id] = set = new SortedSet<string>(StringComparer.Ordinal);
+                if (!_retiredImporters.TryGetValue(ko.Id, out var set)) _retiredImporters[ko.Id] = set = new SortedSet<string>(StringComparer.Ordinal);
                 set.Add(vatId);
             }
         }
-        k.MarkCommitted();
-        return k;
     }
 }

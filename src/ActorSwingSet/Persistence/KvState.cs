@@ -1,4 +1,5 @@
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Persistence;
 
@@ -79,9 +80,7 @@ internal sealed class KvState
 
     private static string? EntityOf(string key)
     {
-        var dot = key.IndexOf('.');
-        if (dot < 0) return null;
-        var head = key[..dot];
+        if (!KvKeys.TrySplit(key, out var head, out _)) return null;
         return Kref.TryParse(head, out _) || VatId.IsValid(head) ? head : null;
     }
 

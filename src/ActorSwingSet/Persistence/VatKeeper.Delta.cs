@@ -1,6 +1,7 @@
 using System.Globalization;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Vat.State;
 
@@ -13,27 +14,26 @@ internal sealed partial class VatKeeper
 
     public List<KvWrite> TakeBlockDelta()
     {
-        var p = VatId + ".";
         var writes = new List<KvWrite>();
         // deletions first: a kref that left under one vref may have come back under another
         foreach (var (vref, kref) in _blockVrefs)
         {
             if (_byVref.ContainsKey(vref)) continue;
-            writes.Add(KvWrite.Delete(p + "c." + vref));
-            if (!_byKref.ContainsKey(kref)) writes.Add(KvWrite.Delete(p + "c." + kref));
+            writes.Add(KvWrite.Delete(KvKeys.CList(VatId, vref)));
+            if (!_byKref.ContainsKey(kref)) writes.Add(KvWrite.Delete(KvKeys.CList(VatId, kref)));
         }
         foreach (var (vref, oldKref) in _blockVrefs)
         {
             if (!_byVref.TryGetValue(vref, out var e)) continue;
-            if (oldKref != e.Kref && !_byKref.ContainsKey(oldKref)) writes.Add(KvWrite.Delete(p + "c." + oldKref));
-            writes.Add(KvWrite.Set(p + "c." + vref, e.Kref.ToString()));
-            writes.Add(KvWrite.Set(p + "c." + e.Kref, (e.Reachable ? "R " : "_ ") + vref));
+            if (oldKref != e.Kref && !_byKref.ContainsKey(oldKref)) writes.Add(KvWrite.Delete(KvKeys.CList(VatId, oldKref)));
+            writes.Add(KvWrite.Set(KvKeys.CList(VatId, vref), e.Kref.ToString()));
+            writes.Add(KvWrite.Set(KvKeys.CList(VatId, e.Kref), KvKeys.CListKrefValue(e.Reachable, vref)));
         }
         foreach (var key in _blockVatstore)
-            writes.Add(_vatstore.TryGetValue(key, out var v) ? KvWrite.Set(p + "vs." + key, v) : KvWrite.Delete(p + "vs." + key));
-        writes.Add(KvWrite.Set(p + "o.nextID", NextImportObjectId.ToString(CultureInfo.InvariantCulture)));
-        writes.Add(KvWrite.Set(p + "p.nextID", NextImportPromiseId.ToString(CultureInfo.InvariantCulture)));
-        writes.Add(KvWrite.Set(p + "incarnationNumber", IncarnationNumber.ToString(CultureInfo.InvariantCulture)));
+            writes.Add(_vatstore.TryGetValue(key, out var v) ? KvWrite.Set(KvKeys.Vatstore(VatId, key), v) : KvWrite.Delete(KvKeys.Vatstore(VatId, key)));
+        writes.Add(KvWrite.Set(KvKeys.NextImportObjectId(VatId), NextImportObjectId.ToString(CultureInfo.InvariantCulture)));
+        writes.Add(KvWrite.Set(KvKeys.NextImportPromiseId(VatId), NextImportPromiseId.ToString(CultureInfo.InvariantCulture)));
+        writes.Add(KvWrite.Set(KvKeys.IncarnationNumber(VatId), IncarnationNumber.ToString(CultureInfo.InvariantCulture)));
         _blockVrefs.Clear();
         _blockVatstore.Clear();
         return writes;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Vat.State;
 
@@ -9,14 +10,14 @@ internal sealed partial class VatKeeper
     public static VatKeeper Load(string vatId, IReadOnlyDictionary<string, string> kv)
     {
         var keeper = new VatKeeper(vatId);
-        var prefix = vatId + ".";
+        var prefix = KvKeys.VatPrefix(vatId);
         foreach (var (key, value) in kv)
         {
             if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
             var rest = key[prefix.Length..];
-            if (rest.StartsWith("c.", StringComparison.Ordinal))
+            if (rest.StartsWith(KvKeys.Field.CListPrefix, StringComparison.Ordinal))
             {
-                var slot = rest[2..];
+                var slot = rest[KvKeys.Field.CListPrefix.Length..];
                 if (Kref.TryParse(slot, out var kref))
                 {
                     var vref = value[2..];
@@ -24,20 +25,21 @@ internal sealed partial class VatKeeper
                     keeper._byKref[kref] = vref;
                 }
             }
-            else if (rest.StartsWith("vs.", StringComparison.Ordinal))
+            else if (rest.StartsWith(KvKeys.Field.VatstorePrefix, StringComparison.Ordinal))
             {
-                keeper._vatstore[rest[3..]] = value;
-                keeper._vatstoreKeys.Add(rest[3..]);
+                var vatstoreKey = rest[KvKeys.Field.VatstorePrefix.Length..];
+                keeper._vatstore[vatstoreKey] = value;
+                keeper._vatstoreKeys.Add(vatstoreKey);
             }
             else switch (rest)
             {
-                case "o.nextID": keeper.NextImportObjectId = long.Parse(value, CultureInfo.InvariantCulture); break;
-                case "p.nextID": keeper.NextImportPromiseId = long.Parse(value, CultureInfo.InvariantCulture); break;
-                case "incarnationNumber": keeper.IncarnationNumber = long.Parse(value, CultureInfo.InvariantCulture); break;
+                case KvKeys.Field.NextImportObjectId: keeper.NextImportObjectId = long.Parse(value, CultureInfo.InvariantCulture); break;
+                case KvKeys.Field.NextImportPromiseId: keeper.NextImportPromiseId = long.Parse(value, CultureInfo.InvariantCulture); break;
+                case KvKeys.Field.IncarnationNumber: keeper.IncarnationNumber = long.Parse(value, CultureInfo.InvariantCulture); break;
             }
         }
         foreach (var (vref, (kref, _)) in keeper._byVref)
-            if (!kv.TryGetValue(prefix + "c." + vref, out var back) || back != kref.ToString())
+            if (!kv.TryGetValue(KvKeys.CList(vatId, vref), out var back) || back != kref.ToString())
                 throw new FormatException($"{vatId}'s c-list is not a two-way map at {vref}");
         keeper.MarkCommitted();
         return keeper;

@@ -1,6 +1,7 @@
 using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Vat;
 
 namespace ActorSwingSet.Kernel
@@ -14,7 +15,7 @@ namespace ActorSwingSet.Kernel
         /// </summary>
         public static async Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeSchemaAsync(IReadOnlyDictionary<string, string> state)
         {
-            if (state.TryGetValue("version", out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
+            if (state.TryGetValue(KvKeys.Version, out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
             var bundles = new VatBundleRegistry();
             var options = new KernelOptions(bundles, 0);
             var core = Restore(new InProcessVatPort(bundles), options, state, KernelStateDump.LeakySchemaVersion, requireBundles: false);

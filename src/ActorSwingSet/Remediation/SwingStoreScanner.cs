@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ActorSwingSet.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace ActorSwingSet.Remediation;
@@ -168,26 +169,26 @@ internal static class SwingStoreScanner
 
     private static ScanResult Scan(Reader kv, IProgress<(int Done, int Total)>? progress, Stopwatch clock, bool followStoredVersion)
     {
-        var storedVersion = kv.Get("version");
+        var storedVersion = kv.Get(KvKeys.Version);
         var version = followStoredVersion ? JsNumberOrZero(storedVersion) : 2;
         if (version >= 3) return new ScanResult([], 0, 0, kv.Rows, kv.Queries, 0, clock.Elapsed, storedVersion, RemediationDue: false);
 
-        var staticVats = kv.Range("vat.name.", "vat.name/").Where(e => e.Key.Length > "vat.name.".Length).Select(e => e.Value).ToList();
-        var dynamicVats = ReadJsonList(Required(kv, "vat.dynamicIDs"), "vat.dynamicIDs");
+        var staticVats = kv.Range(KvKeys.VatNamePrefix, KvKeys.PrefixEnd(KvKeys.VatNamePrefix)).Where(e => e.Key.Length > KvKeys.VatNamePrefix.Length).Select(e => e.Value).ToList();
+        var dynamicVats = ReadJsonList(Required(kv, KvKeys.DynamicVatIds), KvKeys.DynamicVatIds);
         if (version < 1) CheckVersion0(kv, [.. staticVats, .. dynamicVats]);
         HashSet<string> terminated;
         if (version < 2)
         {
             // the v1-to-v2 step asserts that vats.terminated does not exist yet, then creates it empty
-            if (kv.Get("vats.terminated") is not null)
-                throw Refuse($"vats.terminated exists in a version-{storedVersion ?? "0"} store (the v1-to-v2 step asserts it does not)");
+            if (kv.Get(KvKeys.TerminatedVats) is not null)
+                throw Refuse($"{KvKeys.TerminatedVats} exists in a version-{storedVersion ?? "0"} store (the v1-to-v2 step asserts it does not)");
             terminated = [];
         }
-        else terminated = ReadJsonList(Required(kv, "vats.terminated"), "vats.terminated").ToHashSet(StringComparer.Ordinal);
+        else terminated = ReadJsonList(Required(kv, KvKeys.TerminatedVats), KvKeys.TerminatedVats).ToHashSet(StringComparer.Ordinal);
         var live = staticVats.Concat(dynamicVats).Where(v => !terminated.Contains(v)).ToList();
 
         var pending = new HashSet<(string, string)>();
-        foreach (var queue in new[] { "runQueue", "acceptanceQueue" })
+        foreach (var queue in KvKeys.Queues)
             foreach (var json in ReadQueue(kv, queue)) AddNotify(json, queue, pending);
 
         long entries = 0;
@@ -197,18 +198,18 @@ internal static class SwingStoreScanner
         foreach (var vatId in live)
         {
             // the promise part of this vat's c-list (vN.c.kpM) in one range read, then its promises' states in batches
-            var prefix = vatId + ".c.kp";
-            var clist = kv.Range(prefix, vatId + ".c.kq").Where(e => e.Key.Length > prefix.Length).ToList();
+            var prefix = KvKeys.CListPromisePrefix(vatId);
+            var clist = kv.Range(prefix, KvKeys.PrefixEnd(prefix)).Where(e => e.Key.Length > prefix.Length).ToList();
             entries += clist.Count;
-            var kpids = clist.Select(e => "kp" + e.Key[prefix.Length..]).ToList();
-            var states = kv.GetMany([.. kpids.Where(k => !stateOf.ContainsKey(k)).Distinct().Select(k => k + ".state")]);
+            var kpids = clist.Select(e => KvKeys.CListSlot(vatId, e.Key)).ToList();
+            var states = kv.GetMany([.. kpids.Where(k => !stateOf.ContainsKey(k)).Distinct().Select(k => KvKeys.Of(k, KvKeys.Field.State))]);
             for (var i = 0; i < clist.Count; i++)
             {
                 var kpid = kpids[i];
                 if (!stateOf.TryGetValue(kpid, out var state))
                 {
-                    state = states.GetValueOrDefault(kpid + ".state");
-                    if (string.IsNullOrEmpty(state)) throw Refuse($"{kpid}.state is missing ({vatId} holds {kpid} in its c-list)");
+                    state = states.GetValueOrDefault(KvKeys.Of(kpid, KvKeys.Field.State));
+                    if (string.IsNullOrEmpty(state)) throw Refuse($"{KvKeys.Of(kpid, KvKeys.Field.State)} is missing ({vatId} holds {kpid} in its c-list)");
                     stateOf[kpid] = state;
                 }
                 // SwingSet: anything but 'unresolved' counts as settled
@@ -225,26 +226,28 @@ internal static class SwingStoreScanner
     /// <summary>The preconditions SwingSet's v0-to-v1 step asserts (kernel-wide keys, then each vat's reap keys).</summary>
     private static void CheckVersion0(Reader kv, IReadOnlyList<string> vats)
     {
-        if (kv.Get("initialized") is null) throw Refuse("a store without a version has no 'initialized' key (the v0-to-v1 step asserts it)");
-        var interval = Required(kv, "kernel.defaultReapInterval");
-        if (kv.Get("kernel.defaultReapDirtThreshold") is not null)
-            throw Refuse("a store without a version already has kernel.defaultReapDirtThreshold (the v0-to-v1 step asserts it does not)");
-        if (interval != "never") ParseDecimal(interval, "kernel.defaultReapInterval");
-        var keys = vats.SelectMany(v => new[] { v + ".reapInterval", v + ".reapCountdown", v + ".options", v + ".reapDirt" }).ToList();
+        if (kv.Get(KvKeys.Initialized) is null) throw Refuse($"a store without a version has no '{KvKeys.Initialized}' key (the v0-to-v1 step asserts it)");
+        var interval = Required(kv, KvKeys.DefaultReapInterval);
+        if (kv.Get(KvKeys.DefaultReapDirtThreshold) is not null)
+            throw Refuse($"a store without a version already has {KvKeys.DefaultReapDirtThreshold} (the v0-to-v1 step asserts it does not)");
+        if (interval != "never") ParseDecimal(interval, KvKeys.DefaultReapInterval);
+        string ReapInterval(string v) => KvKeys.Of(v, KvKeys.Field.ReapInterval);
+        string ReapCountdown(string v) => KvKeys.Of(v, KvKeys.Field.ReapCountdown);
+        var keys = vats.SelectMany(v => new[] { ReapInterval(v), ReapCountdown(v), KvKeys.VatOptions(v), KvKeys.VatReapDirt(v) }).ToList();
         var found = kv.GetMany(keys);
         foreach (var v in vats)
         {
-            if (found.ContainsKey(v + ".reapDirt")) throw Refuse($"{v}.reapDirt exists in a store without a version (the v0-to-v1 step asserts it does not)");
-            var vi = found.GetValueOrDefault(v + ".reapInterval") ?? throw Refuse($"storage lacks required key {v}.reapInterval");
-            var vc = found.GetValueOrDefault(v + ".reapCountdown") ?? throw Refuse($"storage lacks required key {v}.reapCountdown");
-            if ((vi == "never") != (vc == "never")) throw Refuse($"{v}: reapInterval={vi}, reapCountdown={vc} (the v0-to-v1 step asserts both or neither are 'never')");
+            if (found.ContainsKey(KvKeys.VatReapDirt(v))) throw Refuse($"{KvKeys.VatReapDirt(v)} exists in a store without a version (the v0-to-v1 step asserts it does not)");
+            var vi = found.GetValueOrDefault(ReapInterval(v)) ?? throw Refuse($"storage lacks required key {ReapInterval(v)}");
+            var vc = found.GetValueOrDefault(ReapCountdown(v)) ?? throw Refuse($"storage lacks required key {ReapCountdown(v)}");
+            if ((vi == "never") != (vc == "never")) throw Refuse($"{v}: {KvKeys.Field.ReapInterval}={vi}, {KvKeys.Field.ReapCountdown}={vc} (the v0-to-v1 step asserts both or neither are 'never')");
             if (vi != "never")
             {
-                ParseDecimal(vi, v + ".reapInterval");
-                ParseDecimal(vc, v + ".reapCountdown");
+                ParseDecimal(vi, ReapInterval(v));
+                ParseDecimal(vc, ReapCountdown(v));
             }
-            var options = found.GetValueOrDefault(v + ".options") ?? throw Refuse($"storage lacks required key {v}.options");
-            if (!IsJsonObject(options)) throw Refuse($"{v}.options is not a JSON object: {Shorten(options)}");
+            var options = found.GetValueOrDefault(KvKeys.VatOptions(v)) ?? throw Refuse($"storage lacks required key {KvKeys.VatOptions(v)}");
+            if (!IsJsonObject(options)) throw Refuse($"{KvKeys.VatOptions(v)} is not a JSON object: {Shorten(options)}");
         }
     }
 
@@ -281,10 +284,11 @@ internal static class SwingStoreScanner
         {
             throw Refuse($"{queue} is not [head, tail]: {Shorten(bounds)}");
         }
-        var rows = kv.Range(queue + ".", queue + "/").ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        var prefix = KvKeys.QueueEntry(queue, "");
+        var rows = kv.Range(prefix, KvKeys.PrefixEnd(prefix)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         for (var i = head; i < tail; i++)
         {
-            var key = queue + "." + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var key = KvKeys.QueueEntry(queue, i);
             yield return rows.GetValueOrDefault(key) ?? throw Refuse($"storage lacks required key {key}");
         }
     }

@@ -1,5 +1,6 @@
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Kernel.State;
@@ -45,7 +46,7 @@ internal sealed partial class KernelKeeper
     private List<Action>? _undo;
     private readonly HashSet<long> _touchedObjects = [];
     private readonly HashSet<long> _touchedPromises = [];
-    private readonly HashSet<string> _touchedLists = new(StringComparer.Ordinal);
+    private readonly HashSet<KernelList> _touchedLists = [];
     /// <summary>A point inside a crank to roll back to: the undo-log length and everything kept by value.</summary>
     internal readonly record struct Savepoint(int UndoCount, int MaybeFree, EventQueue.Mark Run, EventQueue.Mark Accept, long NextObj, long NextKp, long NextVat, long Crank, long[] Stats);
 
@@ -114,7 +115,7 @@ internal sealed partial class KernelKeeper
 
     private void OnUndo(Action a) => _undo?.Add(a);
 
-    private void TouchList<T>(string name, Func<T> get, Action<T> set, Func<T, T> copy)
+    private void TouchList<T>(KernelList name, Func<T> get, Action<T> set, Func<T, T> copy)
     {
         _blockLists.Add(name);
         if (_undo is null || !_touchedLists.Add(name)) return;
@@ -185,13 +186,13 @@ internal sealed partial class KernelKeeper
 
     public void AddStaticName(string name)
     {
-        TouchList("names", () => _staticNames, v => _staticNames = v, v => [.. v]);
+        TouchList(KernelList.Names, () => _staticNames, v => _staticNames = v, v => [.. v]);
         _staticNames.Add(name);
     }
 
     public void AddDynamicId(string vatId)
     {
-        TouchList("dynamic", () => _dynamicIds, v => _dynamicIds = v, v => [.. v]);
+        TouchList(KernelList.Dynamic, () => _dynamicIds, v => _dynamicIds = v, v => [.. v]);
         _dynamicIds.Add(vatId);
     }
 
@@ -199,10 +200,10 @@ internal sealed partial class KernelKeeper
     public void MarkTerminated(string vatId, VatTermination reason)
     {
         var v = _vats[vatId];
-        TouchList("names", () => _staticNames, x => _staticNames = x, x => [.. x]);
-        TouchList("dynamic", () => _dynamicIds, x => _dynamicIds = x, x => [.. x]);
-        TouchList("terminated", () => _terminated, x => _terminated = x, x => [.. x]);
-        TouchList("reasons", () => _terminationReasons, x => _terminationReasons = x, x => new Dictionary<string, VatTermination>(x, StringComparer.Ordinal));
+        TouchList(KernelList.Names, () => _staticNames, x => _staticNames = x, x => [.. x]);
+        TouchList(KernelList.Dynamic, () => _dynamicIds, x => _dynamicIds = x, x => [.. x]);
+        TouchList(KernelList.Terminated, () => _terminated, x => _terminated = x, x => [.. x]);
+        TouchList(KernelList.Reasons, () => _terminationReasons, x => _terminationReasons = x, x => new Dictionary<string, VatTermination>(x, StringComparer.Ordinal));
         if (v.Name is not null) _staticNames.Remove(v.Name);
         _dynamicIds.Remove(vatId);
         _terminated.Add(vatId);
@@ -226,7 +227,7 @@ internal sealed partial class KernelKeeper
     public long HostSession { get; private set; }
 
     private void TouchHostRefs() =>
-        TouchList("host", () => _hostRefs, x => _hostRefs = x,
+        TouchList(KernelList.Host, () => _hostRefs, x => _hostRefs = x,
             x => new SortedDictionary<long, SortedDictionary<Kref, long>>(x.ToDictionary(e => e.Key, e => new SortedDictionary<Kref, long>(e.Value))));
 
     /// <summary>The current host session takes one more reference to <paramref name="kref"/>.</summary>
@@ -280,7 +281,7 @@ internal sealed partial class KernelKeeper
     public IReadOnlyDictionary<string, Kref> DurableHolds => _durableHolds;
 
     private void TouchDurableHolds() =>
-        TouchList("durableHolds", () => _durableHolds, x => _durableHolds = x, x => new SortedDictionary<string, Kref>(x, StringComparer.Ordinal));
+        TouchList(KernelList.DurableHolds, () => _durableHolds, x => _durableHolds = x, x => new SortedDictionary<string, Kref>(x, StringComparer.Ordinal));
 
     public void AddDurableHold(string name, Kref kref)
     {
@@ -307,13 +308,13 @@ internal sealed partial class KernelKeeper
     /// <summary>Holds a kernel reference on the object for as long as it stays pinned.</summary>
     public void Pin(Kref ko)
     {
-        TouchList("pinned", () => _pinned, x => _pinned = x, x => new SortedSet<Kref>(x));
+        TouchList(KernelList.Pinned, () => _pinned, x => _pinned = x, x => new SortedSet<Kref>(x));
         if (_pinned.Add(ko)) Incref(ko);
     }
 
     public void Unpin(Kref ko)
     {
-        TouchList("pinned", () => _pinned, x => _pinned = x, x => new SortedSet<Kref>(x));
+        TouchList(KernelList.Pinned, () => _pinned, x => _pinned = x, x => new SortedSet<Kref>(x));
         if (_pinned.Remove(ko)) Decref(ko);
     }
 
@@ -638,7 +639,7 @@ internal sealed partial class KernelKeeper
 
     private void AddGcAction(string action)
     {
-        TouchList("gc", () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
+        TouchList(KernelList.Gc, () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
         _gcActions.Add(action);
     }
 
@@ -653,7 +654,7 @@ internal sealed partial class KernelKeeper
     {
         negated = false;
         if (_gcActions.Count == 0) return null;
-        TouchList("gc", () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
+        TouchList(KernelList.Gc, () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
         var byVat = new SortedDictionary<string, Dictionary<string, List<(string Action, Kref Kref)>>>(StringComparer.Ordinal);
         foreach (var action in _gcActions)
         {
@@ -720,7 +721,7 @@ internal sealed partial class KernelKeeper
         var dirt = v.ReapDirt + 1;
         if (reapInterval > 0 && dirt >= reapInterval && !_reapQueue.Contains(vatId))
         {
-            TouchList("reap", () => _reapQueue, x => _reapQueue = x, x => [.. x]);
+            TouchList(KernelList.Reap, () => _reapQueue, x => _reapQueue = x, x => [.. x]);
             _reapQueue.Add(vatId);
         }
         PutVat(v with { ReapDirt = dirt });
@@ -735,7 +736,7 @@ internal sealed partial class KernelKeeper
     public string? NextReap()
     {
         if (_reapQueue.Count == 0) return null;
-        TouchList("reap", () => _reapQueue, x => _reapQueue = x, x => [.. x]);
+        TouchList(KernelList.Reap, () => _reapQueue, x => _reapQueue = x, x => [.. x]);
         var v = _reapQueue[0];
         _reapQueue.RemoveAt(0);
         return v;
@@ -750,7 +751,7 @@ internal sealed partial class KernelKeeper
     /// <summary>Holds an event (and a reference on each kref it names) until <see cref="InjectUpgradeEvents"/>.</summary>
     public void HoldUpgradeEvent(KernelEvent e)
     {
-        TouchList("upgradeEvents", () => _upgradeEvents, x => _upgradeEvents = x, x => [.. x]);
+        TouchList(KernelList.UpgradeEvents, () => _upgradeEvents, x => _upgradeEvents = x, x => [.. x]);
         foreach (var k in e.Krefs()) Incref(k);
         _upgradeEvents.Add(e);
     }
@@ -758,7 +759,7 @@ internal sealed partial class KernelKeeper
     /// <summary>Moves the held events to the acceptance queue; their references move with them.</summary>
     public int InjectUpgradeEvents()
     {
-        TouchList("upgradeEvents", () => _upgradeEvents, x => _upgradeEvents = x, x => [.. x]);
+        TouchList(KernelList.UpgradeEvents, () => _upgradeEvents, x => _upgradeEvents = x, x => [.. x]);
         foreach (var e in _upgradeEvents) AcceptanceQueue.Enqueue(e);
         var n = _upgradeEvents.Count;
         _upgradeEvents.Clear();

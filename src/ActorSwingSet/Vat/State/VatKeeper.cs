@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Vat.State;
@@ -196,15 +197,14 @@ internal sealed partial class VatKeeper(string vatId)
     /// <summary>The vat's part of the kernel-state dump, in SwingSet's key schema.</summary>
     public IEnumerable<KeyValuePair<string, string>> Dump()
     {
-        var p = VatId + ".";
         foreach (var (vref, e) in _byVref)
         {
-            yield return new(p + "c." + vref, e.Kref.ToString());
-            yield return new(p + "c." + e.Kref, (e.Reachable ? "R " : "_ ") + vref);
+            yield return new(KvKeys.CList(VatId, vref), e.Kref.ToString());
+            yield return new(KvKeys.CList(VatId, e.Kref), KvKeys.CListKrefValue(e.Reachable, vref));
         }
-        foreach (var k in _vatstoreKeys) yield return new(p + "vs." + k, _vatstore[k]);
-        yield return new(p + "o.nextID", NextImportObjectId.ToString(CultureInfo.InvariantCulture));
-        yield return new(p + "p.nextID", NextImportPromiseId.ToString(CultureInfo.InvariantCulture));
-        yield return new(p + "incarnationNumber", IncarnationNumber.ToString(CultureInfo.InvariantCulture));
+        foreach (var k in _vatstoreKeys) yield return new(KvKeys.Vatstore(VatId, k), _vatstore[k]);
+        yield return new(KvKeys.NextImportObjectId(VatId), NextImportObjectId.ToString(CultureInfo.InvariantCulture));
+        yield return new(KvKeys.NextImportPromiseId(VatId), NextImportPromiseId.ToString(CultureInfo.InvariantCulture));
+        yield return new(KvKeys.IncarnationNumber(VatId), IncarnationNumber.ToString(CultureInfo.InvariantCulture));
     }
 }

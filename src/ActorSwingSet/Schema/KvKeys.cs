@@ -1,0 +1,203 @@
+using System.Globalization;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Schema;
+
+// The kvStore schema: every key of the stored state (the journal's blocks and snapshots) and of the dump, which
+// are the same thing. Keys are SwingSet's where SwingSet has the key, so a dump compares with a swing-store's
+// kvStore table. "Kernel" means the kernel keeper writes it (KernelKeeper, rendered by KernelStateRenderer);
+// "vat" means a vat's keeper writes it (VatKeeper, in the vat's actor); "SwingSet only" keys we never write and
+// only read in a real swing-store (the scanner and the swing-store audit). N is a decimal number, KREF a kernel
+// reference (koN, kpN), VREF a vat reference (o+N, o-N, p+N, p-N, ...), vN a vat ID. Absent means "none".
+//
+// Kernel, scalars:
+//   version                      schema version, "3" (see the history below)
+//   crankNumber                  N, cranks run so far
+//   kernelStats                  JSON {stat: N} in stat-name order (ours; SwingSet keeps its stats elsewhere)
+//   vat.nextID, ko.nextID, kp.nextID   N, the next ID to allocate
+// Kernel, lists:
+//   vat.names                    JSON [name...], the static vats in creation order
+//   vat.name.NAME                vN, one per live static vat
+//   vat.dynamicIDs               JSON [vN...], the live dynamic vats
+//   vats.terminated              JSON [vN...], terminated vats; permanent tombstones here (SwingSet: awaiting deletion)
+//   vat.terminationReason.vN     JSON {isFailure, info} (ours), for a terminated vat
+//   gcActions                    JSON ["vN dropExport koN", ...], sorted
+//   reapQueue                    JSON [vN...]
+//   pinnedObjects                "koN,koM,..." (may be empty)
+//   upgradeEvents                JSON [event...], notifies held for injection after a schema upgrade; absent when none
+//   kernel.hostRefs              JSON {"SESSION": {KREF: N}} (ours), host sessions' references; absent when none
+//   kernel.durableHolds          JSON {name: KREF} (ours), the host's durable holds; absent when none
+// Kernel, per vat (live vats only):
+//   vN.source                    JSON {bundleName}
+//   vN.options                   JSON {enablePipelining, name, root} (ours: SwingSet keeps other options here)
+//   vN.vatParameters             capdata JSON
+//   vN.reapDirt                  JSON {deliveries}
+// Kernel, per object and promise (the entity koN / kpN, deleted as a whole):
+//   koN.owner                    vN, absent once the owner is gone
+//   koN.refCount                 "reachable,recognizable"
+//   kpN.state                    unresolved | fulfilled | rejected
+//   kpN.refCount                 N
+//   kpN.decider                  vN or "" (unresolved only)
+//   kpN.durable                  "1" when its decider marked it durable (unresolved only; ours)
+//   kpN.subscribers              "vN,vM,..." (unresolved only)
+//   kpN.queue.N, kpN.queue.nextID   message JSON queued on the promise, and the next position (unresolved only)
+//   kpN.data.body, kpN.data.slots   the resolution: capdata body and "KREF,KREF,..." (settled only)
+// Kernel, queues:
+//   runQueue, acceptanceQueue    JSON [head, tail]; runQueue.N / acceptanceQueue.N = event JSON for head <= N < tail
+// Vat (each vat's own keeper; the vat's entity vN is deleted as a whole when it terminates):
+//   vN.c.KREF                    "R VREF" or "_ VREF" (reachable or only recognizable by the vat)
+//   vN.c.VREF                    KREF (the c-list is a two-way map)
+//   vN.vs.KEY                    the vat's vatstore; what KEY means is the vat's (liveslots') own schema, not this one
+//   vN.o.nextID, vN.p.nextID     N, the vat's next import IDs
+//   vN.incarnationNumber         N (ours: SwingSet keeps it in the transcript store)
+// SwingSet only (read by the swing-store scanner's version checks, never written):
+//   initialized, kernel.defaultReapInterval, kernel.defaultReapDirtThreshold, vN.reapInterval, vN.reapCountdown
+// SwingSet only (read by the swing-store audit, never written):
+//   kpN.policy                   a promise's pipelining policy; dN.c.KREF / dN.c.VREF, a device's c-list
+//
+// Version history (SwingSet's numbers, which we follow):
+//   0 (no version key)  SwingSet's original: per-vat reapInterval/reapCountdown; the scanner only reads it.
+//   1                   SwingSet: reapDirt and kernel.defaultReapDirtThreshold replace the reap countdowns.
+//   2                   SwingSet: vats.terminated appears. Ours: state written by a kernel with the #9039 upgrade
+//                       leak (ReproduceUpgradeLeakBug9039); a kernel refuses it until `swingset upgrade-state`.
+//   3                   after the #9039 remediation: settled promises left in c-lists get their notifies queued in
+//                       upgradeEvents. What this kernel reads and writes.
+//   Added since without a version change (each optional, and ignored by a reader that does not know it):
+//   kpN.durable; kernel.hostRefs keyed by session (the older flat {KREF: N} loads as session 0's, and is
+//   released); kernel.durableHolds. The demo's keys live in its vats' vatstores (vN.vs.*), so not here.
+
+/// <summary>The kvStore key catalogue: the one place the schema's keys are spelled (the comment above lists them).</summary>
+internal static class KvKeys
+{
+    private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    public const string Version = "version";
+    public const string CrankNumber = "crankNumber";
+    public const string KernelStats = "kernelStats";
+    public const string NextVatId = "vat.nextID";
+    public const string NextObjectId = "ko.nextID";
+    public const string NextPromiseId = "kp.nextID";
+
+    public const string VatNames = "vat.names";
+    public const string VatNamePrefix = "vat.name.";
+    public const string DynamicVatIds = "vat.dynamicIDs";
+    public const string TerminatedVats = "vats.terminated";
+    public const string TerminationReasonPrefix = "vat.terminationReason.";
+    public const string GcActions = "gcActions";
+    public const string ReapQueue = "reapQueue";
+    public const string PinnedObjects = "pinnedObjects";
+    public const string UpgradeEvents = "upgradeEvents";
+    public const string HostRefs = "kernel.hostRefs";
+    public const string DurableHolds = "kernel.durableHolds";
+
+    public static string VatName(string name) => VatNamePrefix + name;
+    public static string TerminationReason(string vatId) => TerminationReasonPrefix + vatId;
+
+    /// <summary>The field parts of the keys under one entity (a vat, an object or a promise), after "ENTITY.".</summary>
+    public static class Field
+    {
+        public const string Source = "source";
+        public const string Options = "options";
+        public const string VatParameters = "vatParameters";
+        public const string ReapDirt = "reapDirt";
+
+        public const string Owner = "owner";
+        public const string RefCount = "refCount";
+
+        public const string State = "state";
+        public const string Decider = "decider";
+        public const string Durable = "durable";
+        public const string Subscribers = "subscribers";
+        public const string QueuePrefix = "queue.";
+        public const string QueueNextId = "queue.nextID";
+        public const string DataBody = "data.body";
+        public const string DataSlots = "data.slots";
+
+        public const string CListPrefix = "c.";
+        /// <summary>The field prefix of the c-list keys whose slot is an object kref.</summary>
+        public const string CListObjectPrefix = "c.ko";
+        public const string VatstorePrefix = "vs.";
+        public const string NextImportObjectId = "o.nextID";
+        public const string NextImportPromiseId = "p.nextID";
+        public const string IncarnationNumber = "incarnationNumber";
+
+        // SwingSet only
+        public const string Policy = "policy";
+        public const string ReapInterval = "reapInterval";
+        public const string ReapCountdown = "reapCountdown";
+    }
+
+    /// <summary>The entity an object's keys belong to ("koN"), and what a block deletes as a whole.</summary>
+    public static string ObjectEntity(long id) => "ko" + N(id);
+    /// <summary>The entity a promise's keys belong to ("kpN").</summary>
+    public static string PromiseEntity(long id) => "kp" + N(id);
+    /// <summary>"ENTITY.FIELD".</summary>
+    public static string Of(string entity, string field) => entity + "." + field;
+
+    public static string ObjectOwner(long id) => Of(ObjectEntity(id), Field.Owner);
+    public static string ObjectRefCount(long id) => Of(ObjectEntity(id), Field.RefCount);
+    public static string PromiseState(long id) => Of(PromiseEntity(id), Field.State);
+    public static string PromiseQueue(long id, long position) => Of(PromiseEntity(id), Field.QueuePrefix + N(position));
+
+    public static string VatSource(string vatId) => Of(vatId, Field.Source);
+    public static string VatOptions(string vatId) => Of(vatId, Field.Options);
+    public static string VatParameters(string vatId) => Of(vatId, Field.VatParameters);
+    public static string VatReapDirt(string vatId) => Of(vatId, Field.ReapDirt);
+
+    public const string RunQueue = "runQueue";
+    public const string AcceptanceQueue = "acceptanceQueue";
+    /// <summary>The kernel's two event queues, in the order they are rendered.</summary>
+    public static readonly string[] Queues = [RunQueue, AcceptanceQueue];
+    public static string QueueEntry(string queue, long position) => QueueEntry(queue, N(position));
+    /// <summary>A queue entry's key; an empty <paramref name="position"/> gives the prefix of them all.</summary>
+    public static string QueueEntry(string queue, string position) => queue + "." + position;
+
+    /// <summary>The prefix of every key of one vat ("vN.").</summary>
+    public static string VatPrefix(string vatId) => vatId + ".";
+    /// <summary>A c-list key: <paramref name="slot"/> is a kref (value "R VREF") or a vref (value KREF).</summary>
+    public static string CList(string vatId, string slot) => Of(vatId, Field.CListPrefix + slot);
+    public static string CList(string vatId, Kref kref) => CList(vatId, kref.ToString());
+    /// <summary>The prefix of a vat's c-list keys for promise krefs ("vN.c.kp").</summary>
+    public static string CListPromisePrefix(string vatId) => CList(vatId, "kp");
+    /// <summary>The slot (kref or vref) of one of a vat's c-list keys.</summary>
+    public static string CListSlot(string vatId, string key) => key[CList(vatId, "").Length..];
+    /// <summary>The c-list value for a kref key: reachability flag, a space, the vref.</summary>
+    public static string CListKrefValue(bool reachable, string vref) => (reachable ? "R " : "_ ") + vref;
+    public static string Vatstore(string vatId, string key) => Of(vatId, Field.VatstorePrefix + key);
+    public static string NextImportObjectId(string vatId) => Of(vatId, Field.NextImportObjectId);
+    public static string NextImportPromiseId(string vatId) => Of(vatId, Field.NextImportPromiseId);
+    public static string IncarnationNumber(string vatId) => Of(vatId, Field.IncarnationNumber);
+
+    // SwingSet only
+    public const string Initialized = "initialized";
+    public const string DefaultReapInterval = "kernel.defaultReapInterval";
+    public const string DefaultReapDirtThreshold = "kernel.defaultReapDirtThreshold";
+
+    /// <summary>The end (exclusive) of the range of keys that start with <paramref name="prefix"/>, for range reads.</summary>
+    public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
+    /// <summary>Splits "ENTITY.FIELD" at its first dot; false for a key without one.</summary>
+    public static bool TrySplit(string key, out string entity, out string field)
+    {
+        var dot = key.IndexOf('.');
+        (entity, field) = dot < 0 ? ("", "") : (key[..dot], key[(dot + 1)..]);
+        return dot >= 0;
+    }
+
+    /// <summary>
+    /// Recognizes a c-list key whose slot is an object kref ("vN.c.koM") and returns its vat and object; false for
+    /// any other key.
+    /// </summary>
+    public static bool TryParseCListObjectKey(string key, out string vatId, out Kref ko)
+    {
+        var c = key.IndexOf("." + Field.CListObjectPrefix, StringComparison.Ordinal);
+        (vatId, ko) = ("", default);
+        if (c < 0 || !VatId.IsValid(key[..c])) return false;
+        vatId = key[..c];
+        ko = Kref.Parse(key[(c + 1 + Field.CListPrefix.Length)..]);
+        return true;
+    }
+
+    /// <summary>Whether the value of a kref c-list key says the vat exports the object ("R o+N" or "_ o+N").</summary>
+    public static bool IsExportValue(string value) => value.Length > 3 && value[2] == 'o' && value[3] == '+';
+}
