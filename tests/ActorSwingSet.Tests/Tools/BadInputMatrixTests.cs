@@ -129,6 +129,34 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
         return data;
     }
 
+    /// <summary>Runs <paramref name="body"/> in a new temporary folder, then removes it, read-only entries included.</summary>
+    private static async Task InScratchFolder(string prefix, Func<string, Task> body)
+    {
+        var dir = Directory.CreateTempSubdirectory(prefix).FullName;
+        try
+        {
+            await body(dir);
+        }
+        finally
+        {
+            RemoveScratchFolder(dir);
+        }
+    }
+
+    private static void InScratchFolder(string prefix, Action<string> body) =>
+        InScratchFolder(prefix, dir => { body(dir); return Task.CompletedTask; }).GetAwaiter().GetResult();
+
+    private static void RemoveScratchFolder(string dir)
+    {
+        foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir))
+        {
+            if (new FileInfo(e).LinkTarget is not null) continue; // a link's own mode is not used (and it may point nowhere)
+            if (OperatingSystem.IsWindows()) File.SetAttributes(e, File.GetAttributes(e) & ~FileAttributes.ReadOnly);
+            else File.SetUnixFileMode(e, File.GetUnixFileMode(e) | UnixFileMode.UserWrite | UnixFileMode.UserRead | (Directory.Exists(e) ? UnixFileMode.UserExecute : 0));
+        }
+        Directory.Delete(dir, recursive: true);
+    }
+
     private const string OutOfRangeArguments = "out-of-range arguments";
 
     [Theory]
@@ -136,8 +164,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     public async Task Each_command_refuses_each_wrong_input_in_one_line_and_changes_nothing(string commandName, string inputName)
     {
         var command = Commands[commandName];
-        var dir = Directory.CreateTempSubdirectory("swingset-matrix-").FullName;
-        try
+        await InScratchFolder("swingset-matrix-", async dir =>
         {
             string[] args;
             Expect expected;
@@ -188,24 +215,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 Assert.Equal(before, after);
             }
             Assert.Equal(fixturesBefore, Listing(fixtures.Dir));
-        }
-        finally
-        {
-            foreach (var e in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Append(dir))
-            {
-                if (new FileInfo(e).LinkTarget is not null) continue; // a link's own mode is not used (and it may point nowhere)
-                if (OperatingSystem.IsWindows()) File.SetAttributes(e, File.GetAttributes(e) & ~FileAttributes.ReadOnly);
-                else File.SetUnixFileMode(e, File.GetUnixFileMode(e) | UnixFileMode.UserWrite | UnixFileMode.UserRead | (Directory.Exists(e) ? UnixFileMode.UserExecute : 0));
-            }
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task Every_command_names_the_damaged_block_at_once()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-block-").FullName;
-        try
+        await InScratchFolder("swingset-block-", async dir =>
         {
             var f = CorruptLastBlock(Copy(dir, fixtures.Ours));
             var last = Scalar(f, "SELECT max(sequence_number) FROM journal");
@@ -216,18 +232,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 Assert.Contains($"block {last} cannot be", stderr, StringComparison.Ordinal);
                 Assert.Contains("swingset.block.v1 payload is damaged", stderr, StringComparison.Ordinal);
             }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task Writing_commands_refuse_a_database_another_process_has_open()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-busy-").FullName;
-        try
+        await InScratchFolder("swingset-busy-", async dir =>
         {
             var f = Copy(dir, fixtures.Ours);
             var hash = Listing(dir)["kernel.db"];
@@ -247,11 +258,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 }
             }
             Assert.Equal(hash, Listing(dir)["kernel.db"]);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -270,8 +277,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     [Fact]
     public async Task The_demo_refuses_bounds_and_contradictions_in_one_line_each()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-args-").FullName;
-        try
+        await InScratchFolder("swingset-args-", async dir =>
         {
             foreach (var (args, expected) in new (string[], string)[]
             {
@@ -293,18 +299,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 Assert.Contains(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
             }
             Assert.Empty(Directory.EnumerateFileSystemEntries(dir)); // the --dump check came before the database was created
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task The_demo_refuses_a_vats_count_the_stored_kernel_does_not_have()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-vats-").FullName;
-        try
+        await InScratchFolder("swingset-vats-", async dir =>
         {
             var f = Copy(dir, fixtures.Ours); // a ring of 10 vats
             var before = Listing(dir);
@@ -312,19 +313,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             Assert.True(code == 2, stderr);
             Assert.Contains("holds a ring of 10 vats, which --vats 11 cannot change", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
             Assert.Equal(before, Listing(dir));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task The_tools_read_the_journal_alone_when_the_snapshot_table_is_missing_as_the_kernel_recovers()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-nosnap-").FullName;
-        try
+        await InScratchFolder("swingset-nosnap-", async dir =>
         {
             var f = Copy(dir, fixtures.Ours);
             var last = Scalar(f, "SELECT max(sequence_number) FROM journal");
@@ -332,18 +327,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             var (code, stdout, stderr) = await SwingsetCli.Run("audit", "--db", f);
             Assert.True(code == 0, stderr);
             Assert.StartsWith($"block {last},", stdout, StringComparison.Ordinal); // not "holds no committed kernel state"
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task Repair_names_what_is_wrong_in_a_claims_file_in_one_line()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-claims-").FullName;
-        try
+        await InScratchFolder("swingset-claims-", async dir =>
         {
             var claims = Path.Combine(dir, "claims.json");
             foreach (var (json, expected) in new[]
@@ -361,18 +351,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
                 Assert.Contains(expected, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
                 Assert.DoesNotMatch(StackTrace(), stderr);
             }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public void Reads_open_sqlite_read_only_and_immutable_unless_a_wal_or_journal_is_beside_the_file()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-ro-").FullName;
-        try
+        InScratchFolder("swingset-ro-", dir =>
         {
             var f = Copy(dir, fixtures.Ours);
             var quiet = new SqliteConnectionStringBuilder(ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(f));
@@ -385,18 +370,13 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             Assert.Equal($"file:{f}?mode=ro", new SqliteConnectionStringBuilder(ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(f)).DataSource);
             var odd = Path.Combine(dir, "a?b#c%d.db");
             Assert.Contains("a%3fb%23c%25d.db?mode=ro", ActorSwingSet.Persistence.ReadOnlySqlite.ConnectionString(odd), StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task A_scan_reads_blocks_another_process_committed_to_the_wal_and_leaves_its_files_alone()
     {
-        var dir = Directory.CreateTempSubdirectory("swingset-wal-").FullName;
-        try
+        await InScratchFolder("swingset-wal-", async dir =>
         {
             var f = Copy(dir, fixtures.Ours);
             var blocks = Scalar(f, "SELECT count(*) FROM journal");
@@ -414,12 +394,7 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             Assert.True(code == 0, stderr);
             Assert.StartsWith($"block {blocks - 1},", stdout, StringComparison.Ordinal); // the committed change in the -wal is seen
             Assert.Equal(before.Keys, Listing(dir).Keys);
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [GeneratedRegex(@"^\s+at |\w+Exception\b|--- End of", RegexOptions.Multiline)]
