@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
 
 namespace ActorSwingSet.Cli.Commands;

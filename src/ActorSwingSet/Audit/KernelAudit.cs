@@ -4,7 +4,7 @@ using ActorSwingSet.Dump;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
-namespace ActorSwingSet.Audit;
+namespace ActorSwingSet;
 
 /// <summary>What the audit found. <see cref="IsClean"/> when it found nothing.</summary>
 public sealed record AuditReport(

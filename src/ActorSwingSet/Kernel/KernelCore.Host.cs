@@ -1,7 +1,4 @@
-using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;

@@ -1,8 +1,5 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Translation;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;
@@ -30,11 +27,11 @@ internal sealed partial class KernelCore
         _port = port;
         _options = options;
         // state made with the leak on purpose is marked as what it is: the schema version before remediation
-        Keeper = keeper ?? new KernelKeeper { SchemaVersion = options.ReproduceUpgradeLeakBug9039 ? Dump.KernelStateDump.LeakySchemaVersion : Dump.KernelStateDump.SchemaVersion };
+        Keeper = keeper ?? new KernelKeeper { SchemaVersion = options.ReproduceUpgradeLeakBug9039 ? KernelStateDump.LeakySchemaVersion : KernelStateDump.SchemaVersion };
     }
 
     private static string ExpectedVersion(KernelOptions options) =>
-        options.ReproduceUpgradeLeakBug9039 ? Dump.KernelStateDump.LeakySchemaVersion : Dump.KernelStateDump.SchemaVersion;
+        options.ReproduceUpgradeLeakBug9039 ? KernelStateDump.LeakySchemaVersion : KernelStateDump.SchemaVersion;
 
     /// <summary>
     /// A kernel rebuilt from state in the kvStore schema: the tables, and every live vat's host with its c-list,

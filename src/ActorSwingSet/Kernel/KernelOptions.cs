@@ -1,7 +1,6 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Kernel;
 
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>One vat created with the kernel (a static vat).</summary>
 public sealed record StaticVatConfig(string Name, string BundleName, KCapData? VatParameters = null, bool EnablePipelining = false);
@@ -29,7 +28,7 @@ public sealed record KernelConfig
     /// <summary>
     /// Runs the vat-admin vat (static vat <c>vatAdmin</c>, created first): a service vats use to create, upgrade
     /// and terminate dynamic vats and to await their end. Its root is
-    /// <see cref="Controller.SwingSetController.GetVatAdminServiceAsync"/>. Off by default; a stored kernel keeps the
+    /// <see cref="SwingSetController.GetVatAdminServiceAsync"/>. Off by default; a stored kernel keeps the
     /// choice it was created with.
     /// </summary>
     public bool EnableVatAdmin { get; init; }

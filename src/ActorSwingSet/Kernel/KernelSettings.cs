@@ -1,6 +1,6 @@
 using Akka.Configuration;
 
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>The kernel actor's settings, read from the <c>actorswingset.kernel</c> HOCON section.</summary>
 public sealed record KernelSettings(string ActorName, long ReapInterval, int RunSlice, TimeSpan VatReplyTimeout, PersistenceSettings Persistence)

@@ -1,6 +1,4 @@
-using ActorSwingSet.Kernel.State;
-
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>Kernel counters (since the kernel was built) and current sizes.</summary>
 public sealed record KernelStats(

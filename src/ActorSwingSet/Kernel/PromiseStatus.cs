@@ -1,8 +1,4 @@
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>A snapshot of one promise-table row, for hosts and tests.</summary>
 public sealed record PromiseStatus(

@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Liveslots;
+using ActorSwingSet.Liveslots;
+
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// A promise this vat decides that survives upgrade (semantics section 8, beyond SwingSet): the kernel leaves it

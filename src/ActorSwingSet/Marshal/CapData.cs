@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
-using ActorSwingSet.References;
 
-namespace ActorSwingSet.Marshal;
+namespace ActorSwingSet;
 
 /// <summary>Capability data on the kernel side of the boundary: a smallcaps JSON body and kernel-reference slots.</summary>
 public sealed record KCapData(string Body, ImmutableArray<Kref> Slots)

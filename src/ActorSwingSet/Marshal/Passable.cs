@@ -1,4 +1,4 @@
-namespace ActorSwingSet.Marshal;
+namespace ActorSwingSet;
 
 /// <summary>An error as it crosses the boundary: a name (<c>Error</c>, <c>TypeError</c>...) and a message.</summary>
 public sealed record PassableError(string Name, string Message);

@@ -1,4 +1,3 @@
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Persistence;

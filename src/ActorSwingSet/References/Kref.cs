@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ActorSwingSet.References;
+namespace ActorSwingSet;
 
 /// <summary>The three kinds of kernel reference.</summary>
 public enum KrefKind : byte

@@ -1,4 +1,4 @@
-namespace ActorSwingSet.References;
+namespace ActorSwingSet;
 
 /// <summary>Helpers for vat IDs (<c>vN</c>).</summary>
 public static class VatId

@@ -1,8 +1,6 @@
-using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Vat;
 
 namespace ActorSwingSet.Kernel
 {
@@ -29,7 +27,7 @@ namespace ActorSwingSet.Kernel
         /// gets a notify queued. Returns the verdicts and the writes to journal.
         /// </summary>
         public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairStoredAsync(
-            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, References.Kref Kpid)> claims)
+            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims)
         {
             var bundles = new VatBundleRegistry();
             var core = Restore(new InProcessVatPort(bundles), new KernelOptions(bundles, 0), state, KernelStateDump.SchemaVersion, requireBundles: false);
@@ -54,7 +52,7 @@ namespace ActorSwingSet.Remediation
 
         /// <summary>Verified-claims repair of stored state: see <see cref="KernelCore.RepairClaimsAsync"/>.</summary>
         public static Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
-            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, References.Kref Kpid)> claims) =>
+            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims) =>
             KernelCore.RepairStoredAsync(state, claims);
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ActorSwingSet.References;
 
 namespace ActorSwingSet.Schema;
 

@@ -1,6 +1,4 @@
-using ActorSwingSet.Marshal;
-
-namespace ActorSwingSet.Vat;
+namespace ActorSwingSet.Vats;
 
 /// <summary>A delivery as the vat sees it: every reference is a vref from its own c-list.</summary>
 public abstract record VatDelivery;
