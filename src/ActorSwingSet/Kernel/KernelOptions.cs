@@ -3,6 +3,10 @@ using ActorSwingSet.Kernel;
 namespace ActorSwingSet;
 
 /// <summary>One vat created with the kernel (a static vat).</summary>
+/// <param name="Name">The vat's name, which host calls such as <see cref="SwingSetController.QueueToVatRootAsync(string, string, object?[])"/> accept instead of its ID.</param>
+/// <param name="BundleName">The bundle (a name in <see cref="KernelConfig.Bundles"/>) its first incarnation runs.</param>
+/// <param name="VatParameters">The vatParameters its startVat receives; null for none.</param>
+/// <param name="EnablePipelining">True to deliver messages sent to promises the vat decides to the vat itself instead of queueing them in the kernel.</param>
 public sealed record StaticVatConfig(string Name, string BundleName, KCapData? VatParameters = null, bool EnablePipelining = false);
 
 /// <summary>How to build a kernel: its vat code, its static vats and its policies.</summary>
