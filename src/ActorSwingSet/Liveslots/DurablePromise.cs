@@ -33,6 +33,6 @@ public sealed class DurablePromise
     /// <summary>Rejects it; throws <see cref="InvalidOperationException"/> if it was already settled.</summary>
     public void Reject(object? reason) => _table.SettleDurable(this, true, reason);
 
-    /// <inheritdoc />
+    /// <summary><c>[DurablePromise p+N]</c>, for messages and logs.</summary>
     public override string ToString() => $"[DurablePromise {Vpid}]";
 }
