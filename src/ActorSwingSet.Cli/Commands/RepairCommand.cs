@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
 
 namespace ActorSwingSet.Cli.Commands;

@@ -1,4 +1,5 @@
 using ActorSwingSet.Kernel.State;
+using ActorSwingSet.References;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;

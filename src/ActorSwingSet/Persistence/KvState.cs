@@ -1,3 +1,4 @@
+using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Persistence;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorSwingSet.References;
 
 namespace ActorSwingSet.Schema;
 

@@ -1,3 +1,4 @@
+using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 using ActorSwingSet.Translation;
 
