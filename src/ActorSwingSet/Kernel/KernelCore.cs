@@ -48,7 +48,7 @@ internal sealed class KernelCore
             [typeof(TerminateVatEvent)] = lifecycle,
             [typeof(UpgradeVatEvent)] = upgrades,
         };
-        _engine = new CrankEngine(_context, port, options.ReapInterval, routing, handlers, lifecycle);
+        _engine = new CrankEngine(_context, options.ReapInterval, routing, handlers, lifecycle);
         _remediation = new LeakRemediation(_context);
     }
 

@@ -146,7 +146,7 @@ public sealed class CrankResultTests
             _terminate = terminate ?? (_ => true);
             _countDeliveryFirst = countDeliveryFirst;
             var context = new CrankContext(Port, new KernelOptions(new VatBundleRegistry(), 0), Keeper);
-            Engine = new CrankEngine(context, Port, 0, this, new Dictionary<Type, ICrankHandler> { [typeof(StartVatEvent)] = this }, this);
+            Engine = new CrankEngine(context, 0, this, new Dictionary<Type, ICrankHandler> { [typeof(StartVatEvent)] = this }, this);
             Keeper.RunQueue.Enqueue(new StartVatEvent("v1", KCapData.Of("#null")));
         }
 

@@ -1,5 +1,4 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel.Crank;
 
@@ -12,7 +11,6 @@ namespace ActorSwingSet.Kernel.Crank;
 /// </summary>
 internal sealed class CrankEngine(
     CrankContext context,
-    IVatPort port,
     long reapInterval,
     ICrankHandler routing,
     IReadOnlyDictionary<Type, ICrankHandler> handlers,
@@ -61,7 +59,7 @@ internal sealed class CrankEngine(
             K.IncStat(KernelStat.Cranks);
             K.CommitCrank();
             context.Slog?.CrankFinish(crankNum);
-            foreach (var v in _destroyAfterCommit) port.DestroyVat(v);
+            foreach (var v in _destroyAfterCommit) context.DestroyVat(v);
             _destroyAfterCommit.Clear();
             return true;
         }
@@ -119,7 +117,7 @@ internal sealed class CrankEngine(
         if (result.Rollback is { } rollback)
         {
             K.RollbackTo(rollback.Point);
-            port.Tell(rollback.VatId, new AbortIncarnation(K.CrankNumber));
+            context.AbortIncarnation(rollback.VatId);
         }
         foreach (var stat in result.Stats) K.IncStat(stat);
         if (result.Dirt is { Clear: true } clean) K.ClearReapDirt(clean.VatId);
