@@ -1,8 +1,9 @@
+using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Translation;
 using ActorSwingSet.VatAdmin;
 
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet.Kernel.Handlers;
 
 /// <summary>
 /// The kernel's side of vat administration from inside vats (SwingSet's vat-admin device): the vat-admin vat
@@ -12,12 +13,12 @@ namespace ActorSwingSet.Kernel;
 /// answered at once from the kernel's records, since anyone holding the service could call <c>vatTerminated</c>) and
 /// settles the vat's done-promise with the recorded outcome.
 /// </summary>
-internal sealed partial class KernelCore
+internal sealed class VatAdminBridge(ICrankContext context)
 {
     /// <summary>Runs the vat-admin syscall; returns why it is illegal, or null.</summary>
-    private string? ExecuteVatAdmin(string vatId, VatAdminSyscall va)
+    public string? Execute(string vatId, VatAdminSyscall va)
     {
-        var K = Keeper;
+        var K = context.Keeper;
         if (K.Vat(vatId) is not { Dynamic: false, Name: VatAdminVat.VatName })
             return "vatAdmin(): only the vat-admin vat may administer vats";
         var rp = K.GetPromise(va.Result);
@@ -32,7 +33,7 @@ internal sealed partial class KernelCore
         {
             // answered at once, from the kernel's own records: the vat-admin vat trusts only this about a vat's end
             K.SetDecider(va.Result, null);
-            ResolveByKernel(va.Result, false, VatStatus(queried));
+            K.ResolveByKernel(va.Result, false, VatStatus(queried));
             return null;
         }
         KernelEvent? e = (op, args) switch
@@ -54,7 +55,7 @@ internal sealed partial class KernelCore
     /// <summary><c>{alive}</c>, or for a dead vat <c>{alive: false, isFailure, reason}</c> (its recorded termination).</summary>
     private KCapData VatStatus(string vatId)
     {
-        var K = Keeper;
+        var K = context.Keeper;
         var status = new SortedDictionary<string, object?>(StringComparer.Ordinal) { ["alive"] = K.IsAlive(vatId) };
         if (!K.IsAlive(vatId))
         {
@@ -73,9 +74,9 @@ internal sealed partial class KernelCore
     }
 
     /// <summary>Queues <c>vatTerminated(vatID, isFailure, reason)</c> to the vat-admin vat's root, for dynamic vats.</summary>
-    private void NotifyVatAdminOfTermination(string vatId, bool isFailure, KCapData reason)
+    public void NotifyOfTermination(string vatId, bool isFailure, KCapData reason)
     {
-        var K = Keeper;
+        var K = context.Keeper;
         if (K.Vat(vatId) is not { Dynamic: true }) return;
         VatRecord? admin = null;
         foreach (var v in K.Vats)
