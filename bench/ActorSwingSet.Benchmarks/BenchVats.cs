@@ -1,7 +1,5 @@
 using System.Globalization;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Benchmarks;
 
@@ -67,6 +65,6 @@ public sealed class BenchVat : IRawVat
         ReapInterval = 0,
     };
 
-    public static KCapData Call(string method, ActorSwingSet.References.Kref target, long n) =>
+    public static KCapData Call(string method, Kref target, long n) =>
         KCapData.Of(SmallCaps.Methargs(method, new SlotRef(0, false, "target"), n), target);
 }

@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.Remediation;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;

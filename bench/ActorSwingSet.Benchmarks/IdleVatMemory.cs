@@ -1,6 +1,4 @@
 using Akka.Actor;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
 
 namespace ActorSwingSet.Benchmarks;
 

@@ -1,7 +1,5 @@
 using Akka.Actor;
-using ActorSwingSet.Controller;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorSwingSet.Benchmarks;

@@ -1,5 +1,4 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorSwingSet.Benchmarks;

@@ -1,5 +1,4 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorSwingSet.Benchmarks;

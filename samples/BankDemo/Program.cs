@@ -1,8 +1,5 @@
 using Akka.Actor;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Vat;
+using ActorSwingSet;
 using ExampleVats;
 
 // Two vats in one kernel: a bank (v1) and a customer. The customer opens an account and overdraws it; the bank is

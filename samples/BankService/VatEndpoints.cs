@@ -1,12 +1,8 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
-using ActorSwingSet.Controller;
+using ActorSwingSet;
 using ActorSwingSet.Hosting;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 
 namespace BankService;
 

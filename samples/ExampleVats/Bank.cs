@@ -1,4 +1,4 @@
-using ActorSwingSet.Liveslots;
+using ActorSwingSet.Vats;
 
 namespace ExampleVats;
 

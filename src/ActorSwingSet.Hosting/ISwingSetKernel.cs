@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Akka.Hosting;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
 
 namespace ActorSwingSet.Hosting;
 

@@ -1,6 +1,4 @@
 using Akka.Hosting;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,10 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Persistence;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Hosting;
 

@@ -1,7 +1,3 @@
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.References;
 using Xunit.Sdk;
 
 namespace ActorSwingSet.TestKit;
@@ -54,7 +50,7 @@ public sealed class CallResult
         }
     }
 
-    /// <summary>Asserts the call was rejected and returns the reason (an error is a <see cref="Marshal.PassableError"/>).</summary>
+    /// <summary>Asserts the call was rejected and returns the reason (an error is a <see cref="PassableError"/>).</summary>
     public object? AssertRejected()
     {
         if (State != PromiseState.Rejected) throw new XunitException($"{Call} was expected to be rejected, but {Outcome}");

@@ -1,5 +1,4 @@
 using System.Text;
-using ActorSwingSet.Dump;
 
 namespace ActorSwingSet.TestKit;
 

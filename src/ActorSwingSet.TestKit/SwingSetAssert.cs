@@ -1,4 +1,3 @@
-using ActorSwingSet.Audit;
 using Xunit.Sdk;
 
 namespace ActorSwingSet.TestKit;

@@ -1,5 +1,3 @@
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,10 +1,4 @@
 using System.Globalization;
-using ActorSwingSet.Audit;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using Xunit.Sdk;
 
 namespace ActorSwingSet.TestKit;

@@ -1,7 +1,4 @@
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.TestKit;
 

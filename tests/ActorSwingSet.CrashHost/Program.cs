@@ -7,11 +7,7 @@ using Akka.Persistence;
 using Akka.Persistence.Sql.Journal;
 using Akka.Persistence.Sql.Snapshot;
 using ActorSwingSet.Cli.Demo;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Dump;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Persistence;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.CrashHost;
 

@@ -72,9 +72,9 @@ public sealed class AuditScenarios : SwingSetTestKit
     private static async Task UpgradeWhileWaitingAsync(TestKernel kernel)
     {
         var wait = await kernel.CallAsync("waiter", "wait");
-        Assert.Equal(Kernel.State.PromiseState.Unresolved, wait.State);
+        Assert.Equal(PromiseState.Unresolved, wait.State);
         (await kernel.UpgradeAsync("waiter", "waiter")).AssertSucceeded();
-        Assert.Equal(Kernel.State.PromiseState.Rejected, (await kernel.PromiseAsync(wait.Promise)).State);
+        Assert.Equal(PromiseState.Rejected, (await kernel.PromiseAsync(wait.Promise)).State);
     }
 
     [NestedFact]

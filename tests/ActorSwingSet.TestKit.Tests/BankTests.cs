@@ -1,6 +1,3 @@
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ExampleVats;
 using Xunit;
 

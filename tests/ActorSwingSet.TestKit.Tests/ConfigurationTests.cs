@@ -1,5 +1,3 @@
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Liveslots;
 using ActorSwingSet.TestKit.Tests.Support;
 using Xunit;
 

@@ -1,4 +1,3 @@
-using ActorSwingSet.References;
 using ActorSwingSet.TestKit.Tests.Support;
 using ExampleVats;
 using Xunit;

@@ -1,5 +1,4 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
+using ActorSwingSet;
 using ActorSwingSet.TestKit;
 using ExampleVats;
 using Xunit;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ActorSwingSet.Audit;
 
 namespace ActorSwingSet.Cli.Commands;
 

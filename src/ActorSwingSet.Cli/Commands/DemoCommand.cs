@@ -1,9 +1,6 @@
 using System.CommandLine;
 using Akka.Actor;
 using ActorSwingSet.Cli.Demo;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Dump;
-using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Persistence;
 using Akka.Configuration;
 using Microsoft.Data.Sqlite;
@@ -98,7 +95,7 @@ public static class DemoCommand
                 if (durable) await controller.InjectQueuedUpgradeEventsAsync();
                 result = await DemoScenario.RunAsync(controller, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
             }
-            catch (Exception e) when (e is Kernel.KernelPanicException or DemoKernelException)
+            catch (Exception e) when (e is KernelPanicException or DemoKernelException)
             {
                 Console.Error.WriteLine("swingset demo: " + e.Message);
                 await system.Terminate();
@@ -113,7 +110,7 @@ public static class DemoCommand
                 {
                     block = await controller.CommitAsync();
                 }
-                catch (Kernel.KernelPanicException e)
+                catch (KernelPanicException e)
                 {
                     Console.Error.WriteLine("swingset demo: " + e.Message);
                     await system.Terminate();

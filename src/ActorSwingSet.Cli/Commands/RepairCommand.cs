@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Remediation;

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using Microsoft.Data.Sqlite;
 

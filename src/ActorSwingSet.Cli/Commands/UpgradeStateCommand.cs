@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Remediation;
 
@@ -39,7 +38,7 @@ public static class UpgradeStateCommand
             }
             if (report is null)
             {
-                Console.WriteLine($"already at schema version {Dump.KernelStateDump.SchemaVersion}: nothing to do");
+                Console.WriteLine($"already at schema version {KernelStateDump.SchemaVersion}: nothing to do");
                 return 0;
             }
             long block;
@@ -52,7 +51,7 @@ public static class UpgradeStateCommand
                 Console.Error.WriteLine($"swingset upgrade-state: the upgrade could not be committed to {stored.Path}: {e.Message}");
                 return 2;
             }
-            Console.WriteLine($"upgraded to schema version {Dump.KernelStateDump.SchemaVersion} in block {block}: " +
+            Console.WriteLine($"upgraded to schema version {KernelStateDump.SchemaVersion} in block {block}: " +
                               $"{report.Repaired.Count} damaged promise(s) found in {report.VatsScanned} vats ({report.PromiseEntriesRead} c-list promise entries read); " +
                               "their repairs wait in upgradeEvents until the host injects them");
             return 0;

@@ -1,10 +1,4 @@
 using System.Globalization;
-using ActorSwingSet.Audit;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-using ActorSwingSet.Vat;
 
 namespace ActorSwingSet.Cli.Demo;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Cli.Demo;
 

@@ -4,9 +4,14 @@ using ActorSwingSet.Dump;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
-namespace ActorSwingSet.Audit;
+namespace ActorSwingSet;
 
 /// <summary>What the audit found. <see cref="IsClean"/> when it found nothing.</summary>
+/// <param name="Violations">Broken invariants, one line each, starting with the invariant's name (semantics section 9).</param>
+/// <param name="SettledInCList">Settled promises still in a vat's c-list with no notify on its way (SwingSet #9039 damage).</param>
+/// <param name="Promises">Promises recounted.</param>
+/// <param name="Objects">Objects recounted.</param>
+/// <param name="CListEntries">C-list entries recounted.</param>
 public sealed record AuditReport(
     IReadOnlyList<string> Violations,
     IReadOnlyList<(string VatId, string Kpid)> SettledInCList,

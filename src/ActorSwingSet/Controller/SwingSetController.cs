@@ -1,12 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
-using ActorSwingSet.Audit;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 
-namespace ActorSwingSet.Controller;
+namespace ActorSwingSet;
 
 /// <summary>
 /// The host's handle on a kernel running in an ActorSystem (modelled on SwingSet's controller): queue messages,

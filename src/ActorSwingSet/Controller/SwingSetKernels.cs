@@ -3,7 +3,7 @@ using Akka.Actor;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 
-namespace ActorSwingSet.Controller;
+namespace ActorSwingSet;
 
 /// <summary>
 /// The ActorSystem extension that starts SwingSet kernels in an existing ActorSystem and keeps track of the ones

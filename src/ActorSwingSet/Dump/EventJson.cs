@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 
 namespace ActorSwingSet.Dump;
 

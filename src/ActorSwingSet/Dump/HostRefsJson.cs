@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Dump;

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Schema;
 using ActorSwingSet.Vat.Messages;
 
-namespace ActorSwingSet.Dump;
+namespace ActorSwingSet;
 
 /// <summary>
 /// Renders kernel state as SwingSet's kvStore (semantics section 10), sorted by key: the canonical view that tests,

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using ActorSwingSet.References;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 

@@ -1,5 +1,4 @@
 using Akka.Event;
-using ActorSwingSet.Marshal;
 
 namespace ActorSwingSet.Kernel;
 

@@ -1,11 +1,11 @@
 using Akka.Actor;
 using Akka.Event;
-using ActorSwingSet.Audit;
+using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
 using ActorSwingSet.Observability;
 using ActorSwingSet.Persistence;
 
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>
 /// The kernel actor: it owns the run-queue, the promise table and the object table (through
@@ -40,7 +40,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     /// <summary>
     /// Builds the kernel from <paramref name="config"/>, which it validates. Without persistence it serves at once; with
     /// it, it first recovers the committed state through its journal child. Hosts start it with
-    /// <see cref="Controller.SwingSetController.Start"/>.
+    /// <see cref="SwingSetController.Start"/>.
     /// </summary>
     public KernelActor(KernelConfig config, KernelSettings settings)
     {

@@ -1,12 +1,9 @@
-using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.Handlers;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;

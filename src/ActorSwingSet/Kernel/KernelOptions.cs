@@ -1,9 +1,12 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Kernel;
 
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>One vat created with the kernel (a static vat).</summary>
+/// <param name="Name">The vat's name, which host calls such as <see cref="SwingSetController.QueueToVatRootAsync(string, string, object?[])"/> accept instead of its ID.</param>
+/// <param name="BundleName">The bundle (a name in <see cref="KernelConfig.Bundles"/>) its first incarnation runs.</param>
+/// <param name="VatParameters">The vatParameters its startVat receives; null for none.</param>
+/// <param name="EnablePipelining">True to deliver messages sent to promises the vat decides to the vat itself instead of queueing them in the kernel.</param>
 public sealed record StaticVatConfig(string Name, string BundleName, KCapData? VatParameters = null, bool EnablePipelining = false);
 
 /// <summary>How to build a kernel: its vat code, its static vats and its policies.</summary>
@@ -29,7 +32,7 @@ public sealed record KernelConfig
     /// <summary>
     /// Runs the vat-admin vat (static vat <c>vatAdmin</c>, created first): a service vats use to create, upgrade
     /// and terminate dynamic vats and to await their end. Its root is
-    /// <see cref="Controller.SwingSetController.GetVatAdminServiceAsync"/>. Off by default; a stored kernel keeps the
+    /// <see cref="SwingSetController.GetVatAdminServiceAsync"/>. Off by default; a stored kernel keeps the
     /// choice it was created with.
     /// </summary>
     public bool EnableVatAdmin { get; init; }

@@ -1,4 +1,4 @@
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>
 /// The kernel found its own state inconsistent. It stops and persists nothing further; the host must restart it

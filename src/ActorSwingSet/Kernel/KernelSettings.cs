@@ -1,8 +1,13 @@
 using Akka.Configuration;
 
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>The kernel actor's settings, read from the <c>actorswingset.kernel</c> HOCON section.</summary>
+/// <param name="ActorName"><c>actor-name</c>: the kernel actor's name under <c>/user</c>; one kernel per name in an ActorSystem.</param>
+/// <param name="ReapInterval"><c>reap-interval</c>: deliveries a vat receives before the kernel schedules a bringOutYourDead for it (0: never).</param>
+/// <param name="RunSlice"><c>run-slice</c>: cranks run per message while running, so host requests are served between slices; it never changes what the cranks do.</param>
+/// <param name="VatReplyTimeout"><c>vat-reply-timeout</c>: how long the kernel waits for a vat actor's reply before it panics.</param>
+/// <param name="Persistence">The <c>actorswingset.persistence</c> section.</param>
 public sealed record KernelSettings(string ActorName, long ReapInterval, int RunSlice, TimeSpan VatReplyTimeout, PersistenceSettings Persistence)
 {
     /// <summary>The slog file (<c>slog-file</c>): JSON lines of every crank, delivery and syscall; empty = off.</summary>
@@ -57,6 +62,12 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
 }
 
 /// <summary>The <c>actorswingset.persistence</c> section.</summary>
+/// <param name="Enabled"><c>enabled</c>: on, the kernel recovers from its journal when it starts and journals each committed block; off, it lives in memory.</param>
+/// <param name="PersistenceId"><c>persistence-id</c>: the journal's persistence ID; one kernel per ID.</param>
+/// <param name="JournalPluginId"><c>journal-plugin-id</c>: the journal plugin's configuration path; empty for Akka's default.</param>
+/// <param name="SnapshotPluginId"><c>snapshot-plugin-id</c>: the snapshot-store plugin's configuration path; empty for Akka's default.</param>
+/// <param name="CommitEveryCranks"><c>commit-every-cranks</c>: a block is committed after this many cranks while running (0: only when the host commits).</param>
+/// <param name="SnapshotEveryBlocks"><c>snapshot-every-blocks</c>: the whole state is snapshotted every this many blocks, so recovery replays a bounded tail (0: never).</param>
 public sealed record PersistenceSettings(bool Enabled, string PersistenceId, string JournalPluginId, string SnapshotPluginId, long CommitEveryCranks, long SnapshotEveryBlocks)
 {
     /// <summary>

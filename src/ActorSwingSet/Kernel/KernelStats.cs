@@ -1,8 +1,15 @@
-using ActorSwingSet.Kernel.State;
-
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet;
 
 /// <summary>Kernel counters (since the kernel was built) and current sizes.</summary>
+/// <param name="Counters">Every counter the kernel keeps, by name; read one with the indexer.</param>
+/// <param name="CrankNumber">The crank counter: cranks run since the kernel's state began (a restart from storage keeps counting).</param>
+/// <param name="RunQueueLength">Deliveries waiting in the run-queue.</param>
+/// <param name="AcceptanceQueueLength">Sends waiting in the acceptance queue to be routed.</param>
+/// <param name="PromiseCount">Promises in the promise table (settled ones included until their last reference goes).</param>
+/// <param name="ObjectCount">Objects in the object table.</param>
+/// <param name="LiveVats">Vats that are running.</param>
+/// <param name="TerminatedVats">Vats that were terminated.</param>
+/// <param name="GcActions">GC actions (dropExports, retireExports, retireImports) waiting to be delivered.</param>
 public sealed record KernelStats(
     IReadOnlyDictionary<KernelStat, long> Counters,
     long CrankNumber,

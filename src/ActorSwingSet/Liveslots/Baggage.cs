@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Liveslots;
+using ActorSwingSet.Liveslots;
+
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// The vat's durable key-value store, kept in its vatstore and handed to every incarnation. Values must be

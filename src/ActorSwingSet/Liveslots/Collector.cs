@@ -1,5 +1,5 @@
 using ActorSwingSet.References;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

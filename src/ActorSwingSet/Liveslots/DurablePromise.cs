@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Liveslots;
+using ActorSwingSet.Liveslots;
+
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// A promise this vat decides that survives upgrade (semantics section 8, beyond SwingSet): the kernel leaves it
@@ -31,6 +33,6 @@ public sealed class DurablePromise
     /// <summary>Rejects it; throws <see cref="InvalidOperationException"/> if it was already settled.</summary>
     public void Reject(object? reason) => _table.SettleDurable(this, true, reason);
 
-    /// <inheritdoc />
+    /// <summary><c>[DurablePromise p+N]</c>, for messages and logs.</summary>
     public override string ToString() => $"[DurablePromise {Vpid}]";
 }

@@ -1,7 +1,9 @@
-namespace ActorSwingSet.Liveslots;
+using ActorSwingSet.Liveslots;
+
+namespace ActorSwingSet.Vats;
 
 /// <summary>
-/// Eventual send, SwingSet's <c>E(x).method(args)</c>: <c>using static ActorSwingSet.Liveslots.Eventual;</c> then
+/// Eventual send, SwingSet's <c>E(x).method(args)</c>: <c>using static ActorSwingSet.Vats.Eventual;</c> then
 /// <c>await E(counter).Call("increment", 1)</c>. The target is a <see cref="Presence"/>, a promise
 /// (<see cref="Task"/>: the message is pipelined to whatever it settles to) or one of the vat's own objects (the
 /// call runs in a later turn). Only usable from vat code while the vat runs: the sender is the running delivery's,

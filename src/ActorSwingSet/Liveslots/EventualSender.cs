@@ -1,6 +1,6 @@
 using System.Globalization;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

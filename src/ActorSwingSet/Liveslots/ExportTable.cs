@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using ActorSwingSet.References;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

@@ -1,4 +1,4 @@
-namespace ActorSwingSet.Liveslots;
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// Marks a class as remotable (SwingSet's <c>Far</c>): its instances pass by reference, and other vats call their

@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Liveslots;
+using ActorSwingSet.Liveslots;
+
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// A virtual or durable kind (SwingSet's <c>defineKind</c>/<c>defineDurableKind</c>): a maker of objects whose

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.References;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

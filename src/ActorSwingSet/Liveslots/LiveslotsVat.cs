@@ -1,6 +1,6 @@
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Numerics;
 using System.Text.Json;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 
@@ -13,7 +14,7 @@ internal static class MethodDispatcher
 
     private static readonly ConcurrentDictionary<(Type, string), Candidate[]> Cache = new();
 
-    /// <summary>Calls the method; a <c>void</c> method returns <see cref="Marshal.Undefined"/>, so null stays null.</summary>
+    /// <summary>Calls the method; a <c>void</c> method returns <see cref="Undefined"/>, so null stays null.</summary>
     public static object? Invoke(object target, string method, IReadOnlyList<object?> args)
     {
         var methods = Find(target.GetType(), method);
@@ -29,7 +30,7 @@ internal static class MethodDispatcher
                 catch (InvalidCastException e) { throw new ArgumentException($"{method}: argument {i + 1} ({ps[i].Name}): {e.Message}"); }
             }
             var returned = mi.Invoke(target, BindingFlags.DoNotWrapExceptions, null, converted, null);
-            return mi.ReturnType == typeof(void) ? Marshal.Undefined.Value : returned;
+            return mi.ReturnType == typeof(void) ? Undefined.Value : returned;
         }
         var counts = string.Join(" or ", methods.Select(m => m.Parameters.Length).Distinct());
         throw new ArgumentException($"{method} takes {counts} argument(s), got {args.Count}");

@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Globalization;
 using System.Numerics;
-using ActorSwingSet.Marshal;
+using ActorSwingSet.Vats;
 
-namespace ActorSwingSet.Liveslots;
+namespace ActorSwingSet;
 
 /// <summary>
 /// Passable values as C# sees them. Decoded capdata uses: null, <see cref="Undefined"/>, bool, long, double,

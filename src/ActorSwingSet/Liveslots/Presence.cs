@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Liveslots;
+using ActorSwingSet.Liveslots;
+
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// An object imported from another vat. It has no methods of its own: use <see cref="Eventual.E"/> to send it
@@ -22,6 +24,6 @@ public sealed class Presence
     /// <summary>The interface name the exporter gave it (<c>Alleged: Counter</c>), when known.</summary>
     public string? Interface { get; internal set; }
 
-    /// <inheritdoc />
+    /// <summary><c>[Presence name]</c> with the interface name the exporter gave, or its vref when it gave none.</summary>
     public override string ToString() => $"[Presence {Interface ?? Vref}]";
 }

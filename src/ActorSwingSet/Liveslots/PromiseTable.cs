@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Liveslots;
+using ActorSwingSet.Liveslots;
+
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// What a vat's code can do beyond plain C#: define virtual and durable kinds, make promises (durable ones too),

@@ -1,6 +1,4 @@
-using ActorSwingSet.Marshal;
-
-namespace ActorSwingSet.Liveslots;
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// A promise was rejected. Awaiting a rejected promise throws this with the rejection's <see cref="Reason"/> (a
@@ -16,22 +14,3 @@ public sealed class VatRejectedException(object? reason)
 
 /// <summary>A value cannot be passed (marshalled): it is not data, a remotable, a presence or a promise.</summary>
 public sealed class NotPassableException(string message) : ArgumentException(message);
-
-/// <summary>How a thrown exception crosses to other vats as a rejection.</summary>
-internal static class Rejection
-{
-    /// <summary>What a thrown exception rejects a promise with.</summary>
-    public static object? Reason(Exception e) => e switch
-    {
-        VatRejectedException r => r.Reason,
-        _ => new PassableError(ErrorName(e), e.Message),
-    };
-
-    /// <summary>The JavaScript error name an exception crosses as.</summary>
-    public static string ErrorName(Exception e) => e switch
-    {
-        ArgumentOutOfRangeException or OverflowException or IndexOutOfRangeException => "RangeError",
-        ArgumentException or InvalidCastException or NullReferenceException or NotSupportedException => "TypeError",
-        _ => "Error",
-    };
-}

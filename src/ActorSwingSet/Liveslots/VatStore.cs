@@ -1,5 +1,5 @@
 using System.Globalization;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

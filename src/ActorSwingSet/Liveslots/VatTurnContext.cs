@@ -1,4 +1,4 @@
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Liveslots;
 

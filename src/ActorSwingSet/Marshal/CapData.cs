@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
-using ActorSwingSet.References;
 
-namespace ActorSwingSet.Marshal;
+namespace ActorSwingSet;
 
 /// <summary>Capability data on the kernel side of the boundary: a smallcaps JSON body and kernel-reference slots.</summary>
+/// <param name="Body">The smallcaps body (<c>#</c> followed by JSON); slot <c>N</c> is referred to as <c>$N</c> or <c>&amp;N</c>.</param>
+/// <param name="Slots">The krefs the body refers to, by index.</param>
 public sealed record KCapData(string Body, ImmutableArray<Kref> Slots)
 {
     /// <summary>Capdata from a smallcaps body and its slots.</summary>
@@ -21,6 +22,8 @@ public sealed record KCapData(string Body, ImmutableArray<Kref> Slots)
 }
 
 /// <summary>Capability data on the vat side of the boundary: a smallcaps JSON body and vat-reference slots.</summary>
+/// <param name="Body">The smallcaps body (<c>#</c> followed by JSON); slot <c>N</c> is referred to as <c>$N</c> or <c>&amp;N</c>.</param>
+/// <param name="Slots">The vrefs the body refers to, by index.</param>
 public sealed record VCapData(string Body, ImmutableArray<string> Slots)
 {
     /// <summary>Capdata from a smallcaps body and its vref slots.</summary>

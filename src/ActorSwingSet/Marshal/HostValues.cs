@@ -1,7 +1,6 @@
 using System.Collections;
-using ActorSwingSet.References;
 
-namespace ActorSwingSet.Marshal;
+namespace ActorSwingSet;
 
 /// <summary>
 /// Passable values on the host's side of the kernel: references are <see cref="Kref"/>s. Encodes a method call

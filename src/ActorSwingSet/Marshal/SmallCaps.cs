@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
-namespace ActorSwingSet.Marshal;
+namespace ActorSwingSet;
 
 /// <summary>
 /// Encodes and decodes capdata bodies in Endo's smallcaps format: <c>#</c> followed by JSON, where strings that

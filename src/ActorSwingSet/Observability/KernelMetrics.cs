@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
 
-namespace ActorSwingSet.Observability;
+namespace ActorSwingSet;
 
 /// <summary>
 /// A kernel's stats as .NET metrics (<see cref="System.Diagnostics.Metrics"/>): each kernel actor owns a

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Dump;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Kernel.State;
@@ -137,8 +136,8 @@ internal sealed partial class KernelKeeper
             case KvKeys.Field.Durable: p.Durable = value == "1"; break;
             case KvKeys.Field.Subscribers: foreach (var v in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) p.Subscribers.Add(v); break;
             case KvKeys.Field.QueueNextId: p.QueueNextId = Num(value); break;
-            case KvKeys.Field.DataBody: p.Data = new Marshal.KCapData(value, p.Data?.Slots ?? []); break;
-            case KvKeys.Field.DataSlots: p.Data = new Marshal.KCapData(p.Data?.Body ?? "", [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Kref.Parse)]); break;
+            case KvKeys.Field.DataBody: p.Data = new KCapData(value, p.Data?.Slots ?? []); break;
+            case KvKeys.Field.DataSlots: p.Data = new KCapData(p.Data?.Body ?? "", [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Kref.Parse)]); break;
             default:
                 if (field.StartsWith(KvKeys.Field.QueuePrefix, StringComparison.Ordinal))
                 {
@@ -174,7 +173,7 @@ internal sealed partial class KernelKeeper
                 ReapDirt: dirt.RootElement.GetProperty("deliveries").GetInt64());
         }
         foreach (var vatId in _terminated)
-            _vats[vatId] = new VatRecord(vatId, null, false, "", false, Marshal.KCapData.Of("#null"), default, Alive: false);
+            _vats[vatId] = new VatRecord(vatId, null, false, "", false, KCapData.Of("#null"), default, Alive: false);
     }
 
     /// <summary>The GC mirrors, from the vats' c-list keys for objects: owners' reachable flags and importers.</summary>

@@ -11,7 +11,7 @@ namespace ActorSwingSet.Persistence;
 /// </summary>
 /// <param name="EveryBlocks">Snapshot after every block whose number is a multiple of this (0: never by count).</param>
 /// <param name="MinVolume">The least written volume that can call for a snapshot by volume (at least 1).</param>
-public sealed record SnapshotPolicy(long EveryBlocks, long MinVolume = SnapshotPolicy.DefaultMinVolume)
+internal sealed record SnapshotPolicy(long EveryBlocks, long MinVolume = SnapshotPolicy.DefaultMinVolume)
 {
     /// <summary>The default <see cref="MinVolume"/> (<c>snapshot-min-volume</c>): 1 Mi characters.</summary>
     public const long DefaultMinVolume = 1L << 20;

@@ -1,7 +1,8 @@
 using Akka.Configuration;
 using Microsoft.Data.Sqlite;
+using ActorSwingSet.Persistence;
 
-namespace ActorSwingSet.Persistence;
+namespace ActorSwingSet;
 
 /// <summary>
 /// The embedded default: the kernel's journal and snapshots in one SQLite file through Akka.Persistence.Sql and

@@ -1,6 +1,5 @@
 using System.Globalization;
 using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Vat.State;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Vat.State;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ActorSwingSet.References;
+namespace ActorSwingSet;
 
 /// <summary>The three kinds of kernel reference.</summary>
 public enum KrefKind : byte
@@ -14,6 +14,8 @@ public enum KrefKind : byte
 }
 
 /// <summary>A kernel reference (<c>koN</c>, <c>kpN</c> or <c>kdN</c>): a kind and a number.</summary>
+/// <param name="Kind">Object, promise or device.</param>
+/// <param name="Id">The number after the prefix.</param>
 public readonly record struct Kref(KrefKind Kind, long Id) : IComparable<Kref>
 {
     /// <summary>True for <c>koN</c>.</summary>

@@ -1,7 +1,7 @@
 namespace ActorSwingSet.References;
 
 /// <summary>Helpers for vat IDs (<c>vN</c>).</summary>
-public static class VatId
+internal static class VatId
 {
     /// <summary>The vat ID <c>v</c><paramref name="n"/>.</summary>
     public static string Of(long n) => "v" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -16,7 +16,7 @@ namespace ActorSwingSet.Remediation
 
         /// <summary>Verified-claims repair of stored state: see <see cref="KernelCore.RepairClaimsAsync"/>.</summary>
         public static Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
-            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, References.Kref Kpid)> claims) =>
+            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims) =>
             KernelCore.RepairStoredAsync(state, claims);
     }
 }

@@ -1,10 +1,8 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 
 namespace ActorSwingSet.Translation;
 
-/// <summary>A delivery in kernel terms (krefs), before the vat's translator turns it into a <see cref="Vat.VatDelivery"/>.</summary>
+/// <summary>A delivery in kernel terms (krefs), before the vat's translator turns it into a <see cref="Vats.VatDelivery"/>.</summary>
 internal abstract record KernelDelivery;
 
 /// <summary>Deliver <see cref="Msg"/> to <see cref="Target"/>, an object the vat exports or a promise it decides.</summary>

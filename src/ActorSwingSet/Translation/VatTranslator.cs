@@ -1,9 +1,7 @@
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.State;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Translation;
 

@@ -1,6 +1,4 @@
-using ActorSwingSet.Marshal;
-
-namespace ActorSwingSet.Vat;
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// The syscalls a raw vat may make during a delivery, in vrefs. A syscall that breaks the rules throws
@@ -45,15 +43,6 @@ public interface IVatSyscalls
     void VatstoreDelete(string key);
     /// <summary>The first key after <paramref name="priorKey"/> in the vat's store (ordinal order), or null.</summary>
     string? VatstoreGetNextKey(string priorKey);
-}
-
-/// <summary>
-/// The syscall only the kernel's vat-admin vat may make: <c>[operation, [args...]]</c> (<c>createVat</c>,
-/// <c>upgradeVat</c>, <c>terminateVat</c>), answered by settling the result promise.
-/// </summary>
-internal interface IVatAdminSyscalls
-{
-    void CallVatAdmin(VCapData operation, string result);
 }
 
 /// <summary>Convenience forms of the syscalls.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using ActorSwingSet.Vats;
 
-namespace ActorSwingSet.Vat;
+namespace ActorSwingSet;
 
 /// <summary>
 /// Named vat code: what SwingSet calls a bundle. A vat is created from a bundle name and upgraded by naming another

@@ -1,9 +1,8 @@
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 using ActorSwingSet.Vat.State;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.Vat;
 

@@ -1,5 +1,4 @@
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 
 namespace ActorSwingSet.VatAdmin;
 
@@ -7,8 +6,8 @@ namespace ActorSwingSet.VatAdmin;
 /// The vat-admin vat (SwingSet's <c>vatAdmin</c>), itself a C# vat: its root is the vat-admin service other vats
 /// use to create dynamic vats, and each vat it creates gets an admin node (a durable object) to upgrade or
 /// terminate it and to learn when it is done. It asks the kernel through the vat-admin syscall, which only it may
-/// make. Enabled with <see cref="Kernel.KernelConfig.EnableVatAdmin"/>; the host finds its root with
-/// <see cref="Controller.SwingSetController.GetVatAdminServiceAsync"/>.
+/// make. Enabled with <see cref="KernelConfig.EnableVatAdmin"/>; the host finds its root with
+/// <see cref="SwingSetController.GetVatAdminServiceAsync"/>.
 /// </summary>
 internal sealed class VatAdminVat : IVat
 {
@@ -39,12 +38,12 @@ internal sealed class VatAdminService(VatPowers powers, Baggage baggage, Kind<Ad
         var parameters = options?.GetValueOrDefault("vatParameters");
         var pipelining = options?.GetValueOrDefault("enablePipelining") switch
         {
-            null or Marshal.Undefined => false,
+            null or Undefined => false,
             bool b => b,
             _ => throw new ArgumentException("enablePipelining must be a boolean"),
         };
         var created = Passable.To<IReadOnlyDictionary<string, object?>>(
-            await powers.CallVatAdmin("createVat", bundleName, parameters is Marshal.Undefined ? null : parameters, pipelining));
+            await powers.CallVatAdmin("createVat", bundleName, parameters is Undefined ? null : parameters, pipelining));
         var vatId = Passable.To<string>(created["vatID"]);
         var node = nodes.Make(("vatID", vatId), ("done", powers.MakeDurablePromise()));
         baggage.Init("vat." + vatId, node);
@@ -80,11 +79,11 @@ internal sealed class AdminNode(ObjectState state, VatPowers powers)
         var parameters = options?.GetValueOrDefault("vatParameters");
         var message = options?.GetValueOrDefault("upgradeMessage") switch
         {
-            null or Marshal.Undefined => "vat upgraded",
+            null or Undefined => "vat upgraded",
             string s => s,
             _ => throw new ArgumentException("upgradeMessage must be a string"),
         };
-        return powers.CallVatAdmin("upgradeVat", VatId, bundleName, parameters is Marshal.Undefined ? null : parameters, message);
+        return powers.CallVatAdmin("upgradeVat", VatId, bundleName, parameters is Undefined ? null : parameters, message);
     }
 
     /// <summary>Terminates the vat; its promises are rejected and its done-promise rejected with <paramref name="reason"/>.</summary>

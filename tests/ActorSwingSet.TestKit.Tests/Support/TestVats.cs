@@ -1,7 +1,5 @@
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
-using static ActorSwingSet.Liveslots.Eventual;
+using ActorSwingSet.Vats;
+using static ActorSwingSet.Vats.Eventual;
 
 namespace ActorSwingSet.TestKit.Tests.Support;
 

@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -108,7 +106,7 @@ public sealed class AttachTests() : Akka.TestKit.Xunit2.TestKit(LoadedMachine.Te
 
         using var restarted = ActorSystem.Create("restarted", Storage());
         var again = restarted.StartSwingSet(Config(_log, "A", "B"));
-        Assert.Empty(ActorSwingSet.Dump.KernelStateDump.Diff(before, await again.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(before, await again.DumpAsync()));
         Assert.Equal("kept", (await again.GetPromiseAsync((await again.GetDurableHoldsAsync())["kept"])).Value);
         await AssertAuditClean(again);
         await restarted.Terminate();

@@ -1,4 +1,3 @@
-using ActorSwingSet.Controller;
 using ActorSwingSet.Tests.Support;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;

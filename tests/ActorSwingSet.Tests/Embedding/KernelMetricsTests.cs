@@ -1,7 +1,4 @@
 using System.Diagnostics.Metrics;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Observability;
 using ActorSwingSet.Tests.Support;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;

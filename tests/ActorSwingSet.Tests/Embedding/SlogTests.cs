@@ -1,13 +1,8 @@
 using System.Text.Json;
 using Akka.Actor;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Tests.Liveslots;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Tests.Support;
+using ActorSwingSet.Vats;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;
 
@@ -22,7 +17,7 @@ public sealed class SlogTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>Runs the same small scenario in a fresh ActorSystem that slogs to <paramref name="file"/>; returns the final stats.</summary>
-    private async Task<ActorSwingSet.Kernel.KernelStats> RunScenario(string file, bool timestamps = false)
+    private async Task<KernelStats> RunScenario(string file, bool timestamps = false)
     {
         using var system = ActorSystem.Create("slog", $"""
             akka.loglevel = WARNING
@@ -99,7 +94,7 @@ public sealed class SlogTests : IDisposable
     public async Task Vat_admin_and_durable_promise_syscalls_are_slogged_too()
     {
         var file = Path.Combine(_dir, "admin.slog");
-        References.Kref kept;
+        Kref kept;
         using (var system = ActorSystem.Create("slog-admin", $"akka.loglevel = WARNING\nactorswingset.kernel.slog-file = \"{file.Replace("\\", "\\\\", StringComparison.Ordinal)}\""))
         {
             var kernel = system.StartSwingSet(new KernelConfig

@@ -2,14 +2,9 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using ExampleVats;
-using ActorSwingSet.Controller;
 using ActorSwingSet.Hosting;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Liveslots;
 using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Scenarios;
-using ActorSwingSet.Vat;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -102,7 +97,7 @@ public sealed class HostingTests : IDisposable
             Bundles = new VatBundleRegistry().RegisterVat<BankV1>("bank-v1").RegisterVat<BankV2>("bank-v2"),
             Vats = [new("bank", "bank-v1")],
         });
-        Assert.Empty(ActorSwingSet.Dump.KernelStateDump.Diff(before, await restarted.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(before, await restarted.DumpAsync()));
         Assert.Equal(account, (await restarted.GetDurableHoldsAsync())["alice"]);
         var after = await restarted.QueueToKrefAsync(account, "balance");
         await restarted.RunAsync();

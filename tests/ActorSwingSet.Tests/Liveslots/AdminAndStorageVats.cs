@@ -1,5 +1,5 @@
-using ActorSwingSet.Liveslots;
-using static ActorSwingSet.Liveslots.Eventual;
+using ActorSwingSet.Vats;
+using static ActorSwingSet.Vats.Eventual;
 
 namespace ActorSwingSet.Tests.Liveslots;
 

@@ -1,8 +1,4 @@
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Liveslots;
@@ -81,7 +77,7 @@ public sealed class BasicLiveslotsTests : LiveslotsKernelTest
         await Fulfilled("caller", "drop");
         var reap = await Kernel.UpgradeVatAsync("caller", "caller");
         await Kernel.RunAsync();
-        Assert.Equal(ActorSwingSet.Kernel.State.PromiseState.Fulfilled, (await Kernel.GetPromiseAsync(reap)).State);
+        Assert.Equal(PromiseState.Fulfilled, (await Kernel.GetPromiseAsync(reap)).State);
         Assert.Null(Probe.CList(await Kernel.DumpAsync(), callerId, fresh.ToString()));
         await AuditClean();
     }

@@ -1,14 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

@@ -1,6 +1,3 @@
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.References;
-using ActorSwingSet.Vat;
 using ExampleVats;
 using Xunit;
 
@@ -40,6 +37,6 @@ public sealed class ExampleVatTests : LiveslotsKernelTest
         var account = Assert.IsType<Kref>((await Call("bank", "open", "bob")).Resolution);
         var kp = await Kernel.QueueToKrefAsync(account, "deposit", -5L);
         await Kernel.RunAsync();
-        return Assert.IsType<ActorSwingSet.Marshal.PassableError>((await Kernel.GetPromiseAsync(kp)).Resolution).Name;
+        return Assert.IsType<PassableError>((await Kernel.GetPromiseAsync(kp)).Resolution).Name;
     }
 }

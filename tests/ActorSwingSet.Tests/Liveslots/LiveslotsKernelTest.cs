@@ -1,10 +1,4 @@
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Liveslots;

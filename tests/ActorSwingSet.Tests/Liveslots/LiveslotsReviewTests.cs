@@ -1,10 +1,6 @@
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 using Xunit;
-using static ActorSwingSet.Liveslots.Eventual;
+using static ActorSwingSet.Vats.Eventual;
 
 namespace ActorSwingSet.Tests.Liveslots;
 

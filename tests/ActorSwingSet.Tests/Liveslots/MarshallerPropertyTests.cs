@@ -1,6 +1,6 @@
 using System.Numerics;
 using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
+using ActorSwingSet.Vats;
 using CsCheck;
 using Xunit;
 

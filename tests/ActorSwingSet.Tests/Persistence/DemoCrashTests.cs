@@ -4,9 +4,6 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Cli.Demo;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Dump;
-using ActorSwingSet.Persistence;
 using Microsoft.Data.Sqlite;
 using Xunit;
 

@@ -1,7 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -49,7 +47,7 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         await legacy.Terminate();
 
         var (refusing, fixedKernel) = Boot(db);
-        var refusal = await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => fixedKernel.GetStatsAsync());
+        var refusal = await Assert.ThrowsAsync<KernelPanicException>(() => fixedKernel.GetStatsAsync());
         Assert.Contains("swingset upgrade-state --db", refusal.Message, StringComparison.Ordinal);
         await refusing.Terminate();
         SqliteConnection.ClearAllPools();
@@ -96,11 +94,11 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         await c.QueueToVatRootAsync("A", "selfWatch");
         await c.UpgradeVatAsync("A", "probe-v2:A");
         await c.RunAsync();
-        Assert.NotEmpty(Dump.KernelStateDump.Diff(committed, await c.DumpAsync()));
+        Assert.NotEmpty(KernelStateDump.Diff(committed, await c.DumpAsync()));
         await system.Terminate(); // a crash: the last block was never committed
 
         var (again, c2) = Boot(db);
-        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(committed, await c2.DumpAsync()));
         await AssertAuditClean(c2);
 
         // the kernel carries on from the committed state, and its next block is block 2
@@ -112,7 +110,7 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         await again.Terminate();
 
         var (third, c3) = Boot(db);
-        Assert.Empty(Dump.KernelStateDump.Diff(second, await c3.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(second, await c3.DumpAsync()));
         Assert.Equal("1", second["v1.incarnationNumber"]);
         await AssertAuditClean(c3);
         await third.Terminate();
@@ -211,7 +209,7 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         Assert.Equal(5, Sql(db, "SELECT count(*) FROM journal"));
 
         var (again, c2) = Boot(db, snapshotEvery: 2);
-        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(committed, await c2.DumpAsync()));
         await AssertAuditClean(c2);
         await again.Terminate();
     }
@@ -238,7 +236,7 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         SqliteConnection.ClearAllPools();
 
         var (again, c2) = Boot(db, snapshotEvery: 1); // from the block-1 snapshot plus blocks 2-4
-        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(committed, await c2.DumpAsync()));
         await AssertAuditClean(c2);
         await again.Terminate();
     }
@@ -293,15 +291,15 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         {
             SqliteConnection.ClearAllPools();
             var (crashing, c1) = Boot(db);
-            Assert.Empty(Dump.KernelStateDump.Diff(committed, await c1.DumpAsync()));
+            Assert.Empty(KernelStateDump.Diff(committed, await c1.DumpAsync()));
             Assert.Equal(k, await c1.RunAsync(k));
             await crashing.Terminate(); // a crash k cranks into the block
         }
         SqliteConnection.ClearAllPools();
         var (again, c2) = Boot(db);
-        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(committed, await c2.DumpAsync()));
         await c2.RunAsync();
-        Assert.Empty(Dump.KernelStateDump.Diff(finished, await c2.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(finished, await c2.DumpAsync()));
         await AssertAuditClean(c2);
         await again.Terminate();
     }
@@ -323,20 +321,20 @@ public sealed class DurableKernelTests : ScratchDirectoryTest
         Sql(db, "ALTER TABLE journal RENAME TO journal_gone");
         await c.QueueToVatRootAsync("A", "echo", 2);
         await c.RunAsync();
-        var failure = await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => c.CommitAsync());
+        var failure = await Assert.ThrowsAsync<KernelPanicException>(() => c.CommitAsync());
         Assert.Contains("could not be committed", failure.Message, StringComparison.Ordinal);
         // it runs nothing more and says why
-        await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => c.QueueToVatRootAsync("A", "echo", 3));
-        await Assert.ThrowsAsync<ActorSwingSet.Kernel.KernelPanicException>(() => c.RunAsync());
+        await Assert.ThrowsAsync<KernelPanicException>(() => c.QueueToVatRootAsync("A", "echo", 3));
+        await Assert.ThrowsAsync<KernelPanicException>(() => c.RunAsync());
         await system.Terminate();
 
         // repaired storage: the kernel comes back exactly as committed
         Sql(db, "ALTER TABLE journal_gone RENAME TO journal");
         var (again, c2) = Boot(db);
-        Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(committed, await c2.DumpAsync()));
         await again.Terminate();
     }
 
-    private static Marshal.KCapData KCapDataPing(References.Kref target, int n) =>
-        Marshal.KCapData.Of(Marshal.SmallCaps.Methargs("ping", new Marshal.SlotRef(0, false, "B"), n), target);
+    private static KCapData KCapDataPing(Kref target, int n) =>
+        KCapData.Of(SmallCaps.Methargs("ping", new SlotRef(0, false, "B"), n), target);
 }

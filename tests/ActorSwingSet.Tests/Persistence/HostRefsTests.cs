@@ -1,10 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Audit;
-using ActorSwingSet.Controller;
 using ActorSwingSet.Dump;
 using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;

@@ -1,7 +1,5 @@
 using Akka.Configuration;
 using Akka.Persistence.TestKit;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Tests.Support;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;

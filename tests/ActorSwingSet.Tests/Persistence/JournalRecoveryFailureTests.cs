@@ -1,8 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Tests.Tools;
 using Microsoft.Data.Sqlite;

@@ -1,5 +1,4 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Tests.Support;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;
@@ -60,12 +59,12 @@ public sealed class RestoreTests
         var state = await original.DumpAsync();
 
         var copy = Restored(new ProbeLog(), legacy, state, "A", "B", "C");
-        Assert.Empty(Dump.KernelStateDump.Diff(state, await copy.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(state, await copy.DumpAsync()));
 
         await More(original);
         await More(copy);
         var a = await original.DumpAsync();
-        Assert.Empty(Dump.KernelStateDump.Diff(a, await copy.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(a, await copy.DumpAsync()));
         if (!legacy) await AssertAuditClean(copy);
     }
 
@@ -82,7 +81,7 @@ public sealed class RestoreTests
         Assert.True(delta.Count < committed.Count, $"{delta.Count} writes for {committed.Count} keys");
         var state = ActorSwingSet.Persistence.KvState.From(committed);
         state.Apply(delta);
-        Assert.Empty(Dump.KernelStateDump.Diff(state.ToSorted(), await copy.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(state.ToSorted(), await copy.DumpAsync()));
     }
 
     [Fact]

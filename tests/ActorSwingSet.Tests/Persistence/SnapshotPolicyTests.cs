@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -29,9 +28,9 @@ public sealed class SnapshotPolicyTests : ScratchDirectoryTest
         Assert.True(both.IsDue(block: 8, writtenSinceSnapshot: 1, stateVolume: 5000));
         Assert.False(both.IsDue(block: 9, writtenSinceSnapshot: 1, stateVolume: 5000));
 
-        Assert.Equal(SnapshotPolicy.DefaultMinVolume, Kernel.KernelSettings.FromConfig(null).Persistence.SnapshotMinVolume);
-        Assert.Equal(5, Kernel.KernelSettings.FromConfig(ConfigurationFactory.ParseString("actorswingset.persistence.snapshot-min-volume = 5")).Persistence.SnapshotMinVolume);
-        var refused = Assert.Throws<ArgumentException>(() => Kernel.KernelSettings.FromConfig(ConfigurationFactory.ParseString("actorswingset.persistence.snapshot-min-volume = 0")));
+        Assert.Equal(SnapshotPolicy.DefaultMinVolume, KernelSettings.FromConfig(null).Persistence.SnapshotMinVolume);
+        Assert.Equal(5, KernelSettings.FromConfig(ConfigurationFactory.ParseString("actorswingset.persistence.snapshot-min-volume = 5")).Persistence.SnapshotMinVolume);
+        var refused = Assert.Throws<ArgumentException>(() => KernelSettings.FromConfig(ConfigurationFactory.ParseString("actorswingset.persistence.snapshot-min-volume = 0")));
         Assert.Equal("actorswingset.persistence.snapshot-min-volume must be at least 1", refused.Message);
     }
 
@@ -109,7 +108,7 @@ public sealed class SnapshotPolicyTests : ScratchDirectoryTest
             SqliteConnection.ClearAllPools();
             var again = ActorSystem.Create("again" + Guid.NewGuid().ToString("N"), Hocon());
             var c2 = SwingSetController.Start(again, Config(_log, "A", "B"));
-            Assert.Empty(Dump.KernelStateDump.Diff(committed, await c2.DumpAsync()));
+            Assert.Empty(KernelStateDump.Diff(committed, await c2.DumpAsync()));
             await AssertAuditClean(c2);
             await again.Terminate();
         }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using ActorSwingSet.Controller;
 using ActorSwingSet.Hosting;
 using ActorSwingSet.TestKit;
 using PublicApiGenerator;

@@ -2,10 +2,8 @@ using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.Handlers;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Translation;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 using Xunit;
 

@@ -1,6 +1,4 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Tests.Support;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;

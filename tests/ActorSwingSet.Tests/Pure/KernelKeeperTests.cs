@@ -1,7 +1,4 @@
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Translation;
 using Xunit;
 
@@ -73,5 +70,5 @@ public sealed class KernelKeeperTests
     }
 
     private static string Snapshot(KernelKeeper k) =>
-        string.Join("\n", Dump.KernelStateDump.Build(k, []).Select(e => e.Key + "=" + e.Value));
+        string.Join("\n", KernelStateDump.Build(k, []).Select(e => e.Key + "=" + e.Value));
 }

@@ -1,4 +1,3 @@
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 using Xunit;
 

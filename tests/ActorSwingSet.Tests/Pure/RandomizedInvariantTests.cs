@@ -1,9 +1,6 @@
 using System.Globalization;
-using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Pure;
@@ -191,7 +188,7 @@ public sealed class RandomizedInvariantTests
             {
                 // a block boundary: the last committed state plus this block's writes is the current state
                 committed.Apply(await k.TakeBlockDeltaAsync());
-                var diff = Dump.KernelStateDump.Diff(committed.ToSorted(), await k.DumpAsync());
+                var diff = KernelStateDump.Diff(committed.ToSorted(), await k.DumpAsync());
                 Assert.True(diff.Count == 0, $"seed {seed}, step {step}: block delta differs from the dump:\n" + string.Join("\n", diff.Take(20)));
             }
         }
@@ -236,6 +233,6 @@ public sealed class RandomizedInvariantTests
     {
         var first = await Run(42, 300, auditEveryCrank: false);
         var second = await Run(42, 300, auditEveryCrank: false);
-        Assert.Empty(Dump.KernelStateDump.Diff(first, second));
+        Assert.Empty(KernelStateDump.Diff(first, second));
     }
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using ActorSwingSet.Marshal;
 using CsCheck;
 using Xunit;
 

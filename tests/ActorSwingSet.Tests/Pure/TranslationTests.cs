@@ -1,9 +1,8 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Translation;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.State;
+using ActorSwingSet.Vats;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Pure;
@@ -29,7 +28,7 @@ public sealed class TranslationTests
         Assert.Equal("o+5", d.Target);
         Assert.Equal(["o-50"], d.Methargs.Slots.ToArray());
         Assert.Equal("p-60", d.Result);
-        Assert.Throws<ActorSwingSet.Kernel.KernelPanicException>(() =>
+        Assert.Throws<KernelPanicException>(() =>
             t.TranslateDelivery(new KMessageDelivery(Kref.Object(25), new KMessage(KCapData.Of("#[\"m\",[]]"), null))));
     }
 

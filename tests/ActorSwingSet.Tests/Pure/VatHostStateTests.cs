@@ -1,8 +1,7 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Translation;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
+using ActorSwingSet.Vats;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Pure;

@@ -1,9 +1,5 @@
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;
 

@@ -1,9 +1,4 @@
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;
 
@@ -27,7 +22,7 @@ public sealed class HostInputTests : ProbeKernelTest
         Assert.Contains("unknown promise", (await Assert.ThrowsAsync<ArgumentException>(() => c.GetPromiseAsync(Kref.Promise(12345)))).Message);
         Assert.Contains("holds no reference", (await Assert.ThrowsAsync<ArgumentException>(() => c.ReleasePromiseAsync(Kref.Promise(12345)))).Message);
 
-        Assert.Empty(Dump.KernelStateDump.Diff(before, await c.DumpAsync()));
+        Assert.Empty(KernelStateDump.Diff(before, await c.DumpAsync()));
         var ok = await c.QueueToVatRootAsync("A", "echo", 7);
         await c.RunAsync();
         Assert.Equal(7L, (await c.GetPromiseAsync(ok)).Value);
@@ -71,7 +66,7 @@ public sealed class HostInputTests : ProbeKernelTest
         var before = await c.DumpAsync();
         var (badId, failed) = await c.CreateVatAsync("probe-broken:A");
         await c.RunAsync();
-        Assert.Equal(Kernel.State.PromiseState.Rejected, (await c.GetPromiseAsync(failed)).State);
+        Assert.Equal(PromiseState.Rejected, (await c.GetPromiseAsync(failed)).State);
         await Assert.ThrowsAsync<ArgumentException>(() => c.GetVatInfoAsync(badId));
         var after = await c.DumpAsync();
         Assert.DoesNotContain(after.Keys, k => k.StartsWith(badId + ".", StringComparison.Ordinal));

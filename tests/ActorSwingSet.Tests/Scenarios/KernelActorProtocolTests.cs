@@ -1,10 +1,7 @@
 using Akka.Actor;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;
 
@@ -35,7 +32,7 @@ public sealed class KernelActorProtocolTests() : Akka.TestKit.Xunit2.TestKit(Loa
         Sys.ActorSelection(kernel.Path / "v1").Tell(new Identify(1));
         ExpectMsg<ActorIdentity>(id => id.Subject is not null);
         kernel.Tell(new RunAudit());
-        ExpectMsg<Audit.AuditReport>(r => r.IsClean);
+        ExpectMsg<AuditReport>(r => r.IsClean);
     }
 
     [Fact]

@@ -1,10 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Scenarios.Random;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;

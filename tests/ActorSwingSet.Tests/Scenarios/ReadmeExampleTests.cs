@@ -1,9 +1,5 @@
 using Akka.Actor;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
-using ActorSwingSet.Liveslots;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Scenarios;

@@ -9,7 +9,7 @@ namespace ActorSwingSet.Tests.Scenarios;
 /// </summary>
 public sealed class RestartInvarianceTests
 {
-    private static Task<IScenarioKernel> InProcess(ActorSwingSet.Kernel.KernelConfig c) => Task.FromResult<IScenarioKernel>(new InProcessScenarioKernel(c));
+    private static Task<IScenarioKernel> InProcess(KernelConfig c) => Task.FromResult<IScenarioKernel>(new InProcessScenarioKernel(c));
 
     [Fact]
     public async Task A_liveslots_vat_rebuilding_its_code_after_a_restart_leaves_the_kernel_counters_as_they_would_have_been()
@@ -21,7 +21,7 @@ public sealed class RestartInvarianceTests
             RestartAt: 1, VatAdmin: true);
         var plain = await ScenarioRunner.RunAsync(scenario, InProcess, restart: false, auditEveryCrank: true);
         var restarted = await ScenarioRunner.RunAsync(scenario, InProcess, restart: true, auditEveryCrank: true);
-        Assert.Empty(Dump.KernelStateDump.Diff(plain.Dump, restarted.Dump));
+        Assert.Empty(KernelStateDump.Diff(plain.Dump, restarted.Dump));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class RestartInvarianceTests
             RestartAt: 1, VatAdmin: true);
         var plain = await ScenarioRunner.RunAsync(scenario, InProcess, restart: false, auditEveryCrank: true);
         var restarted = await ScenarioRunner.RunAsync(scenario, InProcess, restart: true, auditEveryCrank: true);
-        Assert.Empty(Dump.KernelStateDump.Diff(plain.Dump, restarted.Dump));
+        Assert.Empty(KernelStateDump.Diff(plain.Dump, restarted.Dump));
         Assert.DoesNotContain(restarted.Dump, kv => kv.Key.StartsWith("v1.c.o-", StringComparison.Ordinal));
     }
 }

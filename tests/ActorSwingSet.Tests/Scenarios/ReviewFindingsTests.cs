@@ -1,10 +1,7 @@
-using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Tests.Pure;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;
 

@@ -1,8 +1,5 @@
 using Akka.Actor;
 using ActorSwingSet.Cli.Demo;
-using ActorSwingSet.Controller;
-using ActorSwingSet.Dump;
-using ActorSwingSet.Kernel.State;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Scenarios;

@@ -1,9 +1,5 @@
-using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
-using ActorSwingSet.Vat;
+using ActorSwingSet.Vats;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;
 
@@ -176,7 +172,7 @@ public sealed class SeedUpgradeTests : ProbeKernelTest
         // only crank bookkeeping, the host's result promise, and the reap count the old incarnation's
         // bringOutYourDead reset (that delivery stands: the old incarnation's memory has seen it)
         var expectedToChange = new HashSet<string>(StringComparer.Ordinal) { "crankNumber", "kernelStats", "kp.nextID", "runQueue", "v1.reapDirt" };
-        var diff = Dump.KernelStateDump.Diff(before, after);
+        var diff = KernelStateDump.Diff(before, after);
         Assert.All(diff, line => Assert.Contains(line.Split(' ')[1].TrimEnd(':'), expectedToChange));
         Assert.True((await c.GetVatInfoAsync("A")).Alive);
         Assert.DoesNotContain(Deliveries.Entries, e => e.Vat == "A" && e.Incarnation == 9 && e.Delivery is not StartVatDelivery);

@@ -1,9 +1,4 @@
-using ActorSwingSet.Audit;
-using ActorSwingSet.Controller;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-using ActorSwingSet.Vat;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Support;

@@ -1,5 +1,3 @@
-using ActorSwingSet.Controller;
-
 namespace ActorSwingSet.Tests.Support;
 
 /// <summary>A TestKit test with a probe log and a helper that starts a kernel of probe vats and runs their startVat.</summary>

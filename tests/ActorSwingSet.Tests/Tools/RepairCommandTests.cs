@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Controller;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;

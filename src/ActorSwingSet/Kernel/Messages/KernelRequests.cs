@@ -1,6 +1,3 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Kernel.Messages;
 
 /// <summary>
@@ -59,7 +56,7 @@ internal sealed record GetStats : KernelRequest;
 /// <summary>Reply: <see cref="KvDump"/>.</summary>
 internal sealed record GetKvDump : KernelRequest;
 
-/// <summary>Reply: <see cref="Audit.AuditReport"/>.</summary>
+/// <summary>Reply: <see cref="AuditReport"/>.</summary>
 internal sealed record RunAudit : KernelRequest;
 
 /// <summary>Reply: <see cref="RemediationReport"/>.</summary>

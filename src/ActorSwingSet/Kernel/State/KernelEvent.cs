@@ -1,6 +1,3 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Kernel.State;
 
 /// <summary>

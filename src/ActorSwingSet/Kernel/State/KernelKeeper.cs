@@ -1,4 +1,3 @@
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 using ActorSwingSet.Translation;
@@ -39,8 +38,8 @@ internal sealed partial class KernelKeeper
     public long NextVatId { get; private set; } = FirstVatId;
     public long CrankNumber { get; private set; }
 
-    /// <summary>The kvStore schema version this state is in (see <see cref="Dump.KernelStateDump.SchemaVersion"/>).</summary>
-    public string SchemaVersion { get; set; } = Dump.KernelStateDump.SchemaVersion;
+    /// <summary>The kvStore schema version this state is in (see <see cref="KernelStateDump.SchemaVersion"/>).</summary>
+    public string SchemaVersion { get; set; } = KernelStateDump.SchemaVersion;
 
     // ---- crank journal ----
     private List<Action>? _undo;

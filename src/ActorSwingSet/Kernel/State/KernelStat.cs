@@ -1,4 +1,4 @@
-namespace ActorSwingSet.Kernel.State;
+namespace ActorSwingSet;
 
 /// <summary>Counters the kernel keeps (journalled with the crank, so a rolled-back crank leaves no trace).</summary>
 public enum KernelStat

@@ -1,6 +1,3 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Kernel.State;
 
 /// <summary>
@@ -17,6 +14,3 @@ internal sealed record VatRecord(
     Kref Root,
     bool Alive = true,
     long ReapDirt = 0);
-
-/// <summary>Why a vat was terminated: a failure (or not) and the reason's smallcaps body (slots are not kept).</summary>
-public sealed record VatTermination(bool IsFailure, string InfoBody);

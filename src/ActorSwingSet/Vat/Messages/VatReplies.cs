@@ -1,4 +1,3 @@
-using ActorSwingSet.References;
 using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Vat.Messages;

@@ -1,5 +1,3 @@
-using ActorSwingSet.Marshal;
-using ActorSwingSet.References;
 using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Vat.Messages;

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
-using ActorSwingSet.Vat;
 using CsCheck;
 
 namespace ActorSwingSet.Tests.Scenarios.Random;
@@ -112,7 +108,7 @@ public static class ScenarioRunner
     {
         var plain = await RunAsync(scenario, start, restart: false, auditEveryCrank: true);
         var restarted = await RunAsync(scenario, start, restart: true, auditEveryCrank: false);
-        var diff = Dump.KernelStateDump.Diff(plain.Dump, restarted.Dump);
+        var diff = KernelStateDump.Diff(plain.Dump, restarted.Dump);
         if (diff.Count > 0)
             throw new ScenarioFailedException($"the run with a restart before step {scenario.RestartAt} ended with another state than the run without:\n  " + string.Join("\n  ", diff.Take(20)));
         return plain;
@@ -179,7 +175,7 @@ public static class ScenarioRunner
                         var before = await k.DumpAsync();
                         await k.RestartAsync();
                         var after = await k.DumpAsync();
-                        var diff = Dump.KernelStateDump.Diff(before, after);
+                        var diff = KernelStateDump.Diff(before, after);
                         if (diff.Count > 0)
                             throw new ScenarioFailedException($"{run}: the restored state differs from the state before the restart (before step {i}):\n  " + string.Join("\n  ", diff.Take(20)));
                         await Audit($"of the restored state (before step {i})");
