@@ -113,6 +113,17 @@ public sealed class StaticStateTests
             Verify.Diagnostic("ASW0007").WithLocation(0).WithArguments("Settings.Limit", "a static auto-property with a setter"));
 
     [Fact]
+    public Task A_static_auto_property_of_a_primary_constructor_class_is_flagged() =>
+        Verify.AnalyzerAsync("""
+            [Far("storage")]
+            public sealed class StorageRoot(Baggage baggage)
+            {
+                public static TaskCompletionSource {|ASW0007:AnotherThread|} { get; set; } = new();
+                public async Task<string> AwaitAnotherThread() { await AnotherThread.Task; return "late" + baggage; }
+            }
+            """);
+
+    [Fact]
     public Task Static_state_in_host_code_is_not_flagged() =>
         Verify.AnalyzerAsync("""
             public static class HostState
