@@ -62,8 +62,21 @@ internal static class Immutability
         {
             return InstanceFields(named).All(f => f.IsReadOnly && IsImmutable(f.Type, visiting));
         }
+        if (named.TypeKind == TypeKind.Class && !fromSource && named.IsSealed && IsRecord(named))
+        {
+            // a referenced assembly shows no private fields: a sealed record is judged by its members instead
+            return named.GetMembers().All(m => m.IsStatic || m switch
+            {
+                IPropertySymbol p => (p.SetMethod is null || p.SetMethod.IsInitOnly) && IsImmutable(p.Type, visiting),
+                IFieldSymbol f => f.IsReadOnly && IsImmutable(f.Type, visiting),
+                _ => true,
+            });
+        }
         return false;
     }
+
+    /// <summary>Whether a referenced class is a record (it has the compiler's public clone method).</summary>
+    private static bool IsRecord(INamedTypeSymbol type) => !type.GetMembers("<Clone>$").IsEmpty;
 
     private static IEnumerable<IFieldSymbol> InstanceFields(INamedTypeSymbol type)
     {

@@ -69,7 +69,8 @@ public sealed class StaticStateTests
                 private static readonly int[] {|ASW0007:Squares|} = { 0, 1, 4 };
                 private static readonly Dictionary<string, object> {|ASW0007:Cache|} = new();
                 private static readonly Box {|ASW0007:Shared|} = new();
-                public int Sum() => Items.Count + Squares[1] + Cache.Count + Shared.Value;
+                private static readonly HashSet<int> {|ASW0007:Seen|} = new();
+                public int Sum() => Items.Count + Squares[1] + Cache.Count + Shared.Value + Seen.Count;
             }
             public sealed class Box { public int Value; }
             """,
@@ -77,6 +78,7 @@ public sealed class StaticStateTests
 
     [Fact]
     public Task Readonly_fields_of_immutable_types_and_constants_are_not_flagged() =>
+        // VCapData is a sealed record of a referenced assembly: judged by its init-only properties
         Verify.AnalyzerAsync("""
             [Far]
             public sealed class Constants
@@ -92,7 +94,8 @@ public sealed class StaticStateTests
                 private static readonly Limit Default = new(5, "five");
                 private static readonly Point Origin = new(0, 0);
                 private static string Title => "computed";
-                public string All() => Name + Period + Names[0] + Limits.Count + Square(Max) + Day + Pair + Default + Origin + Title;
+                private static readonly ActorSwingSet.Marshal.VCapData Undefined = ActorSwingSet.Marshal.VCapData.Of("#undefined");
+                public string All() => Name + Period + Names[0] + Limits.Count + Square(Max) + Day + Pair + Default + Origin + Title + Undefined;
             }
             public sealed record Limit(int Amount, string Label);
             public readonly record struct Point(int X, int Y);
