@@ -33,7 +33,7 @@ public sealed class VatDeterminismAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationAction(
                 c => AnalyzeReference(c, scope),
                 OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.PropertyReference,
-                OperationKind.MethodReference, OperationKind.FieldReference);
+                OperationKind.MethodReference);
             start.RegisterSymbolAction(c => AnalyzeStaticState(c, scope), SymbolKind.Field, SymbolKind.Property);
         });
     }

@@ -80,7 +80,7 @@ public sealed class BannedApiTests
     [InlineData("_ = DateTime.MinValue; _ = new DateTime(2020, 1, 1); _ = TimeSpan.FromSeconds(1);")]
     [InlineData("_ = Environment.NewLine;")]
     [InlineData("_ = new StreamReader(new MemoryStream()); _ = Path.Combine(\"a\", \"b\");")]
-    [InlineData("_ = IPAddress.Parse(\"127.0.0.1\"); _ = WebUtility.HtmlEncode(\"<\"); _ = HttpStatusCode.OK;")]
+    [InlineData("_ = IPAddress.Parse(\"127.0.0.1\"); _ = WebUtility.HtmlEncode(\"<\"); _ = HttpStatusCode.OK; _ = HttpVersion.Version11;")]
     [InlineData("_ = Task.FromResult(1); _ = Task.CompletedTask; _ = Task.WhenAll(Task.CompletedTask);")]
     [InlineData("_ = Guid.Empty; _ = Guid.Parse(\"00000000-0000-0000-0000-000000000001\");")]
     [InlineData("_ = new CancellationTokenSource(); _ = nameof(DateTime.Now);")]
