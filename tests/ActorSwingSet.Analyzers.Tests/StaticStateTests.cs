@@ -94,7 +94,7 @@ public sealed class StaticStateTests
                 private static readonly Limit Default = new(5, "five");
                 private static readonly Point Origin = new(0, 0);
                 private static string Title => "computed";
-                private static readonly ActorSwingSet.Marshal.VCapData Undefined = ActorSwingSet.Marshal.VCapData.Of("#undefined");
+                private static readonly ActorSwingSet.VCapData Undefined = ActorSwingSet.VCapData.Of("#undefined");
                 public string All() => Name + Period + Names[0] + Limits.Count + Square(Max) + Day + Pair + Default + Origin + Title + Undefined;
             }
             public sealed record Limit(int Amount, string Label);

@@ -29,9 +29,9 @@ public sealed class VatScopeTests
     [Fact]
     public Task A_raw_vat_is_vat_code() =>
         Verify.AnalyzerAsync("""
-            public sealed class Raw : ActorSwingSet.Vat.IRawVat
+            public sealed class Raw : ActorSwingSet.Vats.IRawVat
             {
-                public void Deliver(ActorSwingSet.Vat.VatDelivery delivery, ActorSwingSet.Vat.IVatSyscalls syscalls) => {|ASW0003:Thread.Sleep(1)|};
+                public void Deliver(ActorSwingSet.Vats.VatDelivery delivery, ActorSwingSet.Vats.IVatSyscalls syscalls) => {|ASW0003:Thread.Sleep(1)|};
             }
             """);
 
@@ -111,7 +111,7 @@ public sealed class VatScopeTests
                 {
                     runs++;
                     await Task.Delay(1).ConfigureAwait(false);
-                    _ = new ActorSwingSet.Vat.VatBundleRegistry().RegisterVat<TheVat>("the-vat");
+                    _ = new ActorSwingSet.VatBundleRegistry().RegisterVat<TheVat>("the-vat");
                     _ = DateTime.Now;
                 }
             }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using ActorSwingSet.Analyzers;
-using ActorSwingSet.Liveslots;
+using ActorSwingSet.Vats;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
@@ -29,7 +29,8 @@ internal static class Verify
         using System.Security.Cryptography;
         using System.Threading;
         using System.Threading.Tasks;
-        using ActorSwingSet.Liveslots;
+        using ActorSwingSet;
+        using ActorSwingSet.Vats;
 
         """;
 

@@ -1,4 +1,4 @@
-namespace ActorSwingSet.Liveslots;
+namespace ActorSwingSet.Vats;
 
 /// <summary>
 /// Marks a whole assembly as vat code (<c>[assembly: VatCode]</c>) for the vat-code analyzers shipped with this
