@@ -1,7 +1,6 @@
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;

@@ -1,7 +1,6 @@
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 

@@ -3,7 +3,6 @@ using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Observability;

@@ -1,7 +1,6 @@
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 using ActorSwingSet.Vat.State;
 

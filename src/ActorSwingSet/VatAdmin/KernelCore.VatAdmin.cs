@@ -1,6 +1,5 @@
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
-using ActorSwingSet.Translation;
 using ActorSwingSet.VatAdmin;
 
 namespace ActorSwingSet.Kernel;

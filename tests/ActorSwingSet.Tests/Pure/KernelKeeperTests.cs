@@ -2,7 +2,7 @@ using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
+using ActorSwingSet.Protocol;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Pure;

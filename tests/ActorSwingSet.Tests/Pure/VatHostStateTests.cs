@@ -1,6 +1,6 @@
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
+using ActorSwingSet.Protocol;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 using Xunit;

@@ -1,7 +1,6 @@
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Kernel.State;
 

@@ -1,5 +1,4 @@
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Vat.Messages;
 

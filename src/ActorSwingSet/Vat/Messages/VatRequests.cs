@@ -1,6 +1,5 @@
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Vat.Messages;
 

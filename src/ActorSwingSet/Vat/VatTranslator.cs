@@ -2,10 +2,9 @@ using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.State;
 
-namespace ActorSwingSet.Translation;
+namespace ActorSwingSet.Vat;
 
 /// <summary>
 /// The one place where krefs become vrefs and back (SwingSet's vatTranslator). It runs inside the vat actor against

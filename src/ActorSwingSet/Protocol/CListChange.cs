@@ -1,6 +1,6 @@
 using ActorSwingSet.References;
 
-namespace ActorSwingSet.Translation;
+namespace ActorSwingSet.Protocol;
 
 /// <summary>What happened to one c-list entry during translation.</summary>
 internal enum CListChangeKind : byte

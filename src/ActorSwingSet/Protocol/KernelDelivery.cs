@@ -1,8 +1,7 @@
-using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 
-namespace ActorSwingSet.Translation;
+namespace ActorSwingSet.Protocol;
 
 /// <summary>A delivery in kernel terms (krefs), before the vat's translator turns it into a <see cref="Vat.VatDelivery"/>.</summary>
 internal abstract record KernelDelivery;

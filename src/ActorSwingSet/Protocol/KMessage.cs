@@ -1,7 +1,7 @@
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 
-namespace ActorSwingSet.Kernel.State;
+namespace ActorSwingSet.Protocol;
 
 /// <summary>A message in kernel terms: methargs capdata and an optional result promise.</summary>
 internal sealed record KMessage(KCapData Methargs, Kref? Result)
