@@ -34,13 +34,15 @@ public sealed record KernelConfig
     /// </summary>
     public bool EnableVatAdmin { get; init; }
 
-    /// <summary>The static vats to create: the vat-admin vat first when enabled, then <see cref="Vats"/>.</summary>
-    internal IReadOnlyList<StaticVatConfig> StaticVats()
-    {
-        if (!EnableVatAdmin) return Vats;
-        VatAdmin.VatAdminVat.Register(Bundles);
-        return [new StaticVatConfig(VatAdmin.VatAdminVat.VatName, VatAdmin.VatAdminVat.BundleName), .. Vats];
-    }
+    /// <summary>
+    /// The kernel's own static vats, created before <see cref="Vats"/>: the vat-admin vat when
+    /// <see cref="EnableVatAdmin"/> is set. Filled in by whoever assembles the kernel
+    /// (<see cref="Controller.SwingSetKernels.WithSystemVats"/>), which also registers their bundles.
+    /// </summary>
+    internal IReadOnlyList<StaticVatConfig> SystemVats { get; init; } = [];
+
+    /// <summary>The static vats to create: the <see cref="SystemVats"/> first, then <see cref="Vats"/>.</summary>
+    internal IReadOnlyList<StaticVatConfig> StaticVats() => SystemVats.Count == 0 ? Vats : [.. SystemVats, .. Vats];
 }
 
 /// <summary>
@@ -53,5 +55,5 @@ internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterva
     public IKernelListener? Listener { get; init; }
 
     /// <summary>Where cranks, deliveries and syscalls are traced as JSON lines; null (the default) traces nothing.</summary>
-    public Observability.Slog? Slog { get; init; }
+    public ICrankTrace? Slog { get; init; }
 }
