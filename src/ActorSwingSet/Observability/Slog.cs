@@ -2,7 +2,6 @@ using System.Text.Json;
 using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Vat.Messages;
 

@@ -1,5 +1,4 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
 using ActorSwingSet.Vat.State;
