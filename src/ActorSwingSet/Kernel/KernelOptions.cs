@@ -35,6 +35,12 @@ public sealed record KernelConfig
     public bool EnableVatAdmin { get; init; }
 
     /// <summary>
+    /// The vat-admin vat's name among the static vats: the kernel finds the vat-admin vat by it, and no other vat
+    /// may take it. The vat itself (<c>VatAdmin/</c>) sits above the kernel, which never names its code.
+    /// </summary>
+    internal const string VatAdminVatName = "vatAdmin";
+
+    /// <summary>
     /// The kernel's own static vats, created before <see cref="Vats"/>: the vat-admin vat when
     /// <see cref="EnableVatAdmin"/> is set. Filled in by whoever assembles the kernel
     /// (<see cref="Controller.SwingSetKernels.WithSystemVats"/>), which also registers their bundles.

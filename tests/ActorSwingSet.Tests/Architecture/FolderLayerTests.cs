@@ -35,7 +35,8 @@ public sealed class FolderLayerTests
         // KernelCore is one partial class across Kernel/, Upgrade/, VatAdmin/ and Remediation/, each part calling the
         // others' members; the crank engine with handler classes (helper "engine") ends the partial class.
         ("Kernel", "Upgrade", "KernelCore's delivery and crank code calls its upgrade part (engine)"),
-        ("Kernel", "VatAdmin", "KernelCore calls its vat-admin part, and Validate names the vat-admin vat (engine)"),
+        ("Kernel", "VatAdmin", "KernelCore calls its vat-admin part, and Validate names VatAdminVat.VatName (engine: a kernel " +
+            "file names KernelConfig.VatAdminVatName instead)"),
         ("Kernel", "Remediation", "KernelCore, KernelActor and DumpAsync call KernelCore's remediation part (engine)"),
         ("Remediation", "Upgrade", "SchemaUpgrade and KernelCore.Remediation name the partial KernelCore (engine)"),
         ("Remediation", "VatAdmin", "SchemaUpgrade and KernelCore.Remediation name the partial KernelCore (engine)"),
