@@ -1,39 +1,59 @@
+using ActorSwingSet.Dump;
+using ActorSwingSet.Kernel.Crank;
+using ActorSwingSet.Kernel.Handlers;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
+using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;
 
 /// <summary>
-/// The crank engine. Each <see cref="StepAsync"/> is one crank: take the next event (acceptance queue first, then
-/// GC actions, scheduled reaps, the run-queue), perform it (at most a fixed handful of vat requests), run
-/// end-of-crank GC and commit. A crank that fails is rolled back in the kernel and in every vat it touched.
-/// Deterministic: nothing here reads a clock, a random source or thread timing.
-/// The host operations (<see cref="QueueToVatRoot"/> and friends) run between cranks.
+/// The kernel: the host's operations and the composition of the crank engine with its handlers. Each
+/// <see cref="StepAsync"/> is one crank, run by <see cref="CrankEngine"/>. Host operations run between cranks, check
+/// their input before touching anything (bad input throws <see cref="ArgumentException"/> and changes nothing), and
+/// put work on the queues rather than doing it. Promises they return are held for the host session that asked until
+/// <see cref="ReleasePromise"/>, or until a later session begins (<see cref="BeginHostSession"/>).
 /// </summary>
-internal sealed partial class KernelCore
+internal sealed class KernelCore
 {
-    private readonly IVatPort _port;
     private readonly KernelOptions _options;
-    private readonly HashSet<string> _touchedVats = new(StringComparer.Ordinal);
-    private readonly List<string> _createdVats = [];
-    private readonly List<string> _destroyAfterCommit = [];
-    // vats asked anything since the last block delta: only they can have state to write
-    private readonly HashSet<string> _blockVats = new(StringComparer.Ordinal);
-    private bool _busy;
+    private readonly CrankContext _context;
+    private readonly CrankEngine _engine;
+    private readonly LeakRemediation _remediation;
 
     public KernelCore(IVatPort port, KernelOptions options, KernelKeeper? keeper = null)
     {
-        _port = port;
         _options = options;
         // state made with the leak on purpose is marked as what it is: the schema version before remediation
-        Keeper = keeper ?? new KernelKeeper { SchemaVersion = options.ReproduceUpgradeLeakBug9039 ? Dump.KernelStateDump.LeakySchemaVersion : Dump.KernelStateDump.SchemaVersion };
+        Keeper = keeper ?? new KernelKeeper { SchemaVersion = ExpectedVersion(options) };
+        _context = new CrankContext(port, options, Keeper);
+        var vatAdmin = new VatAdminBridge(_context);
+        var replies = new VatReplyApplier(_context, vatAdmin);
+        var routing = new RoutingHandler(_context);
+        var deliveries = new DeliveryHandler(_context, routing, replies);
+        var lifecycle = new VatLifecycleHandler(_context, replies, vatAdmin);
+        var upgrades = new UpgradeHandler(_context, replies, options.ReproduceUpgradeLeakBug9039);
+        var handlers = new Dictionary<Type, ICrankHandler>
+        {
+            [typeof(SendEvent)] = deliveries,
+            [typeof(NotifyEvent)] = deliveries,
+            [typeof(GcEvent)] = deliveries,
+            [typeof(BringOutYourDeadEvent)] = deliveries,
+            [typeof(StartVatEvent)] = deliveries,
+            [typeof(CreateVatEvent)] = lifecycle,
+            [typeof(TerminateVatEvent)] = lifecycle,
+            [typeof(UpgradeVatEvent)] = upgrades,
+        };
+        _engine = new CrankEngine(_context, options.ReapInterval, routing, handlers, lifecycle);
+        _remediation = new LeakRemediation(_context);
     }
 
     private static string ExpectedVersion(KernelOptions options) =>
-        options.ReproduceUpgradeLeakBug9039 ? Dump.KernelStateDump.LeakySchemaVersion : Dump.KernelStateDump.SchemaVersion;
+        options.ReproduceUpgradeLeakBug9039 ? KernelStateDump.LeakySchemaVersion : KernelStateDump.SchemaVersion;
 
     /// <summary>
     /// A kernel rebuilt from state in the kvStore schema: the tables, and every live vat's host with its c-list,
@@ -69,72 +89,23 @@ internal sealed partial class KernelCore
     /// first each vat's, then the kernel's. Applied to the previously committed state they give exactly the
     /// current dump; this is what a block commit journals.
     /// </summary>
-    public async Task<List<Persistence.KvWrite>> TakeBlockDeltaAsync()
+    public async Task<List<KvWrite>> TakeBlockDeltaAsync()
     {
         HostOp();
-        var writes = new List<Persistence.KvWrite>();
-        var vats = _blockVats.Where(Keeper.IsAlive).Order(Comparer<string>.Create(VatId.Compare)).ToList();
-        foreach (var vatId in vats)
-            writes.AddRange((await RequestAsync(vatId, new TakeVatBlockDelta()).ConfigureAwait(false)).Writes);
-        _blockVats.Clear();
+        var writes = new List<KvWrite>();
+        foreach (var vatId in _context.BlockVats())
+            writes.AddRange((await _context.RequestAsync(vatId, new TakeVatBlockDelta()).ConfigureAwait(false)).Writes);
+        _context.ClearBlockVats();
         writes.AddRange(Keeper.TakeBlockDelta());
         return writes;
     }
     public VatBundleRegistry Bundles => _options.Bundles;
-    public string? PanicReason { get; private set; }
+    public string? PanicReason => _engine.PanicReason;
 
     // ---------------- running ----------------
 
     /// <summary>Runs one crank. Returns false when there was nothing to do.</summary>
-    public async Task<bool> StepAsync()
-    {
-        ThrowIfPanicked();
-        if (_busy) throw new InvalidOperationException("the kernel is not re-entrant: a crank is already running");
-        _busy = true;
-        var K = Keeper;
-        try
-        {
-            K.BeginCrank();
-            _touchedVats.Clear();
-            _createdVats.Clear();
-            var (ev, fromAcceptance, hasWork) = SelectEvent();
-            if (!hasWork)
-            {
-                K.RollbackCrank();
-                K.CommitCrank();
-                return false;
-            }
-            var crankNum = K.CrankNumber;
-            _options.Slog?.CrankStart(crankNum, fromAcceptance, ev);
-            if (fromAcceptance)
-            {
-                ProcessAcceptance(ev!);
-                K.IncStat(KernelStat.RoutingCranks);
-            }
-            else
-            {
-                if (ev is not null) await ProcessDeliveryAsync(ev).ConfigureAwait(false);
-                K.IncStat(KernelStat.DeliveryCranks);
-            }
-            K.ProcessRefcounts();
-            K.IncrementCrankNumber();
-            K.IncStat(KernelStat.Cranks);
-            K.CommitCrank();
-            _options.Slog?.CrankFinish(crankNum);
-            foreach (var v in _destroyAfterCommit) _port.DestroyVat(v);
-            _destroyAfterCommit.Clear();
-            return true;
-        }
-        catch (Exception e)
-        {
-            PanicReason = e is KernelPanicException ? e.Message : $"kernel panic: {e.GetType().Name}: {e.Message}";
-            throw e as KernelPanicException ?? new KernelPanicException(e.Message, e);
-        }
-        finally
-        {
-            _busy = false;
-        }
-    }
+    public Task<bool> StepAsync() => _engine.StepAsync();
 
     /// <summary>Runs until the queues are empty or <paramref name="maxCranks"/> cranks have run; returns the count.</summary>
     public async Task<long> RunAsync(long maxCranks = long.MaxValue)
@@ -144,184 +115,294 @@ internal sealed partial class KernelCore
         return n;
     }
 
-    private void ThrowIfPanicked()
+    /// <summary>Checks a kernel configuration; throws <see cref="ArgumentException"/> naming the first problem.</summary>
+    public static void Validate(KernelConfig config)
     {
-        if (PanicReason is not null) throw new KernelPanicException(PanicReason);
-    }
-
-    /// <summary>
-    /// The next event, SwingSet's order: the acceptance queue (a routing crank), then GC actions, then a scheduled
-    /// bringOutYourDead, then the run-queue. A null event with work means a crank that only prunes GC actions.
-    /// </summary>
-    private (KernelEvent? Event, bool FromAcceptance, bool HasWork) SelectEvent()
-    {
-        var K = Keeper;
-        if (K.AcceptanceQueue.TryDequeue(out var accepted)) return (accepted, true, true);
-        var gc = K.NextGcEvent(out var negated);
-        if (gc is not null) return (gc, false, true);
-        if (negated) return (null, false, true);
-        if (K.NextReap() is { } reapVat) return (new BringOutYourDeadEvent(reapVat), false, true);
-        if (K.RunQueue.TryDequeue(out var e)) return (e, false, true);
-        return (null, false, false);
-    }
-
-    /// <summary>Rolls the crank back to its start in the kernel and in every vat it touched.</summary>
-    private void AbortCrank()
-    {
-        Keeper.RollbackCrank();
-        foreach (var v in _touchedVats) _port.Tell(v, new AbortCrank(Keeper.CrankNumber));
-        foreach (var v in _createdVats) _port.DestroyVat(v);
-        _createdVats.Clear();
-        _touchedVats.Clear();
-    }
-
-    /// <summary>
-    /// Rolls back, then takes the same event off its queue again and drops its references, so it is consumed
-    /// rather than retried.
-    /// </summary>
-    private void AbortCrankAndConsume()
-    {
-        AbortCrank();
-        if (SelectEvent().Event is { } again) Keeper.ReleaseEvent(again);
-    }
-
-    private Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class
-    {
-        _touchedVats.Add(vatId);
-        _blockVats.Add(vatId);
-        return _port.RequestAsync(vatId, request);
-    }
-
-    /// <summary>Delivers <paramref name="kd"/> to a vat, lending it the kernel's next kref numbers.</summary>
-    private Task<DeliveryReply> DeliverAsync(string vatId, KernelDelivery kd)
-    {
-        _options.Slog?.Deliver(Keeper.CrankNumber, vatId, kd);
-        return RequestAsync(vatId, new DeliverRequest(Keeper.CrankNumber, kd, Keeper.NextObjectId, Keeper.NextPromiseId));
-    }
-
-    // ---------------- routing ----------------
-
-    private abstract record Route;
-    private sealed record ToVat(string VatId, Kref Target) : Route;
-    private sealed record Splat(KCapData Error) : Route;
-    private sealed record Requeue(Kref Promise) : Route;
-
-    private Route RouteSend(SendEvent s)
-    {
-        var K = Keeper;
-        if (s.Target.IsObject) return ToObject(s.Target);
-        if (!s.Target.IsPromise) throw new KernelPanicException($"cannot send to {s.Target}");
-        var p = K.GetPromise(s.Target);
-        switch (p.State)
+        ArgumentNullException.ThrowIfNull(config.Bundles);
+        if (config.ReapInterval < 0) throw new ArgumentException("ReapInterval must be 0 (never) or more");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var v in config.Vats)
         {
-            case PromiseState.Fulfilled:
-                if (SingleSlot(p.Data!) is { IsObject: true } obj) return ToObject(obj);
-                return new Splat(KCapData.Of(SmallCaps.Error($"data is not callable, has no method {MethodName(s.Msg.Methargs)}")));
-            case PromiseState.Rejected:
-                return new Splat(p.Data!);
-            default:
-                if (p.Decider is null) return new Requeue(s.Target);
-                var decider = K.Vat(p.Decider);
-                if (decider is null || !decider.Alive) return new Splat(VatTerminatedError);
-                return decider.EnablePipelining ? new ToVat(p.Decider, s.Target) : new Requeue(s.Target);
-        }
-
-        Route ToObject(Kref ko) =>
-            K.LiveOwnerOf(ko) is { } owner ? new ToVat(owner, ko) : new Splat(VatTerminatedError);
-    }
-
-    internal static readonly KCapData VatTerminatedError = KCapData.Of(SmallCaps.Error("vat terminated"));
-
-    private static Kref? SingleSlot(KCapData data)
-    {
-        if (data.Slots.Length == 0) return null;
-        try
-        {
-            return SmallCaps.Decode(data.Body, data.Slots.Length) is SlotRef r ? data.Slots[r.Index] : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static string MethodName(KCapData methargs)
-    {
-        try
-        {
-            return SmallCaps.Decode(methargs.Body, methargs.Slots.Length) is List<object?> { Count: > 0 } l ? l[0]?.ToString() ?? "undefined" : "undefined";
-        }
-        catch (FormatException)
-        {
-            return "undefined";
-        }
-    }
-
-    private void ProcessAcceptance(KernelEvent e)
-    {
-        var K = Keeper;
-        if (e is not SendEvent s)
-        {
-            K.RunQueue.Enqueue(e);
-            return;
-        }
-        switch (RouteSend(s))
-        {
-            case Splat splat:
-                if (s.Msg.Result is { } r) ResolveByKernel(r, true, splat.Error);
-                K.ReleaseEvent(s);
-                break;
-            case ToVat to:
-                if (to.Target != s.Target)
-                {
-                    K.Decref(s.Target);
-                    K.Incref(to.Target);
-                }
-                K.RunQueue.Enqueue(to.Target == s.Target ? s : s with { Target = to.Target });
-                break;
-            case Requeue q:
-                K.AddMessageToPromiseQueue(q.Promise, s.Msg);
-                break;
-        }
-    }
-
-    // ---------------- promises ----------------
-
-    /// <summary>SwingSet's doResolve: notify every subscriber, then settle (queued messages are re-sent).</summary>
-    private void DoResolve(Kref kpid, bool rejected, KCapData data)
-    {
-        var K = Keeper;
-        var p = K.GetPromise(kpid);
-        foreach (var subscriber in p.Subscribers) K.Accept(new NotifyEvent(subscriber, kpid));
-        K.SettlePromise(kpid, rejected, data);
-    }
-
-    /// <summary>Settles a promise the kernel itself decides (no decider).</summary>
-    private void ResolveByKernel(Kref kpid, bool rejected, KCapData data)
-    {
-        var p = Keeper.GetPromise(kpid);
-        if (p.State != PromiseState.Unresolved) throw new KernelPanicException($"{kpid} was already resolved");
-        if (p.Decider is not null) throw new KernelPanicException($"{kpid} is decided by {p.Decider}, not the kernel");
-        DoResolve(kpid, rejected, data);
-    }
-
-    /// <summary>The promise and every settled promise reachable through resolution data (SwingSet's getKpidsToRetire).</summary>
-    private List<KResolution> KpidsToRetire(Kref root)
-    {
-        var seen = new HashSet<Kref>();
-        var order = new List<KResolution>();
-        void Scan(Kref kpid, KernelPromise p)
-        {
-            seen.Add(kpid);
-            order.Add(new KResolution(kpid, p.State == PromiseState.Rejected, p.Data!));
-            foreach (var slot in p.Data!.Slots)
+            if (string.IsNullOrWhiteSpace(v.Name)) throw new ArgumentException("a static vat needs a name");
+            if (VatId.IsValid(v.Name)) throw new ArgumentException($"vat name '{v.Name}' looks like a vat ID");
+            if (!names.Add(v.Name)) throw new ArgumentException($"two static vats are named '{v.Name}'");
+            if (config.EnableVatAdmin && v.Name == KernelConfig.VatAdminVatName) throw new ArgumentException($"the vat name '{v.Name}' is taken by the vat-admin vat");
+            if (!config.Bundles.Contains(v.BundleName)) throw new ArgumentException($"vat '{v.Name}': no vat bundle named '{v.BundleName}'");
+            if (v.VatParameters is { } vp)
             {
-                if (!slot.IsPromise || seen.Contains(slot)) continue;
-                var sp = Keeper.GetPromise(slot);
-                if (sp.State != PromiseState.Unresolved) Scan(slot, sp);
+                if (!SmallCaps.IsWellFormed(vp.Body, vp.Slots.Length, out var problem)) throw new ArgumentException($"vat '{v.Name}': malformed vatParameters: {problem}");
+                if (vp.Slots.Length > 0) throw new ArgumentException($"vat '{v.Name}': static vats' vatParameters cannot carry references");
             }
         }
-        Scan(root, Keeper.GetPromise(root));
-        return order;
+    }
+
+    /// <summary>Creates the static vats and queues their startVat events.</summary>
+    public void Initialize(IReadOnlyList<StaticVatConfig> vats)
+    {
+        var K = Keeper;
+        foreach (var v in vats)
+        {
+            var vatId = K.AllocateVatId();
+            var root = _context.CreateVatHost(vatId, v.BundleName, v.EnablePipelining);
+            K.PutVat(new VatRecord(vatId, v.Name, false, v.BundleName, v.EnablePipelining, KCapData.Of("#null"), root));
+            K.AddStaticName(v.Name);
+            _options.Listener?.VatCreated(vatId, v.Name, v.BundleName);
+            var parameters = v.VatParameters ?? KCapData.Of("#null");
+            K.SetVatParameters(vatId, parameters);
+            var start = new StartVatEvent(vatId, parameters);
+            foreach (var k in start.Krefs()) K.Incref(k);
+            K.RunQueue.Enqueue(start);
+        }
+    }
+
+    private void HostOp()
+    {
+        _engine.ThrowIfPanicked();
+        if (_engine.Busy) throw new InvalidOperationException("a crank is running; host operations run between cranks");
+    }
+
+    /// <summary>Finds a live or terminated vat by name or ID.</summary>
+    public VatRecord FindVat(string nameOrId)
+    {
+        var K = Keeper;
+        if (K.Vat(nameOrId) is { } byId) return byId;
+        foreach (var v in K.Vats) if (v.Name == nameOrId) return v;
+        throw new ArgumentException($"no vat named '{nameOrId}'");
+    }
+
+    private VatRecord FindLiveVat(string nameOrId)
+    {
+        var v = FindVat(nameOrId);
+        return v.Alive ? v : throw new ArgumentException($"vat '{nameOrId}' ({v.VatId}) has been terminated");
+    }
+
+    private void CheckCapData(KCapData data, string what)
+    {
+        if (data?.Body is null || data.Slots.IsDefault) throw new ArgumentException($"{what}: capdata is missing");
+        if (!SmallCaps.IsWellFormed(data.Body, data.Slots.Length, out var problem)) throw new ArgumentException($"{what}: malformed capdata: {problem}");
+        foreach (var s in data.Slots)
+        {
+            var exists = s.IsPromise ? Keeper.PromiseExists(s) : s.IsObject && Keeper.ObjectExists(s);
+            if (!exists) throw new ArgumentException($"{what}: {s} does not exist");
+        }
+    }
+
+    /// <summary>Queues <c>root~.method(...args)</c> on a vat's root object; returns the result promise.</summary>
+    public Kref QueueToVatRoot(string vatName, KCapData methargs)
+    {
+        HostOp();
+        var v = FindLiveVat(vatName);
+        return QueueToKref(v.Root, methargs);
+    }
+
+    /// <summary>Queues a message to any kref; returns the result promise.</summary>
+    public Kref QueueToKref(Kref target, KCapData methargs)
+    {
+        HostOp();
+        CheckCapData(methargs, "methargs");
+        if (!(methargs.Body.Length > 2 && SmallCaps.Decode(methargs.Body, methargs.Slots.Length) is List<object?> { Count: 2 } l && l[0] is string && l[1] is List<object?>))
+            throw new ArgumentException("methargs must be [method, [args...]]");
+        if (target.IsPromise ? !Keeper.PromiseExists(target) : !(target.IsObject && Keeper.ObjectExists(target)))
+            throw new ArgumentException($"cannot send to {target}: it does not exist");
+        var result = NewHostPromise();
+        Keeper.Accept(new SendEvent(target, new KMessage(methargs, result)));
+        return result;
+    }
+
+    private Kref NewHostPromise()
+    {
+        var kp = Keeper.AddPromise(null);
+        Keeper.AddHostRef(kp);
+        return kp;
+    }
+
+    /// <summary>Queues the creation of a dynamic vat; returns its ID and a promise for <c>{root, vatID}</c>.</summary>
+    public (string VatId, Kref Result) QueueCreateVat(string bundleName, KCapData? vatParameters, bool enablePipelining)
+    {
+        HostOp();
+        if (!Bundles.Contains(bundleName)) throw new ArgumentException($"no vat bundle named '{bundleName}'");
+        var parameters = vatParameters ?? KCapData.Of("#null");
+        CheckCapData(parameters, "vatParameters");
+        var vatId = Keeper.AllocateVatId();
+        var result = NewHostPromise();
+        Keeper.RunQueue.Enqueue(Hold(new CreateVatEvent(vatId, bundleName, parameters, enablePipelining, result)));
+        return (vatId, result);
+    }
+
+    /// <summary>Queues an upgrade (a run-queue event, ordered with everything else); returns a promise for <c>{incarnationNumber}</c>.</summary>
+    public Kref QueueUpgradeVat(string vatName, string bundleName, KCapData? vatParameters, string upgradeMessage)
+    {
+        HostOp();
+        var v = FindLiveVat(vatName);
+        if (!Bundles.Contains(bundleName)) throw new ArgumentException($"no vat bundle named '{bundleName}'");
+        ArgumentNullException.ThrowIfNull(upgradeMessage);
+        var parameters = vatParameters ?? KCapData.Of("#null");
+        CheckCapData(parameters, "vatParameters");
+        var result = NewHostPromise();
+        Keeper.RunQueue.Enqueue(Hold(new UpgradeVatEvent(v.VatId, bundleName, parameters, upgradeMessage, result)));
+        return result;
+    }
+
+    /// <summary>Queues a vat's termination; the promise settles when it is done.</summary>
+    public Kref QueueTerminateVat(string vatName, bool reject, KCapData reason)
+    {
+        HostOp();
+        var v = FindLiveVat(vatName);
+        CheckCapData(reason, "reason");
+        if (reason.Slots.Length > 0) throw new ArgumentException("a termination reason cannot carry references");
+        var result = NewHostPromise();
+        Keeper.RunQueue.Enqueue(Hold(new TerminateVatEvent(v.VatId, reject, reason, result)));
+        return result;
+    }
+
+    private KernelEvent Hold(KernelEvent e)
+    {
+        foreach (var k in e.Krefs()) Keeper.Incref(k);
+        return e;
+    }
+
+    public PromiseStatus GetPromise(Kref kpid)
+    {
+        _engine.ThrowIfPanicked();
+        if (!kpid.IsPromise) throw new ArgumentException($"{kpid} is not a promise");
+        var p = Keeper.TryGetPromise(kpid) ?? throw new ArgumentException($"unknown promise {kpid}");
+        return new PromiseStatus(kpid, p.State, p.RefCount, p.Decider, [.. p.Subscribers], p.Queue.Count, p.Data);
+    }
+
+    /// <summary>
+    /// Begins the host session of a kernel recovered from storage, <paramref name="session"/> being the last committed
+    /// block. The hosts of earlier sessions are gone (a previous process, or a previous kernel actor), so every
+    /// reference they still held is released here, and end-of-crank GC runs: a promise only such a host held is
+    /// deleted. The release is part of the next block; if the kernel stops before committing it, the next start
+    /// does it again from the same state. Returns how many references were released.
+    /// </summary>
+    public long BeginHostSession(long session)
+    {
+        HostOp();
+        var released = Keeper.BeginHostSession(session);
+        Keeper.ProcessRefcounts();
+        return released;
+    }
+
+    /// <summary>The host lets go of a promise it held; it is collected once nothing else refers to it.</summary>
+    public void ReleasePromise(Kref kpid)
+    {
+        HostOp();
+        if (!Keeper.ReleaseHostRef(kpid)) throw new ArgumentException($"this host session holds no reference to {kpid}");
+        Keeper.ProcessRefcounts();
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="kref"/> (an existing object or promise) alive under <paramref name="name"/>, across kernel
+    /// restarts, until <see cref="ReleaseDurableHold"/>. A name holds one reference; it cannot be taken twice.
+    /// </summary>
+    public void HoldDurably(string name, Kref kref)
+    {
+        HostOp();
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a durable hold needs a name");
+        if (Keeper.DurableHolds.TryGetValue(name, out var held)) throw new ArgumentException($"the durable hold '{name}' is taken (it holds {held})");
+        if (kref.IsPromise ? !Keeper.PromiseExists(kref) : !(kref.IsObject && Keeper.ObjectExists(kref)))
+            throw new ArgumentException($"cannot hold {kref}: it does not exist");
+        Keeper.AddDurableHold(name, kref);
+    }
+
+    /// <summary>Lets go of a durable hold; what it held is collected once nothing else refers to it.</summary>
+    public void ReleaseDurableHold(string name)
+    {
+        HostOp();
+        if (!Keeper.ReleaseDurableHold(name)) throw new ArgumentException($"there is no durable hold named '{name}'");
+        Keeper.ProcessRefcounts();
+    }
+
+    /// <summary>Every durable hold, by name.</summary>
+    public IReadOnlyDictionary<string, Kref> GetDurableHolds()
+    {
+        _engine.ThrowIfPanicked();
+        return new SortedDictionary<string, Kref>(Keeper.DurableHolds.ToDictionary(), StringComparer.Ordinal);
+    }
+
+    public VatInfo GetVatInfo(string nameOrId)
+    {
+        _engine.ThrowIfPanicked();
+        var v = FindVat(nameOrId);
+        Keeper.TerminationReasons.TryGetValue(v.VatId, out var t);
+        return new VatInfo(v.VatId, v.Name, v.Dynamic, v.BundleName, v.Alive, t, v.Root);
+    }
+
+    public KernelStats GetStats()
+    {
+        var K = Keeper;
+        var counters = Enum.GetValues<KernelStat>().ToDictionary(s => s, K.Stat);
+        return new KernelStats(counters, K.CrankNumber, K.RunQueue.Length, K.AcceptanceQueue.Length, K.PromiseCount,
+            K.Objects.Count(), K.Vats.Count(v => v.Alive), K.TerminatedVats.Count, K.GcActions.Count);
+    }
+
+    /// <summary>The whole kernel state in SwingSet's kvStore schema, asking every live vat for its part.</summary>
+    public async Task<SortedDictionary<string, string>> DumpAsync()
+    {
+        HostOp();
+        var vatParts = new List<VatDumpReply>();
+        foreach (var v in Keeper.LiveVatsInOrder())
+            vatParts.Add(await _context.RequestAsync(v.VatId, new DumpVatRequest()).ConfigureAwait(false));
+        return KernelStateDump.Build(Keeper, vatParts);
+    }
+
+    // ---------------- remediation (semantics section 7) ----------------
+
+    /// <summary>
+    /// Walks the promise part of every live vat's c-list and holds a notify (with its reference) in
+    /// <c>upgradeEvents</c> for each settled promise that has no pending notify to that vat. Nothing runs until the
+    /// host calls <see cref="InjectQueuedUpgradeEvents"/>.
+    /// </summary>
+    public async Task<RemediationReport> RemediateUpgradeLeaksAsync()
+    {
+        HostOp();
+        return await _remediation.RemediateAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Moves the notifies remediation held onto the acceptance queue; returns how many.</summary>
+    public int InjectQueuedUpgradeEvents()
+    {
+        HostOp();
+        return Keeper.InjectUpgradeEvents();
+    }
+
+    /// <summary>
+    /// Verified-claims repair: each alleged (vat, kpid) is checked (a live vat, a settled promise, in that vat's
+    /// c-list, no notify to that vat pending or held) and only then repaired, with a notify on the acceptance queue.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimVerdict>> RepairClaimsAsync(IEnumerable<(string VatId, Kref Kpid)> claims)
+    {
+        HostOp();
+        return await _remediation.RepairAsync(claims).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The v2-to-v3 schema step (SwingSet's upgradeSwingset): on state written with the #9039 leak, hold a
+    /// repairing notify for every damaged (vat, kpid), and mark the state version 3. Needs no vat code.
+    /// Returns the writes that make it so, or none when the state is already at version 3.
+    /// </summary>
+    public static async Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeSchemaAsync(IReadOnlyDictionary<string, string> state)
+    {
+        if (state.TryGetValue(KvKeys.Version, out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
+        var bundles = new VatBundleRegistry();
+        var options = new KernelOptions(bundles, 0);
+        var core = Restore(new InProcessVatPort(bundles), options, state, KernelStateDump.LeakySchemaVersion, requireBundles: false);
+        var report = await core.RemediateUpgradeLeaksAsync().ConfigureAwait(false);
+        core.Keeper.SchemaVersion = KernelStateDump.SchemaVersion;
+        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
+    }
+
+    /// <summary>
+    /// Verified-claims repair on stored state (no vat code needed): each claim is checked and only real damage
+    /// gets a notify queued. Returns the verdicts and the writes to journal.
+    /// </summary>
+    public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairStoredAsync(
+        IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims)
+    {
+        var bundles = new VatBundleRegistry();
+        var core = Restore(new InProcessVatPort(bundles), new KernelOptions(bundles, 0), state, KernelStateDump.SchemaVersion, requireBundles: false);
+        var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
+        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
     }
 }

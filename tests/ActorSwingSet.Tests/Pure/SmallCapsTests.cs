@@ -12,7 +12,7 @@ public sealed class SmallCapsTests
     {
         Assert.Equal("#{\"#error\":\"vat terminated\",\"name\":\"Error\"}", SmallCaps.Error("vat terminated"));
         Assert.Equal("#{\"incarnationNumber\":0,\"name\":\"vatUpgraded\",\"upgradeMessage\":\"vat upgraded\"}",
-            Kernel.KernelCore.UpgradeDisconnection("vat upgraded", 0).Body);
+            Kernel.Handlers.UpgradeHandler.UpgradeDisconnection("vat upgraded", 0).Body);
         Assert.Equal("#[\"ping\",[1,\"!#x\",\"+5\",\"#undefined\"]]", SmallCaps.Methargs("ping", 1, "#x", new BigInteger(5), Undefined.Value));
     }
 

@@ -1,24 +1,24 @@
+using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
-using ActorSwingSet.VatAdmin;
 
-namespace ActorSwingSet.Kernel;
+namespace ActorSwingSet.Kernel.Handlers;
 
 /// <summary>
 /// The kernel's side of vat administration from inside vats (SwingSet's vat-admin device): the vat-admin vat
-/// (<see cref="VatAdminVat"/>) asks for vats to be created, upgraded or terminated with a syscall, and the kernel
+/// (<see cref="VatAdmin.VatAdminVat"/>) asks for vats to be created, upgraded or terminated with a syscall, and the kernel
 /// queues the same events the host's operations queue, settling the syscall's result promise with the outcome.
 /// When a dynamic vat dies the kernel tells the vat-admin vat, which asks for the vat's status (<c>vatStatus</c>,
 /// answered at once from the kernel's records, since anyone holding the service could call <c>vatTerminated</c>) and
 /// settles the vat's done-promise with the recorded outcome.
 /// </summary>
-internal sealed partial class KernelCore
+internal sealed class VatAdminBridge(ICrankContext context)
 {
     /// <summary>Runs the vat-admin syscall; returns why it is illegal, or null.</summary>
-    private string? ExecuteVatAdmin(string vatId, VatAdminSyscall va)
+    public string? Execute(string vatId, VatAdminSyscall va)
     {
-        var K = Keeper;
-        if (K.Vat(vatId) is not { Dynamic: false, Name: VatAdminVat.VatName })
+        var K = context.Keeper;
+        if (K.Vat(vatId) is not { Dynamic: false, Name: KernelConfig.VatAdminVatName })
             return "vatAdmin(): only the vat-admin vat may administer vats";
         var rp = K.GetPromise(va.Result);
         if (rp.State != PromiseState.Unresolved) return $"vatAdmin(): result {va.Result} is already resolved";
@@ -32,7 +32,7 @@ internal sealed partial class KernelCore
         {
             // answered at once, from the kernel's own records: the vat-admin vat trusts only this about a vat's end
             K.SetDecider(va.Result, null);
-            ResolveByKernel(va.Result, false, VatStatus(queried));
+            K.ResolveByKernel(va.Result, false, VatStatus(queried));
             return null;
         }
         KernelEvent? e = (op, args) switch
@@ -54,7 +54,7 @@ internal sealed partial class KernelCore
     /// <summary><c>{alive}</c>, or for a dead vat <c>{alive: false, isFailure, reason}</c> (its recorded termination).</summary>
     private KCapData VatStatus(string vatId)
     {
-        var K = Keeper;
+        var K = context.Keeper;
         var status = new SortedDictionary<string, object?>(StringComparer.Ordinal) { ["alive"] = K.IsAlive(vatId) };
         if (!K.IsAlive(vatId))
         {
@@ -73,13 +73,13 @@ internal sealed partial class KernelCore
     }
 
     /// <summary>Queues <c>vatTerminated(vatID, isFailure, reason)</c> to the vat-admin vat's root, for dynamic vats.</summary>
-    private void NotifyVatAdminOfTermination(string vatId, bool isFailure, KCapData reason)
+    public void NotifyOfTermination(string vatId, bool isFailure, KCapData reason)
     {
-        var K = Keeper;
+        var K = context.Keeper;
         if (K.Vat(vatId) is not { Dynamic: true }) return;
         VatRecord? admin = null;
         foreach (var v in K.Vats)
-            if (v is { Dynamic: false, Name: VatAdminVat.VatName, Alive: true }) admin = v;
+            if (v is { Dynamic: false, Name: KernelConfig.VatAdminVatName, Alive: true }) admin = v;
         if (admin is null) return;
         var decoded = SmallCaps.Decode(reason.Body, reason.Slots.Length);
         var methargs = new KCapData(SmallCaps.Methargs("vatTerminated", vatId, isFailure, decoded), reason.Slots);

@@ -1,0 +1,60 @@
+using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Marshal;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Kernel.Crank;
+
+/// <summary>How a crank's changes are undone before the rest of its result is applied.</summary>
+internal enum CrankAbort
+{
+    /// <summary>The crank's changes stand.</summary>
+    None,
+
+    /// <summary>Roll back to the crank's start: the event stays queued and meets the same vat next crank.</summary>
+    Retry,
+
+    /// <summary>Roll back to the crank's start, then take the event off its queue again so it is not retried.</summary>
+    Consume,
+}
+
+/// <summary>A vat the crank terminates: rejecting (a failure) or not, with the reason or completion value.</summary>
+internal sealed record CrankTermination(string VatId, bool Reject, KCapData Info);
+
+/// <summary>A promise the kernel settles (it has no decider) once the rest of the crank's result is applied.</summary>
+internal sealed record KernelSettlement(Kref Kpid, bool Rejected, KCapData Data);
+
+/// <summary>A nested savepoint to roll back to, and the vat whose next incarnation is undone with it.</summary>
+internal sealed record IncarnationRollback(KernelKeeper.Savepoint Point, string VatId);
+
+/// <summary>What a delivery does to its vat's reap dirt: one more delivery, or a fresh start after bringOutYourDead.</summary>
+internal sealed record ReapDirt(string VatId, bool Clear);
+
+/// <summary>
+/// What a handler decided about its crank (SwingSet's crank results), applied by <see cref="CrankEngine"/> in one
+/// place and in this order: the rollback (<see cref="Abort"/>, or <see cref="Rollback"/> to a nested savepoint),
+/// the <see cref="Stats"/> counted after it, the <see cref="Dirt"/>, the vat termination, then the kernel's
+/// <see cref="Settle"/>. End-of-crank GC and the commit follow.
+/// </summary>
+internal sealed record CrankResult
+{
+    /// <summary>Everything the handler did stands; nothing more to apply.</summary>
+    public static readonly CrankResult Commit = new();
+
+    /// <summary>Whether to roll the whole crank back, and what becomes of its event.</summary>
+    public CrankAbort Abort { get; init; }
+
+    /// <summary>A rollback to a savepoint inside the crank (the failed second step of an upgrade).</summary>
+    public IncarnationRollback? Rollback { get; init; }
+
+    /// <summary>Counters to increment once the rollback is done, so they survive it.</summary>
+    public IReadOnlyList<KernelStat> Stats { get; init; } = [];
+
+    /// <summary>The reap dirt the delivery leaves on its vat.</summary>
+    public ReapDirt? Dirt { get; init; }
+
+    /// <summary>The vat to terminate in this crank.</summary>
+    public CrankTermination? Terminate { get; init; }
+
+    /// <summary>The kernel-decided promise to settle last (after the termination, whose notifies go first).</summary>
+    public KernelSettlement? Settle { get; init; }
+}

@@ -1,0 +1,17 @@
+using ActorSwingSet.Kernel.State;
+
+namespace ActorSwingSet.Kernel.Crank;
+
+/// <summary>Performs one kind of event and says what becomes of the crank; it never commits or aborts itself.</summary>
+internal interface ICrankHandler
+{
+    /// <summary>Performs <paramref name="ev"/> through its context and returns the crank's result.</summary>
+    Task<CrankResult> HandleAsync(KernelEvent ev);
+}
+
+/// <summary>Terminates a vat in the current crank, as a <see cref="CrankResult"/> asks.</summary>
+internal interface IVatTerminator
+{
+    /// <summary>Terminates the vat if it is alive; returns whether it was (its host is destroyed after the commit).</summary>
+    Task<bool> TerminateAsync(CrankTermination termination);
+}
