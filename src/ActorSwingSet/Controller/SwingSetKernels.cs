@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Akka.Actor;
 using ActorSwingSet.Kernel;
+using ActorSwingSet.Observability;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.VatAdmin;
 
 namespace ActorSwingSet;
 
@@ -60,7 +62,7 @@ public sealed class SwingSetKernels : IExtension
             IActorRef kernel;
             try
             {
-                kernel = _system.ActorOf(KernelActor.Props(config, settings), name);
+                kernel = _system.ActorOf(KernelProps(config, settings), name);
             }
             catch (InvalidActorNameException e)
             {
@@ -82,6 +84,25 @@ public sealed class SwingSetKernels : IExtension
         {
             if (_running.TryGetValue(name, out var current) && current == controller) _running.Remove(name);
         }
+    }
+
+    /// <summary>
+    /// The composition root: props for a kernel actor built from <paramref name="config"/>, with its system vats
+    /// (<see cref="WithSystemVats"/>) and its observers (metrics, and the slog when the settings name a file). The
+    /// kernel itself names neither the vat-admin vat's code nor the observers' classes.
+    /// </summary>
+    internal static Props KernelProps(KernelConfig config, KernelSettings settings) =>
+        KernelActor.Props(WithSystemVats(config), settings, KernelObservability.For(settings));
+
+    /// <summary>
+    /// <paramref name="config"/> with the kernel's own static vats: the vat-admin vat (created first) when
+    /// <see cref="KernelConfig.EnableVatAdmin"/> is set, its bundle registered in the config's bundles.
+    /// </summary>
+    internal static KernelConfig WithSystemVats(KernelConfig config)
+    {
+        if (!config.EnableVatAdmin) return config;
+        VatAdminVat.Register(config.Bundles);
+        return config with { SystemVats = [new StaticVatConfig(VatAdminVat.VatName, VatAdminVat.BundleName)] };
     }
 
     /// <summary>The running kernel whose actor is <c>/user/{actorName}</c>, if there is one.</summary>

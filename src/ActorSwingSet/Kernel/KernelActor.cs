@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Event;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
-using ActorSwingSet.Observability;
 using ActorSwingSet.Persistence;
 
 namespace ActorSwingSet;
@@ -22,8 +21,8 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     private readonly KernelOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _journal;
-    private readonly KernelMetrics _metrics;
-    private readonly Slog? _slog;
+    private readonly IKernelStatsSink _metrics;
+    private readonly ICrankTrace? _slog;
     private long _cranksSinceCommit;
     private PendingRun? _run;
 
@@ -40,24 +39,23 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     /// <summary>
     /// Builds the kernel from <paramref name="config"/>, which it validates. Without persistence it serves at once; with
     /// it, it first recovers the committed state through its journal child. Hosts start it with
-    /// <see cref="SwingSetController.Start"/>.
+    /// <see cref="SwingSetController.Start"/>, which gives it its <paramref name="observers"/> and its
+    /// system vats' bundles (<see cref="SwingSetKernels.KernelProps"/>).
     /// </summary>
-    public KernelActor(KernelConfig config, KernelSettings settings)
+    internal KernelActor(KernelConfig config, KernelSettings settings, KernelObservers observers)
     {
         _settings = settings;
         _config = config;
         KernelCore.Validate(config);
-        if (config.EnableVatAdmin) VatAdmin.VatAdminVat.Register(config.Bundles);
         _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
-        if (settings.SlogFile.Length > 0)
-            _slog = Slog.Open(settings.SlogFile, settings.SlogTimestamps, e => _log.Error(e, "the slog file {0} cannot be written; the slog is off", settings.SlogFile));
+        _slog = observers.OpenTrace(e => _log.Error(e, "the slog file {0} cannot be written; the slog is off", settings.SlogFile));
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039)
         {
             Listener = new KernelLog(_log),
             Slog = _slog,
         };
         _core = new KernelCore(_port, _options);
-        _metrics = new KernelMetrics(Self.Path.ToString());
+        _metrics = observers.Metrics(Self.Path.ToString());
         if (!settings.Persistence.Enabled)
         {
             _core.Initialize(config.StaticVats());
@@ -126,8 +124,16 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
     /// <summary>Props for a kernel built from <paramref name="config"/>; its static vats start on the first run.</summary>
-    public static Props Props(KernelConfig config, KernelSettings settings) =>
-        Akka.Actor.Props.Create(() => new KernelActor(config, settings));
+    internal static Props Props(KernelConfig config, KernelSettings settings, KernelObservers observers) =>
+        Akka.Actor.Props.CreateBy(new Producer(config, settings, observers));
+
+    /// <summary>Builds the actor through its internal constructor (Akka's default activator needs a public one).</summary>
+    private sealed class Producer(KernelConfig config, KernelSettings settings, KernelObservers observers) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(KernelActor);
+        public ActorBase Produce() => new KernelActor(config, settings, observers);
+        public void Release(ActorBase actor) { }
+    }
 
     private void Running()
     {

@@ -123,7 +123,7 @@ internal sealed class KernelCore
             if (string.IsNullOrWhiteSpace(v.Name)) throw new ArgumentException("a static vat needs a name");
             if (VatId.IsValid(v.Name)) throw new ArgumentException($"vat name '{v.Name}' looks like a vat ID");
             if (!names.Add(v.Name)) throw new ArgumentException($"two static vats are named '{v.Name}'");
-            if (config.EnableVatAdmin && v.Name == VatAdmin.VatAdminVat.VatName) throw new ArgumentException($"the vat name '{v.Name}' is taken by the vat-admin vat");
+            if (config.EnableVatAdmin && v.Name == KernelConfig.VatAdminVatName) throw new ArgumentException($"the vat name '{v.Name}' is taken by the vat-admin vat");
             if (!config.Bundles.Contains(v.BundleName)) throw new ArgumentException($"vat '{v.Name}': no vat bundle named '{v.BundleName}'");
             if (v.VatParameters is { } vp)
             {

@@ -37,13 +37,21 @@ public sealed record KernelConfig
     /// </summary>
     public bool EnableVatAdmin { get; init; }
 
-    /// <summary>The static vats to create: the vat-admin vat first when enabled, then <see cref="Vats"/>.</summary>
-    internal IReadOnlyList<StaticVatConfig> StaticVats()
-    {
-        if (!EnableVatAdmin) return Vats;
-        VatAdmin.VatAdminVat.Register(Bundles);
-        return [new StaticVatConfig(VatAdmin.VatAdminVat.VatName, VatAdmin.VatAdminVat.BundleName), .. Vats];
-    }
+    /// <summary>
+    /// The vat-admin vat's name among the static vats: the kernel finds the vat-admin vat by it, and no other vat
+    /// may take it. The vat itself (<c>VatAdmin/</c>) sits above the kernel, which never names its code.
+    /// </summary>
+    internal const string VatAdminVatName = "vatAdmin";
+
+    /// <summary>
+    /// The kernel's own static vats, created before <see cref="Vats"/>: the vat-admin vat when
+    /// <see cref="EnableVatAdmin"/> is set. Filled in by whoever assembles the kernel
+    /// (<see cref="SwingSetKernels.WithSystemVats"/>), which also registers their bundles.
+    /// </summary>
+    internal IReadOnlyList<StaticVatConfig> SystemVats { get; init; } = [];
+
+    /// <summary>The static vats to create: the <see cref="SystemVats"/> first, then <see cref="Vats"/>.</summary>
+    internal IReadOnlyList<StaticVatConfig> StaticVats() => SystemVats.Count == 0 ? Vats : [.. SystemVats, .. Vats];
 }
 
 /// <summary>
@@ -56,5 +64,5 @@ internal sealed record KernelOptions(VatBundleRegistry Bundles, long ReapInterva
     public IKernelListener? Listener { get; init; }
 
     /// <summary>Where cranks, deliveries and syscalls are traced as JSON lines; null (the default) traces nothing.</summary>
-    public Observability.Slog? Slog { get; init; }
+    public ICrankTrace? Slog { get; init; }
 }

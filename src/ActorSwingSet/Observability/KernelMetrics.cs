@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ActorSwingSet.Kernel;
 
 namespace ActorSwingSet;
 
@@ -21,7 +22,7 @@ namespace ActorSwingSet;
 /// <c>actorswingset.kernel.objects</c> (gauge); <c>actorswingset.kernel.upgrades</c> (counter, tag <c>outcome</c>:
 /// succeeded, failed); <c>actorswingset.kernel.vats</c> (gauge, tag <c>state</c>: alive, terminated).
 /// </remarks>
-public sealed class KernelMetrics : IDisposable
+public sealed class KernelMetrics : IDisposable, IKernelStatsSink
 {
     /// <summary>The name of every kernel's meter (what to pass to OpenTelemetry's <c>AddMeter</c>).</summary>
     public const string MeterName = "ActorSwingSet.Kernel";
@@ -79,7 +80,7 @@ public sealed class KernelMetrics : IDisposable
     }
 
     /// <summary>Makes <paramref name="stats"/> what the instruments report from now on (the kernel actor calls this).</summary>
-    internal void Publish(KernelStats stats) => Volatile.Write(ref _snapshot, stats);
+    void IKernelStatsSink.Publish(KernelStats stats) => Volatile.Write(ref _snapshot, stats);
 
     private IEnumerable<Measurement<long>> One(Func<KernelStats, long> read) =>
         Volatile.Read(ref _snapshot) is { } s ? [new Measurement<long>(read(s), _kernel)] : [];

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using ActorSwingSet.Dump;
+using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Translation;
+using ActorSwingSet.References;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Observability;
@@ -20,7 +21,7 @@ namespace ActorSwingSet.Observability;
 /// wall-clock <c>"time"</c> (seconds since 1970) to each line. It only observes: a file that cannot be written
 /// turns the slog off (reported once) and never stops or changes the kernel. Used by one actor; not thread-safe.
 /// </summary>
-internal sealed class Slog : IDisposable
+internal sealed class Slog : ICrankTrace
 {
     private readonly FileStream _file;
     private readonly Utf8JsonWriter _json;

@@ -1,5 +1,4 @@
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 using ActorSwingSet.Vat.State;
 using ActorSwingSet.Vats;

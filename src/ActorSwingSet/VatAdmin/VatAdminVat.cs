@@ -11,8 +11,8 @@ namespace ActorSwingSet.VatAdmin;
 /// </summary>
 internal sealed class VatAdminVat : IVat
 {
-    /// <summary>The static vat's name.</summary>
-    public const string VatName = "vatAdmin";
+    /// <summary>The static vat's name, which the kernel knows it by.</summary>
+    public const string VatName = KernelConfig.VatAdminVatName;
 
     /// <summary>The built-in bundle it runs.</summary>
     public const string BundleName = "swingset:vat-admin";

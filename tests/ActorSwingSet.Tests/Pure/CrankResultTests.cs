@@ -3,7 +3,8 @@ using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.Handlers;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
+using ActorSwingSet.Protocol;
+using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 using Xunit;
 

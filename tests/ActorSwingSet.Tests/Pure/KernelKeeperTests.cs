@@ -1,5 +1,6 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Translation;
+using ActorSwingSet.References;
+using ActorSwingSet.Protocol;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Pure;

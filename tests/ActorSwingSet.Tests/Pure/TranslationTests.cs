@@ -1,6 +1,7 @@
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
+using ActorSwingSet.Protocol;
+using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.State;
 using ActorSwingSet.Vats;
 using Xunit;

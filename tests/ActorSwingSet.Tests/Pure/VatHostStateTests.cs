@@ -1,4 +1,5 @@
-using ActorSwingSet.Translation;
+using ActorSwingSet.References;
+using ActorSwingSet.Protocol;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 using ActorSwingSet.Vats;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vats;
@@ -13,7 +14,7 @@ public sealed class KernelActorProtocolTests() : Akka.TestKit.Xunit2.TestKit(Loa
     private readonly ProbeLog _log = new();
 
     private IActorRef Kernel(KernelConfig config) =>
-        Sys.ActorOf(KernelActor.Props(config, KernelSettings.FromConfig(Sys.Settings.Config)), "kernel" + Guid.NewGuid().ToString("N"));
+        Sys.ActorOf(SwingSetKernels.KernelProps(config, KernelSettings.FromConfig(Sys.Settings.Config)), "kernel" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public void Requests_are_answered_in_order_and_vats_are_child_actors_named_by_id()
@@ -66,7 +67,7 @@ public sealed class KernelActorProtocolTests() : Akka.TestKit.Xunit2.TestKit(Loa
             Vats = [new StaticVatConfig("A", "stuck")],
         };
         var settings = KernelSettings.FromConfig(Sys.Settings.Config) with { VatReplyTimeout = TimeSpan.FromMilliseconds(500) };
-        var kernel = Sys.ActorOf(KernelActor.Props(config, settings), "stuck-kernel");
+        var kernel = Sys.ActorOf(SwingSetKernels.KernelProps(config, settings), "stuck-kernel");
         // queued before the first run, so one run ends in the panic whichever delivery the short timeout catches: the
         // stuck message, or on a loaded machine already the startVat before it
         kernel.Tell(new QueueToVatRoot("A", Call("anything")));

@@ -1,6 +1,6 @@
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
+using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel.Crank;
@@ -19,7 +19,7 @@ internal sealed class CrankContext(IVatPort port, KernelOptions options, KernelK
     public KernelKeeper Keeper => keeper;
     public VatBundleRegistry Bundles => options.Bundles;
     public IKernelListener? Listener => options.Listener;
-    public Observability.Slog? Slog => options.Slog;
+    public ICrankTrace? Slog => options.Slog;
 
     public Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class
     {

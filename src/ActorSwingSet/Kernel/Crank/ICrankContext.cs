@@ -1,5 +1,6 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Translation;
+using ActorSwingSet.References;
+using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel.Crank;
@@ -21,7 +22,7 @@ internal interface ICrankContext
     IKernelListener? Listener { get; }
 
     /// <summary>The structured log of cranks, deliveries and syscalls, if one is kept.</summary>
-    Observability.Slog? Slog { get; }
+    ICrankTrace? Slog { get; }
 
     /// <summary>Sends a request to a vat and waits for its reply.</summary>
     Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class;

@@ -1,7 +1,6 @@
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
-using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Kernel.Handlers;
 

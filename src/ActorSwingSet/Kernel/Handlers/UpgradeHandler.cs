@@ -1,6 +1,6 @@
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Translation;
+using ActorSwingSet.References;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel.Handlers;

@@ -1,13 +1,11 @@
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Translation;
-using ActorSwingSet.VatAdmin;
 
 namespace ActorSwingSet.Kernel.Handlers;
 
 /// <summary>
 /// The kernel's side of vat administration from inside vats (SwingSet's vat-admin device): the vat-admin vat
-/// (<see cref="VatAdminVat"/>) asks for vats to be created, upgraded or terminated with a syscall, and the kernel
+/// (<see cref="VatAdmin.VatAdminVat"/>) asks for vats to be created, upgraded or terminated with a syscall, and the kernel
 /// queues the same events the host's operations queue, settling the syscall's result promise with the outcome.
 /// When a dynamic vat dies the kernel tells the vat-admin vat, which asks for the vat's status (<c>vatStatus</c>,
 /// answered at once from the kernel's records, since anyone holding the service could call <c>vatTerminated</c>) and
@@ -19,7 +17,7 @@ internal sealed class VatAdminBridge(ICrankContext context)
     public string? Execute(string vatId, VatAdminSyscall va)
     {
         var K = context.Keeper;
-        if (K.Vat(vatId) is not { Dynamic: false, Name: VatAdminVat.VatName })
+        if (K.Vat(vatId) is not { Dynamic: false, Name: KernelConfig.VatAdminVatName })
             return "vatAdmin(): only the vat-admin vat may administer vats";
         var rp = K.GetPromise(va.Result);
         if (rp.State != PromiseState.Unresolved) return $"vatAdmin(): result {va.Result} is already resolved";
@@ -80,7 +78,7 @@ internal sealed class VatAdminBridge(ICrankContext context)
         if (K.Vat(vatId) is not { Dynamic: true }) return;
         VatRecord? admin = null;
         foreach (var v in K.Vats)
-            if (v is { Dynamic: false, Name: VatAdminVat.VatName, Alive: true }) admin = v;
+            if (v is { Dynamic: false, Name: KernelConfig.VatAdminVatName, Alive: true }) admin = v;
         if (admin is null) return;
         var decoded = SmallCaps.Decode(reason.Body, reason.Slots.Length);
         var methargs = new KCapData(SmallCaps.Methargs("vatTerminated", vatId, isFailure, decoded), reason.Slots);

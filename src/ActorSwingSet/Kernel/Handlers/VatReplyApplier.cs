@@ -1,6 +1,5 @@
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Translation;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel.Handlers;

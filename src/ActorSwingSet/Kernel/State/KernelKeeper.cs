@@ -1,6 +1,5 @@
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Kernel.State;
 

@@ -1,4 +1,4 @@
-using ActorSwingSet.Translation;
+using ActorSwingSet.References;
 
 namespace ActorSwingSet.Vat.Messages;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Translation;
 
 namespace ActorSwingSet.Vat.State;
 

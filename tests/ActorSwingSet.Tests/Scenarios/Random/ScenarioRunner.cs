@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using CsCheck;
@@ -44,7 +45,7 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     {
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? 0);
         _k = new KernelCore(new InProcessVatPort(config.Bundles), _options);
-        _k.Initialize(config.StaticVats());
+        _k.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
     }
 
     public Task<bool> StepAsync() => _k.StepAsync();

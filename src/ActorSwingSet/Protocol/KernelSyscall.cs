@@ -1,6 +1,6 @@
-using ActorSwingSet.Kernel.State;
+using ActorSwingSet.References;
 
-namespace ActorSwingSet.Translation;
+namespace ActorSwingSet.Protocol;
 
 /// <summary>
 /// A syscall after translation to krefs, as the vat actor reports it. The kernel applies these in order and checks

@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Kernel.State;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Protocol;
 
 /// <summary>A message in kernel terms: methargs capdata and an optional result promise.</summary>
 internal sealed record KMessage(KCapData Methargs, Kref? Result)

@@ -1,6 +1,6 @@
-using ActorSwingSet.Kernel.State;
+using ActorSwingSet.References;
 
-namespace ActorSwingSet.Translation;
+namespace ActorSwingSet.Protocol;
 
 /// <summary>A delivery in kernel terms (krefs), before the vat's translator turns it into a <see cref="Vats.VatDelivery"/>.</summary>
 internal abstract record KernelDelivery;

@@ -1,4 +1,6 @@
-namespace ActorSwingSet.Translation;
+using ActorSwingSet.References;
+
+namespace ActorSwingSet.Protocol;
 
 /// <summary>What happened to one c-list entry during translation.</summary>
 internal enum CListChangeKind : byte

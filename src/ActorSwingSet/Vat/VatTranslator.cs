@@ -1,9 +1,9 @@
-using ActorSwingSet.Kernel.State;
+using ActorSwingSet.Kernel;
 using ActorSwingSet.References;
 using ActorSwingSet.Vat.State;
 using ActorSwingSet.Vats;
 
-namespace ActorSwingSet.Translation;
+namespace ActorSwingSet.Vat;
 
 /// <summary>
 /// The one place where krefs become vrefs and back (SwingSet's vatTranslator). It runs inside the vat actor against
