@@ -251,5 +251,9 @@ public sealed class SwingSetController
         Ask<IReadOnlyList<ClaimVerdict>>(new RepairClaims(claims));
 
     /// <summary>Recounts every reference and checks the invariants of semantics section 9.</summary>
-    public Task<AuditReport> AuditAsync() => Ask<AuditReport>(new RunAudit());
+    public async Task<AuditReport> AuditAsync()
+    {
+        var dump = await Ask<KvDump>(new GetKvDump()).ConfigureAwait(false);
+        return KernelAudit.Run(dump.Entries, dump.HostSession);
+    }
 }

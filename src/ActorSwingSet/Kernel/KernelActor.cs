@@ -165,8 +165,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         Receive<TerminateVat>(m => Answer(() => new Queued(_core.QueueTerminateVat(m.Vat, m.Reject, m.Reason))));
         Receive<GetVatInfo>(m => Answer(() => _core.GetVatInfo(m.Vat)));
         Receive<GetStats>(_ => Answer(() => _core.GetStats()));
-        ReceiveAsync<GetKvDump>(async _ => await AnswerAsync(async () => new KvDump(await _core.DumpAsync())));
-        ReceiveAsync<RunAudit>(async _ => await AnswerAsync(async () => KernelAudit.Run(await _core.DumpAsync(), _core.Keeper.HostSession)));
+        ReceiveAsync<GetKvDump>(async _ => await AnswerAsync(async () => new KvDump(await _core.DumpAsync(), _core.Keeper.HostSession)));
         ReceiveAsync<RemediateUpgradeLeaks>(async _ => await AnswerAsync(async () => await _core.RemediateUpgradeLeaksAsync()));
         ReceiveAsync<RepairClaims>(async m => await AnswerAsync(async () => await _core.RepairClaimsAsync(m.Claims)));
         Receive<InjectQueuedUpgradeEvents>(_ => Answer(() => new Injected(_core.InjectQueuedUpgradeEvents())));

@@ -35,8 +35,6 @@ public sealed class FolderLayerTests
         // The kernel reads the dump's schema versions and builds the dump itself.
         ("Kernel", "Dump", "KernelKeeper and KernelCore read KernelStateDump's schema versions (schema: into Schema/), " +
             "and KernelCore.DumpAsync builds the dump"),
-        ("Kernel", "Audit", "KernelActor answers RunAudit by running KernelAudit on its own dump (no helper's work removes it: " +
-            "the composition root could hand the kernel actor the audit, or the controller run it on a dump)"),
         // KernelKeeper and VatKeeper have partial files in Persistence/ (helper "schema" moves them to their keepers).
         ("Persistence", "Kernel", "Persistence/KernelKeeper.Delta.cs and .Load.cs are parts of KernelKeeper (schema)"),
         ("Persistence", "Vat", "Persistence/VatKeeper.Delta.cs and .Load.cs are parts of VatKeeper (schema)"),

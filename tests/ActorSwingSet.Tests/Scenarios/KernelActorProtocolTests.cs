@@ -32,8 +32,8 @@ public sealed class KernelActorProtocolTests() : Akka.TestKit.Xunit2.TestKit(Loa
         ExpectMsg<PromiseStatus>(p => p.State == PromiseState.Fulfilled && (string?)p.Value == "x");
         Sys.ActorSelection(kernel.Path / "v1").Tell(new Identify(1));
         ExpectMsg<ActorIdentity>(id => id.Subject is not null);
-        kernel.Tell(new RunAudit());
-        ExpectMsg<AuditReport>(r => r.IsClean);
+        kernel.Tell(new GetKvDump());
+        ExpectMsg<KvDump>(d => KernelAudit.Run(d.Entries, d.HostSession).IsClean);
     }
 
     [Fact]

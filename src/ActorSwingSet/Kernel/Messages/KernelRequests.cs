@@ -56,9 +56,6 @@ internal sealed record GetStats : KernelRequest;
 /// <summary>Reply: <see cref="KvDump"/>.</summary>
 internal sealed record GetKvDump : KernelRequest;
 
-/// <summary>Reply: <see cref="AuditReport"/>.</summary>
-internal sealed record RunAudit : KernelRequest;
-
 /// <summary>Reply: <see cref="RemediationReport"/>.</summary>
 internal sealed record RemediateUpgradeLeaks : KernelRequest;
 
@@ -103,5 +100,9 @@ internal sealed record Done
     public static readonly Done Instance = new();
 }
 
-/// <summary>The kernel state in SwingSet's kvStore schema, sorted by key.</summary>
-internal sealed record KvDump(IReadOnlyDictionary<string, string> Entries);
+/// <summary>
+/// The kernel state in SwingSet's kvStore schema, sorted by key, and the host session it was taken in (whose host
+/// references the audit counts as live holders). The kernel only serves its state: the audit is a pure function of
+/// this reply, run by whoever asked (<see cref="SwingSetController.AuditAsync"/>), off the kernel's thread.
+/// </summary>
+internal sealed record KvDump(IReadOnlyDictionary<string, string> Entries, long HostSession);
