@@ -4,6 +4,7 @@ using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Cli.Commands;
 

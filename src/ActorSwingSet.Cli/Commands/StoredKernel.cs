@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace ActorSwingSet.Cli.Commands;

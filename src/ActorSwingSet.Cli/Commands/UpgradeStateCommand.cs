@@ -2,6 +2,7 @@ using System.CommandLine;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Remediation;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Cli.Commands;
 

@@ -44,7 +44,7 @@ internal sealed partial class KernelCore
     public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state) =>
         Restore(port, options, state, ExpectedVersion(options), requireBundles: true);
 
-    private static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state, string version, bool requireBundles)
+    internal static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state, string version, bool requireBundles)
     {
         var core = new KernelCore(port, options, KernelKeeper.Load(state, version));
         var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
@@ -70,10 +70,10 @@ internal sealed partial class KernelCore
     /// first each vat's, then the kernel's. Applied to the previously committed state they give exactly the
     /// current dump; this is what a block commit journals.
     /// </summary>
-    public async Task<List<Persistence.KvWrite>> TakeBlockDeltaAsync()
+    public async Task<List<Schema.KvWrite>> TakeBlockDeltaAsync()
     {
         HostOp();
-        var writes = new List<Persistence.KvWrite>();
+        var writes = new List<Schema.KvWrite>();
         var vats = _blockVats.Where(Keeper.IsAlive).Order(Comparer<string>.Create(VatId.Compare)).ToList();
         foreach (var vatId in vats)
             writes.AddRange((await RequestAsync(vatId, new TakeVatBlockDelta()).ConfigureAwait(false)).Writes);

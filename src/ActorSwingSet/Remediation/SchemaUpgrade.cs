@@ -1,60 +1,47 @@
 using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Persistence;
+using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 using ActorSwingSet.Vat;
 
-namespace ActorSwingSet.Kernel
-{
-    internal sealed partial class KernelCore
-    {
-        /// <summary>
-        /// The v2-to-v3 schema step (SwingSet's upgradeSwingset): on state written with the #9039 leak, hold a
-        /// repairing notify for every damaged (vat, kpid), and mark the state version 3. Needs no vat code.
-        /// Returns the writes that make it so, or none when the state is already at version 3.
-        /// </summary>
-        public static async Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeSchemaAsync(IReadOnlyDictionary<string, string> state)
-        {
-            if (state.TryGetValue(KvKeys.Version, out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
-            var bundles = new VatBundleRegistry();
-            var options = new KernelOptions(bundles, 0);
-            var core = Restore(new InProcessVatPort(bundles), options, state, KernelStateDump.LeakySchemaVersion, requireBundles: false);
-            var report = await core.RemediateUpgradeLeaksAsync().ConfigureAwait(false);
-            core.Keeper.SchemaVersion = KernelStateDump.SchemaVersion;
-            return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
-        }
+namespace ActorSwingSet.Remediation;
 
-        /// <summary>
-        /// Verified-claims repair on stored state (no vat code needed): each claim is checked and only real damage
-        /// gets a notify queued. Returns the verdicts and the writes to journal.
-        /// </summary>
-        public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairStoredAsync(
-            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, References.Kref Kpid)> claims)
-        {
-            var bundles = new VatBundleRegistry();
-            var core = Restore(new InProcessVatPort(bundles), new KernelOptions(bundles, 0), state, KernelStateDump.SchemaVersion, requireBundles: false);
-            var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
-            return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
-        }
+/// <summary>
+/// Schema upgrades and repairs of stored kernel state, run on the state alone: a kernel is restored from it
+/// without its vats' code (none is needed), does its work, and hands back the writes to journal.
+/// </summary>
+internal static class SchemaUpgrade
+{
+    /// <summary>
+    /// Upgrades state in kvStore form to the current schema. The v2-to-v3 step (SwingSet's upgradeSwingset): on state
+    /// written with the #9039 leak, hold a repairing notify for every damaged (vat, kpid) in <c>upgradeEvents</c>
+    /// until the host injects them, and mark the state version 3. Idempotent: state already at the current version
+    /// gives no writes and a null report.
+    /// </summary>
+    public static async Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeAsync(IReadOnlyDictionary<string, string> state)
+    {
+        if (state.TryGetValue(KvKeys.Version, out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
+        var core = RestoreWithoutCode(state, KernelStateDump.LeakySchemaVersion);
+        var report = await core.RemediateUpgradeLeaksAsync().ConfigureAwait(false);
+        core.Keeper.SchemaVersion = KernelStateDump.SchemaVersion;
+        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
     }
-}
 
-namespace ActorSwingSet.Remediation
-{
-    /// <summary>Schema upgrades of stored kernel state.</summary>
-    internal static class SchemaUpgrade
+    /// <summary>
+    /// Verified-claims repair of stored state (see <see cref="KernelCore.RepairClaimsAsync"/>): each claim is
+    /// checked and only real damage gets a notify queued. Returns the writes to journal and the verdicts.
+    /// </summary>
+    public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
+        IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims)
     {
-        /// <summary>
-        /// Upgrades state in kvStore form to the current schema: from version 2 it runs the #9039 remediation
-        /// (notifies held in <c>upgradeEvents</c> until the host injects them). Idempotent: state already at the
-        /// current version gives no writes and a null report.
-        /// </summary>
-        public static Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeAsync(IReadOnlyDictionary<string, string> state) =>
-            KernelCore.UpgradeSchemaAsync(state);
+        var core = RestoreWithoutCode(state, KernelStateDump.SchemaVersion);
+        var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
+        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
+    }
 
-        /// <summary>Verified-claims repair of stored state: see <see cref="KernelCore.RepairClaimsAsync"/>.</summary>
-        public static Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
-            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, References.Kref Kpid)> claims) =>
-            KernelCore.RepairStoredAsync(state, claims);
+    private static KernelCore RestoreWithoutCode(IReadOnlyDictionary<string, string> state, string version)
+    {
+        var bundles = new VatBundleRegistry();
+        return KernelCore.Restore(new InProcessVatPort(bundles), new KernelOptions(bundles, 0), state, version, requireBundles: false);
     }
 }

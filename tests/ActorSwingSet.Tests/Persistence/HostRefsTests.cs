@@ -5,6 +5,7 @@ using ActorSwingSet.Controller;
 using ActorSwingSet.Dump;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;

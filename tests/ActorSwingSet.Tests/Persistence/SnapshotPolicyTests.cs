@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Controller;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;

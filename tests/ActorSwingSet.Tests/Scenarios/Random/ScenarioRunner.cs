@@ -4,6 +4,7 @@ using ActorSwingSet.Kernel;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Vat;
 using CsCheck;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
