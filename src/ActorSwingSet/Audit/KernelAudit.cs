@@ -84,7 +84,7 @@ public static class KernelAudit
         private readonly SortedDictionary<string, Dictionary<string, (bool R, string Vref)>> _byKref = new(StringComparer.Ordinal);
         private readonly SortedDictionary<string, Dictionary<string, string>> _byVref = new(StringComparer.Ordinal);
         private readonly HashSet<(string, string)> _pendingNotifies = [];
-        private readonly HashSet<string> _gcActions = new(StringComparer.Ordinal);
+        private readonly HashSet<GcAction> _gcActions = [];
         private readonly List<(long Owner, string Kref, long Count)> _hostRefs = [];
         private HashSet<string> _terminated = new(StringComparer.Ordinal);
         private readonly HashSet<string> _live = new(StringComparer.Ordinal);
@@ -197,7 +197,11 @@ public static class KernelAudit
                     foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Count(k);
                     break;
                 case KvKeys.GcActions:
-                    foreach (var a in JsonSerializer.Deserialize<string[]>(value) ?? []) _gcActions.Add(a);
+                    foreach (var a in JsonSerializer.Deserialize<string[]>(value) ?? [])
+                    {
+                        if (GcAction.TryParse(a, out var action)) _gcActions.Add(action);
+                        else Violations.Add(GcAction.NotAnAction(a));
+                    }
                     break;
             }
         }
@@ -227,7 +231,7 @@ public static class KernelAudit
                     else if (!info.AllocatedByVat)
                     {
                         // an import of an object already deleted, whose retireImport has not been delivered yet, is legal
-                        if (!Objects.ContainsKey(k) && _gcActions.Contains($"{vat} retireImport {k}")) continue;
+                        if (!Objects.ContainsKey(k) && _gcActions.Contains(new GcAction(vat, GcActionKind.RetireImport, Kref.Parse(k)))) continue;
                         Count(k, reachable);
                     }
                 }
@@ -286,7 +290,7 @@ public static class KernelAudit
                 if (!_live.Contains(o.Owner)) Violations.Add($"I6: {koid} is owned by {o.Owner}, which is not a live vat");
                 else if (!_byKref.TryGetValue(o.Owner, out var ownerMap) || !ownerMap.TryGetValue(koid, out var entry) || !entry.Vref.StartsWith("o+", StringComparison.Ordinal))
                     Violations.Add($"I4: {koid} is owned by {o.Owner}, which holds no export entry for it");
-                else if (o.R == 0 && entry.R && !_gcActions.Contains($"{o.Owner} dropExport {koid}"))
+                else if (o.R == 0 && entry.R && !_gcActions.Contains(new GcAction(o.Owner, GcActionKind.DropExport, Kref.Parse(koid))))
                     Violations.Add($"GC: {koid} is unreachable but its owner {o.Owner} still holds it reachable and no dropExport is pending");
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
 using ActorSwingSet.Schema;
 using Microsoft.Data.Sqlite;
@@ -154,7 +155,7 @@ internal static class SwingStoreAudit
         var holds = new Dictionary<string, List<Hold>>(StringComparer.Ordinal);
         var staticVats = new List<string>();
         List<string> dynamicVats = [], terminated = [];
-        var gcActions = new HashSet<string>(StringComparer.Ordinal);
+        var gcActions = new HashSet<GcAction>();
         string? version = null;
         var bounds = new Dictionary<string, (long Head, long Tail)>(StringComparer.Ordinal);
         long rowsRead = 0, clistEntries = 0, deviceEntries = 0;
@@ -284,7 +285,7 @@ internal static class SwingStoreAudit
                 case KvKeys.Version: version = value; break;
                 case KvKeys.DynamicVatIds: dynamicVats = ReadList(key, value); break;
                 case KvKeys.TerminatedVats: terminated = ReadList(key, value); break;
-                case KvKeys.GcActions: gcActions = [.. ReadList(key, value)]; break;
+                case KvKeys.GcActions: gcActions = [.. ReadList(key, value).Select(ReadGcAction)]; break;
                 case KvKeys.PinnedObjects:
                     foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Add(k, new Hold("pinned", key, "pinned by the host"));
                     break;
@@ -412,7 +413,7 @@ internal static class SwingStoreAudit
         {
             if (kref[1] == 'p' ? promises.ContainsKey(kref) : objects.ContainsKey(kref)) continue;
             // an import of a deleted object stays in the c-list until its retireImports is delivered
-            if (kref[1] == 'o' && held.All(h => h.Vat is { } v && gcActions.Contains($"{v} retireImport {kref}"))) continue;
+            if (kref[1] == 'o' && Kref.TryParse(kref, out var ko) && held.All(h => h.Vat is { } v && gcActions.Contains(new GcAction(v, GcActionKind.RetireImport, ko)))) continue;
             findings.Add(new RefcountFinding(kref, MissingRecord, "missing", Count(held.Count), null, null, [.. held.Select(Show)],
                 [$"named by {held.Count} holder(s) but {kref} is not in the kernel tables"]));
         }
@@ -472,6 +473,9 @@ internal static class SwingStoreAudit
         }
         throw new ScanInputException($"{key} is not [head, tail]: {json}");
     }
+
+    private static GcAction ReadGcAction(string stored) =>
+        GcAction.TryParse(stored, out var action) ? action : throw new ScanInputException(GcAction.NotAnAction(stored));
 
     private static List<string> ReadList(string key, string json)
     {

@@ -311,7 +311,7 @@ internal sealed partial class KernelCore
     {
         var seen = new HashSet<Kref>();
         var order = new List<KResolution>();
-        void Scan(Kref kpid, KernelPromise p)
+        void Scan(Kref kpid, IKernelPromise p)
         {
             seen.Add(kpid);
             order.Add(new KResolution(kpid, p.State == PromiseState.Rejected, p.Data!));

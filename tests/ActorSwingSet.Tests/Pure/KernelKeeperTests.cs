@@ -2,6 +2,7 @@ using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Translation;
 using Xunit;
 
@@ -26,7 +27,7 @@ public sealed class KernelKeeperTests
         k.CommitCrank();
         Assert.False(k.PromiseExists(kp));
         Assert.Equal(0, k.GetObject(ko)!.Reachable);
-        Assert.Contains("v1 retireExport ko20", k.GcActions);
+        Assert.Contains(GcAction.Parse("v1 retireExport ko20"), k.GcActions);
     }
 
     [Fact]

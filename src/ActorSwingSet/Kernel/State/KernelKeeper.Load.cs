@@ -66,7 +66,7 @@ internal sealed partial class KernelKeeper
         _staticNames = Json<List<string>>(Req(kv, KvKeys.VatNames));
         _dynamicIds = Json<List<string>>(Req(kv, KvKeys.DynamicVatIds));
         _terminated = Json<List<string>>(Req(kv, KvKeys.TerminatedVats));
-        _gcActions = new SortedSet<string>(Json<string[]>(Req(kv, KvKeys.GcActions)), StringComparer.Ordinal);
+        _gcActions = [.. Json<string[]>(Req(kv, KvKeys.GcActions)).Select(GcAction.Parse)];
         _reapQueue = Json<List<string>>(Req(kv, KvKeys.ReapQueue));
         foreach (var ko in Req(kv, KvKeys.PinnedObjects).Split(',', StringSplitOptions.RemoveEmptyEntries)) _pinned.Add(Kref.Parse(ko));
         if (kv.TryGetValue(KvKeys.UpgradeEvents, out var held))
@@ -117,7 +117,7 @@ internal sealed partial class KernelKeeper
 
     private void LoadObjectField(long id, string field, string value)
     {
-        var o = _objects.TryGetValue(id, out var existing) ? existing : _objects[id] = new KernelObject();
+        var o = _objects.TryGetValue(id, out var existing) ? existing : _objects[id] = new ObjectRow();
         if (field == KvKeys.Field.Owner) o.Owner = value;
         else if (field == KvKeys.Field.RefCount)
         {
@@ -128,10 +128,10 @@ internal sealed partial class KernelKeeper
 
     private void LoadPromiseField(long id, string key, string field, string value, Dictionary<long, SortedDictionary<long, KMessage>> promiseQueues)
     {
-        var p = _promises.TryGetValue(id, out var ep) ? ep : _promises[id] = new KernelPromise();
+        var p = _promises.TryGetValue(id, out var ep) ? ep : _promises[id] = new PromiseRow();
         switch (field)
         {
-            case KvKeys.Field.State: p.State = value switch { "unresolved" => PromiseState.Unresolved, "fulfilled" => PromiseState.Fulfilled, "rejected" => PromiseState.Rejected, _ => throw new FormatException($"{key} = {value}") }; break;
+            case KvKeys.Field.State: p.State = PromiseStateText.TryParse(value, out var state) ? state : throw new FormatException($"{key} = {value}"); break;
             case KvKeys.Field.RefCount: p.RefCount = Num(value); break;
             case KvKeys.Field.Decider: p.Decider = value.Length == 0 ? null : value; break;
             case KvKeys.Field.Durable: p.Durable = value == "1"; break;
