@@ -503,49 +503,68 @@ internal sealed partial class KernelKeeper
     /// </summary>
     public void ApplyCListChange(string vatId, in CListChange c)
     {
+        if (c.Kref.IsPromise) ApplyPromiseEntryChange(vatId, c);
+        else if (!c.Kref.IsObject) throw new KernelPanicException($"device reference {c.Kref} in a vat c-list");
+        else if (c.IsExport) ApplyExportEntryChange(vatId, c);
+        else ApplyImportEntryChange(vatId, c);
+    }
+
+    /// <summary>A promise entry counts one reference while it exists; a promise the vat allocated enters the table.</summary>
+    private void ApplyPromiseEntryChange(string vatId, in CListChange c)
+    {
         var kref = c.Kref;
-        if (kref.IsPromise)
+        switch (c.Kind)
         {
-            switch (c.Kind)
-            {
-                case CListChangeKind.Added:
-                    if (c.IsExport && kref.Id >= NextPromiseId)
-                    {
-                        if (kref.Id != NextPromiseId) throw new KernelPanicException($"{vatId} allocated {kref}, expected kp{NextPromiseId}");
-                        AddPromise(vatId);
-                    }
-                    MutPromiseRequired(kref).RefCount++;
-                    break;
-                case CListChangeKind.Removed:
-                    Decref(kref);
-                    break;
-            }
-            return;
+            case CListChangeKind.Added:
+                if (c.IsExport && kref.Id >= NextPromiseId)
+                {
+                    if (kref.Id != NextPromiseId) throw new KernelPanicException($"{vatId} allocated {kref}, expected kp{NextPromiseId}");
+                    AddPromise(vatId);
+                }
+                MutPromiseRequired(kref).RefCount++;
+                break;
+            case CListChangeKind.Removed:
+                Decref(kref);
+                break;
         }
-        if (!kref.IsObject) throw new KernelPanicException($"device reference {kref} in a vat c-list");
-        if (c.IsExport)
+    }
+
+    /// <summary>
+    /// The owner's export entry never counts; a new export enters the object table, and the entry's reachable flag
+    /// is mirrored for the owner's dropExport.
+    /// </summary>
+    private void ApplyExportEntryChange(string vatId, in CListChange c)
+    {
+        var kref = c.Kref;
+        switch (c.Kind)
         {
-            switch (c.Kind)
-            {
-                case CListChangeKind.Added:
-                    if (kref.Id >= NextObjectId)
-                    {
-                        if (kref.Id != NextObjectId) throw new KernelPanicException($"{vatId} allocated {kref}, expected ko{NextObjectId}");
-                        AddObject(vatId);
-                    }
-                    else if (OwnerOf(kref) != vatId)
-                    {
-                        throw new KernelPanicException($"{vatId} re-exported {kref} which it does not own");
-                    }
-                    break;
-                case CListChangeKind.Reachable:
-                case CListChangeKind.Unreachable:
-                    if (_objects.ContainsKey(kref.Id) && OwnerOf(kref) == vatId)
-                        MutObject(kref.Id).OwnerReachable = c.Kind == CListChangeKind.Reachable;
-                    break;
-            }
-            return;
+            case CListChangeKind.Added:
+                if (kref.Id >= NextObjectId)
+                {
+                    if (kref.Id != NextObjectId) throw new KernelPanicException($"{vatId} allocated {kref}, expected ko{NextObjectId}");
+                    AddObject(vatId);
+                }
+                else if (OwnerOf(kref) != vatId)
+                {
+                    throw new KernelPanicException($"{vatId} re-exported {kref} which it does not own");
+                }
+                break;
+            case CListChangeKind.Reachable:
+            case CListChangeKind.Unreachable:
+                if (_objects.ContainsKey(kref.Id) && OwnerOf(kref) == vatId)
+                    MutObject(kref.Id).OwnerReachable = c.Kind == CListChangeKind.Reachable;
+                break;
         }
+    }
+
+    /// <summary>
+    /// An import entry counts toward the object's recognizable count while it exists and toward its reachable count
+    /// while flagged reachable; its vat is one of the object's importers (kept for a deleted object until the vat
+    /// retires the entry).
+    /// </summary>
+    private void ApplyImportEntryChange(string vatId, in CListChange c)
+    {
+        var kref = c.Kref;
         switch (c.Kind)
         {
             case CListChangeKind.Added:
@@ -566,20 +585,26 @@ internal sealed partial class KernelKeeper
                 }
                 break;
             case CListChangeKind.Removed:
-                if (_objects.ContainsKey(kref.Id))
-                {
-                    var o = MutObject(kref.Id);
-                    o.Importers.Remove(vatId);
-                    o.Recognizable--;
-                    if (o.Reachable == 0 || o.Recognizable == 0) AddMaybeFree(kref);
-                }
-                else if (_retiredImporters.TryGetValue(kref.Id, out var r) && r.Contains(vatId))
-                {
-                    var rest = new SortedSet<string>(r, StringComparer.Ordinal);
-                    rest.Remove(vatId);
-                    SetRetiredImporters(kref.Id, rest);
-                }
+                RemoveImporter(vatId, kref);
                 break;
+        }
+    }
+
+    /// <summary>The vat's import entry is gone: one recognizer fewer, or one retired importer fewer for a deleted object.</summary>
+    private void RemoveImporter(string vatId, Kref kref)
+    {
+        if (_objects.ContainsKey(kref.Id))
+        {
+            var o = MutObject(kref.Id);
+            o.Importers.Remove(vatId);
+            o.Recognizable--;
+            if (o.Reachable == 0 || o.Recognizable == 0) AddMaybeFree(kref);
+        }
+        else if (_retiredImporters.TryGetValue(kref.Id, out var r) && r.Contains(vatId))
+        {
+            var rest = new SortedSet<string>(r, StringComparer.Ordinal);
+            rest.Remove(vatId);
+            SetRetiredImporters(kref.Id, rest);
         }
     }
 
