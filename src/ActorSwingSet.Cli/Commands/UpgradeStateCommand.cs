@@ -46,7 +46,7 @@ public static class UpgradeStateCommand
             long block;
             try
             {
-                block = await stored.CommitAsync(long.Parse(state["crankNumber"], System.Globalization.CultureInfo.InvariantCulture), writes);
+                block = await stored.CommitAsync(long.Parse(state[KvKeys.CrankNumber], System.Globalization.CultureInfo.InvariantCulture), writes);
             }
             catch (StorageFileException e)
             {

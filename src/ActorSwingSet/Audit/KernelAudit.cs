@@ -27,7 +27,7 @@ public sealed record AuditReport(
 }
 
 /// <summary>
-/// A mark-and-sweep check of the kernel invariants (semantics section 9) over a kvStore-schema dump: it recounts
+/// A mark-and-sweep check of the kernel invariants (docs/KERNEL-SEMANTICS.md section 9) over a kvStore-schema dump: it recounts
 /// every reference from first principles (c-lists, queued events, messages queued on promises, resolution data,
 /// vat parameters, host-held references) and compares with the stored counts. It reads only the dump, so it works
 /// on any state in SwingSet's schema, ours or SwingSet's own.
@@ -163,10 +163,13 @@ public static class KernelAudit
         {
             if (Kref.TryParse(slot, out _))
             {
-                var flag = value.Length > 2 && value[1] == ' ' && (value[0] == 'R' || value[0] == '_');
-                if (!flag) Violations.Add($"I4: {key} = '{value}' is not 'R vref' or '_ vref'");
+                if (!KvKeys.TryParseCListKrefValue(value, out var reachable, out var vref))
+                {
+                    Violations.Add("I4: " + KvKeys.NotACListKrefValue(key, value));
+                    (reachable, vref) = (value.Length > 0 && value[0] == 'R', value);
+                }
                 var map = _byKref.TryGetValue(vat, out var m) ? m : _byKref[vat] = new(StringComparer.Ordinal);
-                map[slot] = (value.Length > 0 && value[0] == 'R', flag ? value[2..] : value);
+                map[slot] = (reachable, vref);
             }
             else
             {
@@ -268,9 +271,9 @@ public static class KernelAudit
                 var expected = _counts.GetValueOrDefault(kpid).C;
                 if (row.RefCount != expected) Violations.Add($"I1: {KvKeys.Of(kpid, KvKeys.Field.RefCount)} is {row.RefCount?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, recount finds {expected}");
                 if (row.RefCount == 0) Violations.Add($"I5: {kpid} survives with refCount 0");
-                if (row.Durable && (row.State != "unresolved" || string.IsNullOrEmpty(row.Decider)))
+                if (row.Durable && (row.State != KvKeys.PromiseStateValue.Unresolved || string.IsNullOrEmpty(row.Decider)))
                     Violations.Add($"I3: {kpid} is marked durable but has no deciding vat");
-                if (row.State == "unresolved" && !string.IsNullOrEmpty(row.Decider) && !_live.Contains(row.Decider))
+                if (row.State == KvKeys.PromiseStateValue.Unresolved && !string.IsNullOrEmpty(row.Decider) && !_live.Contains(row.Decider))
                     Violations.Add($"I3: unresolved {kpid} is decided by {row.Decider}, which is not a live vat");
             }
         }
@@ -324,7 +327,7 @@ public static class KernelAudit
                 foreach (var (k, _) in map)
                 {
                     if (!IsPromiseId(k) || !Promises.TryGetValue(k, out var row)) continue;
-                    if (row.State is "fulfilled" or "rejected" && !_pendingNotifies.Contains((vat, k))) settled.Add((vat, k));
+                    if (row.State is KvKeys.PromiseStateValue.Fulfilled or KvKeys.PromiseStateValue.Rejected && !_pendingNotifies.Contains((vat, k))) settled.Add((vat, k));
                 }
             }
             return settled;
@@ -333,7 +336,7 @@ public static class KernelAudit
         public void CheckTerminatedDeciders()
         {
             foreach (var (kpid, row) in Promises)
-                if (row.State == "unresolved" && row.Decider is { Length: > 0 } d && _terminated.Contains(d))
+                if (row.State == KvKeys.PromiseStateValue.Unresolved && row.Decider is { Length: > 0 } d && _terminated.Contains(d))
                     Violations.Add($"I6: terminated vat {d} still decides {kpid}");
         }
     }

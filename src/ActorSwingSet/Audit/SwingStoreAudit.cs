@@ -250,10 +250,9 @@ internal static class SwingStoreAudit
                 var slot = rest[KvKeys.Field.CListPrefix.Length..];
                 if (!IsKref(slot)) continue; // the vref-to-kref half of the entry
                 clistEntries++;
-                var flagged = value.Length > 2 && value[1] == ' ' && value[0] is 'R' or '_';
-                if (!flagged) throw new ScanInputException($"{key} = '{value}' is not 'R vref' or '_ vref'");
+                if (!KvKeys.TryParseCListKrefValue(value, out var reachable, out var vref)) throw new ScanInputException(KvKeys.NotACListKrefValue(key, value));
                 if (slot[1] == 'o' && value.Length > 3 && value[3] == '+') continue; // an object's owner holds no count
-                Add(slot, new Hold("c-list", key, null, head, value[2..], value[0] == 'R'));
+                Add(slot, new Hold("c-list", key, null, head, vref, reachable));
                 continue;
             }
             if (IsId(head, 'v') && rest == KvKeys.Field.VatParameters)
@@ -341,8 +340,8 @@ internal static class SwingStoreAudit
             else
             {
                 var excess = stored - found;
-                var deciderGone = p.State == "unresolved" && !string.IsNullOrEmpty(p.Decider) && !liveSet.Contains(p.Decider);
-                var terminationRejection = p.State == "rejected" && IsVatTerminatedRejection(p.DataBody);
+                var deciderGone = p.State == KvKeys.PromiseStateValue.Unresolved && !string.IsNullOrEmpty(p.Decider) && !liveSet.Contains(p.Decider);
+                var terminationRejection = p.State == KvKeys.PromiseStateValue.Rejected && IsVatTerminatedRejection(p.DataBody);
                 if (deciderGone) evidence.Add($"decider {VatStatus(p.Decider!)}");
                 if (terminationRejection) evidence.Add("rejected with the kernel's 'vat terminated' error: its decider was terminated");
                 var goneSubscribers = p.Subscribers.Split(',', StringSplitOptions.RemoveEmptyEntries).Where(s => !liveSet.Contains(s)).ToList();

@@ -182,11 +182,11 @@ internal sealed partial class KernelKeeper
     {
         foreach (var (key, value) in kv)
         {
-            if (value.Length < 3 || !KvKeys.TryParseCListObjectKey(key, out var vatId, out var ko)) continue;
+            if (!KvKeys.TryParseCListObjectKey(key, out var vatId, out var ko) || !KvKeys.TryParseCListKrefValue(value, out var reachable, out _)) continue;
             var export = KvKeys.IsExportValue(value);
             if (_objects.TryGetValue(ko.Id, out var o))
             {
-                if (export && o.Owner == vatId) o.OwnerReachable = value[0] == 'R';
+                if (export && o.Owner == vatId) o.OwnerReachable = reachable;
                 else if (!export) o.Importers.Add(vatId);
             }
             else if (!export)

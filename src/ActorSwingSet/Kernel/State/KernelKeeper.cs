@@ -9,7 +9,7 @@ namespace ActorSwingSet.Kernel.State;
 /// The kernel's tables: objects, promises, the run-queue and acceptance queue, the GC-action set, the vat registry,
 /// host-held references and counters. Pure state logic with no actors: every mutation goes through a method here,
 /// which journals the prior value while a crank is open so <see cref="RollbackCrank"/> can restore it exactly.
-/// Reference counting follows section 4 of the kernel semantics; end-of-crank GC is <see cref="ProcessRefcounts"/>.
+/// Reference counting follows docs/KERNEL-SEMANTICS.md section 4; end-of-crank GC is <see cref="ProcessRefcounts"/>.
 /// </summary>
 internal sealed partial class KernelKeeper
 {
@@ -415,7 +415,7 @@ internal sealed partial class KernelKeeper
         p.Durable = false;
     }
 
-    /// <summary>Marks an unresolved promise durable for its current decider (semantics section 8).</summary>
+    /// <summary>Marks an unresolved promise durable for its current decider (docs/KERNEL-SEMANTICS.md section 8).</summary>
     public void MarkDurable(Kref kp) => MutPromise(kp.Id).Durable = true;
 
     public void AddSubscriber(Kref kp, string vatId) => MutPromise(kp.Id).Subscribers.Add(vatId);

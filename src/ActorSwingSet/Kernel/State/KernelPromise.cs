@@ -1,4 +1,5 @@
 using ActorSwingSet.Marshal;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Kernel.State;
 
@@ -26,7 +27,7 @@ internal interface IKernelPromise
     /// <summary>The vat allowed to resolve it; null when the kernel (or the run-queue) decides.</summary>
     string? Decider { get; }
     /// <summary>
-    /// The decider marked it durable (semantics section 8): its upgrade leaves it unresolved and in the c-list.
+    /// The decider marked it durable (docs/KERNEL-SEMANTICS.md section 8): its upgrade leaves it unresolved and in the c-list.
     /// The mark belongs to the decider and is cleared when the decision moves elsewhere.
     /// </summary>
     bool Durable { get; }
@@ -46,9 +47,9 @@ internal static class PromiseStateText
     /// <summary>"unresolved", "fulfilled" or "rejected".</summary>
     public static string Of(PromiseState s) => s switch
     {
-        PromiseState.Unresolved => "unresolved",
-        PromiseState.Fulfilled => "fulfilled",
-        _ => "rejected",
+        PromiseState.Unresolved => KvKeys.PromiseStateValue.Unresolved,
+        PromiseState.Fulfilled => KvKeys.PromiseStateValue.Fulfilled,
+        _ => KvKeys.PromiseStateValue.Rejected,
     };
 
     /// <summary>Reads a stored state; false for any other text.</summary>
@@ -56,9 +57,9 @@ internal static class PromiseStateText
     {
         (var known, state) = text switch
         {
-            "unresolved" => (true, PromiseState.Unresolved),
-            "fulfilled" => (true, PromiseState.Fulfilled),
-            "rejected" => (true, PromiseState.Rejected),
+            KvKeys.PromiseStateValue.Unresolved => (true, PromiseState.Unresolved),
+            KvKeys.PromiseStateValue.Fulfilled => (true, PromiseState.Fulfilled),
+            KvKeys.PromiseStateValue.Rejected => (true, PromiseState.Rejected),
             _ => (false, default),
         };
         return known;
