@@ -215,9 +215,11 @@ internal sealed partial class KernelKeeper
 
     /// <summary>
     /// The references the host holds, by the host session that took them (see <see cref="HostSession"/>); each kref
-    /// with how many times that session holds it. Between host sessions the map holds at most the last one's.
+    /// with how many times that session holds it. Between host sessions the map holds at most the last one's. A copy
+    /// of the outer map, over read-only views of the sessions' maps.
     /// </summary>
-    public IReadOnlyDictionary<long, SortedDictionary<Kref, long>> HostRefs => _hostRefs;
+    public IReadOnlyDictionary<long, IReadOnlyDictionary<Kref, long>> HostRefs =>
+        _hostRefs.ToDictionary(e => e.Key, e => (IReadOnlyDictionary<Kref, long>)e.Value);
 
     /// <summary>
     /// The host session running now: the number of the last committed block when this kernel started (0 for a new
