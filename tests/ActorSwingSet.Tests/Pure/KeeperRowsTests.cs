@@ -16,7 +16,8 @@ public sealed class KeeperRowsTests
         {
             Assert.False(p.CanWrite, $"{view.Name}.{p.Name} has a setter");
             if (p.PropertyType.IsGenericType && p.PropertyType != typeof(string))
-                Assert.StartsWith("IReadOnly", p.PropertyType.Name, StringComparison.Ordinal);
+                Assert.True(p.PropertyType.Name.StartsWith("IReadOnly", StringComparison.Ordinal) || p.PropertyType.Name.StartsWith("ReadOnly", StringComparison.Ordinal),
+                    $"{view.Name}.{p.Name} is a {p.PropertyType.Name}");
         }
         Assert.Empty(view.GetMethods().Where(m => !m.IsSpecialName));
     }

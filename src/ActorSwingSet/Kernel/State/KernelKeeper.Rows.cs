@@ -15,7 +15,7 @@ internal sealed partial class KernelKeeper
         public long Recognizable { get; set; }
         public bool OwnerReachable { get; set; }
         public SortedSet<string> Importers { get; init; } = new(StringComparer.Ordinal);
-        IReadOnlySet<string> IKernelObject.Importers => Importers;
+        ReadOnlySortedSet<string> IKernelObject.Importers => new(Importers);
 
         public ObjectRow Clone() => new()
         {
@@ -34,7 +34,7 @@ internal sealed partial class KernelKeeper
         public string? Decider { get; set; }
         public bool Durable { get; set; }
         public SortedSet<string> Subscribers { get; init; } = new(StringComparer.Ordinal);
-        IReadOnlySet<string> IKernelPromise.Subscribers => Subscribers;
+        ReadOnlySortedSet<string> IKernelPromise.Subscribers => new(Subscribers);
         public List<KMessage> Queue { get; init; } = [];
         IReadOnlyList<KMessage> IKernelPromise.Queue => Queue;
         public long QueueNextId { get; set; }

@@ -18,5 +18,5 @@ internal interface IKernelObject
     /// <summary>Whether the owner's export entry is still reachable (not yet dropped).</summary>
     bool OwnerReachable { get; }
     /// <summary>The vats whose c-lists import the object, in ID text order.</summary>
-    IReadOnlySet<string> Importers { get; }
+    ReadOnlySortedSet<string> Importers { get; }
 }

@@ -32,7 +32,7 @@ internal interface IKernelPromise
     /// </summary>
     bool Durable { get; }
     /// <summary>The vats to notify when it settles, in ID text order.</summary>
-    IReadOnlySet<string> Subscribers { get; }
+    ReadOnlySortedSet<string> Subscribers { get; }
     /// <summary>The messages sent to it while unresolved, in arrival order.</summary>
     IReadOnlyList<KMessage> Queue { get; }
     /// <summary>The stored position of the next message queued on it.</summary>
