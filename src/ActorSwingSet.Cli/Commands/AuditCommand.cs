@@ -1,4 +1,6 @@
 using System.CommandLine;
+using ActorSwingSet.Audit;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Cli.Commands;
 
@@ -29,7 +31,7 @@ public static class AuditCommand
                 return 2;
             }
             var report = KernelAudit.Run(stored.State.State);
-            Console.WriteLine($"block {stored.State.Block}, crank {stored.State.State.GetValueOrDefault("crankNumber")}: {report}");
+            Console.WriteLine($"block {stored.State.Block}, crank {stored.State.State.GetValueOrDefault(KvKeys.CrankNumber)}: {report}");
             return report.IsClean ? 0 : 1;
         });
         return cmd;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Cli.Commands;
 
@@ -71,7 +72,7 @@ public static class RepairCommand
             {
                 try
                 {
-                    block = await stored.CommitAsync(long.Parse(state["crankNumber"], System.Globalization.CultureInfo.InvariantCulture), writes);
+                    block = await stored.CommitAsync(long.Parse(state[KvKeys.CrankNumber], System.Globalization.CultureInfo.InvariantCulture), writes);
                 }
                 catch (StorageFileException e)
                 {

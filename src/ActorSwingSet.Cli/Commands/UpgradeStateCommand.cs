@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Remediation;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Cli.Commands;
 
@@ -44,7 +45,7 @@ public static class UpgradeStateCommand
             long block;
             try
             {
-                block = await stored.CommitAsync(long.Parse(state["crankNumber"], System.Globalization.CultureInfo.InvariantCulture), writes);
+                block = await stored.CommitAsync(long.Parse(state[KvKeys.CrankNumber], System.Globalization.CultureInfo.InvariantCulture), writes);
             }
             catch (StorageFileException e)
             {

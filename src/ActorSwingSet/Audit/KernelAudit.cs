@@ -32,7 +32,7 @@ public sealed record AuditReport(
 }
 
 /// <summary>
-/// A mark-and-sweep check of the kernel invariants (semantics section 9) over a kvStore-schema dump: it recounts
+/// A mark-and-sweep check of the kernel invariants (docs/KERNEL-SEMANTICS.md section 9) over a kvStore-schema dump: it recounts
 /// every reference from first principles (c-lists, queued events, messages queued on promises, resolution data,
 /// vat parameters, host-held references) and compares with the stored counts. It reads only the dump, so it works
 /// on any state in SwingSet's schema, ours or SwingSet's own.
@@ -89,7 +89,7 @@ public static class KernelAudit
         private readonly SortedDictionary<string, Dictionary<string, (bool R, string Vref)>> _byKref = new(StringComparer.Ordinal);
         private readonly SortedDictionary<string, Dictionary<string, string>> _byVref = new(StringComparer.Ordinal);
         private readonly HashSet<(string, string)> _pendingNotifies = [];
-        private readonly HashSet<string> _gcActions = new(StringComparer.Ordinal);
+        private readonly HashSet<GcAction> _gcActions = [];
         private readonly List<(long Owner, string Kref, long Count)> _hostRefs = [];
         private HashSet<string> _terminated = new(StringComparer.Ordinal);
         private readonly HashSet<string> _live = new(StringComparer.Ordinal);
@@ -168,10 +168,13 @@ public static class KernelAudit
         {
             if (Kref.TryParse(slot, out _))
             {
-                var flag = value.Length > 2 && value[1] == ' ' && (value[0] == 'R' || value[0] == '_');
-                if (!flag) Violations.Add($"I4: {key} = '{value}' is not 'R vref' or '_ vref'");
+                if (!KvKeys.TryParseCListKrefValue(value, out var reachable, out var vref))
+                {
+                    Violations.Add("I4: " + KvKeys.NotACListKrefValue(key, value));
+                    (reachable, vref) = (value.Length > 0 && value[0] == 'R', value);
+                }
                 var map = _byKref.TryGetValue(vat, out var m) ? m : _byKref[vat] = new(StringComparer.Ordinal);
-                map[slot] = (value.Length > 0 && value[0] == 'R', flag ? value[2..] : value);
+                map[slot] = (reachable, vref);
             }
             else
             {
@@ -202,7 +205,11 @@ public static class KernelAudit
                     foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Count(k);
                     break;
                 case KvKeys.GcActions:
-                    foreach (var a in JsonSerializer.Deserialize<string[]>(value) ?? []) _gcActions.Add(a);
+                    foreach (var a in JsonSerializer.Deserialize<string[]>(value) ?? [])
+                    {
+                        if (GcAction.TryParse(a, out var action)) _gcActions.Add(action);
+                        else Violations.Add(GcAction.NotAnAction(a));
+                    }
                     break;
             }
         }
@@ -232,7 +239,7 @@ public static class KernelAudit
                     else if (!info.AllocatedByVat)
                     {
                         // an import of an object already deleted, whose retireImport has not been delivered yet, is legal
-                        if (!Objects.ContainsKey(k) && _gcActions.Contains($"{vat} retireImport {k}")) continue;
+                        if (!Objects.ContainsKey(k) && _gcActions.Contains(new GcAction(vat, GcActionKind.RetireImport, Kref.Parse(k)))) continue;
                         Count(k, reachable);
                     }
                 }
@@ -269,9 +276,9 @@ public static class KernelAudit
                 var expected = _counts.GetValueOrDefault(kpid).C;
                 if (row.RefCount != expected) Violations.Add($"I1: {KvKeys.Of(kpid, KvKeys.Field.RefCount)} is {row.RefCount?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, recount finds {expected}");
                 if (row.RefCount == 0) Violations.Add($"I5: {kpid} survives with refCount 0");
-                if (row.Durable && (row.State != "unresolved" || string.IsNullOrEmpty(row.Decider)))
+                if (row.Durable && (row.State != KvKeys.PromiseStateValue.Unresolved || string.IsNullOrEmpty(row.Decider)))
                     Violations.Add($"I3: {kpid} is marked durable but has no deciding vat");
-                if (row.State == "unresolved" && !string.IsNullOrEmpty(row.Decider) && !_live.Contains(row.Decider))
+                if (row.State == KvKeys.PromiseStateValue.Unresolved && !string.IsNullOrEmpty(row.Decider) && !_live.Contains(row.Decider))
                     Violations.Add($"I3: unresolved {kpid} is decided by {row.Decider}, which is not a live vat");
             }
         }
@@ -291,7 +298,7 @@ public static class KernelAudit
                 if (!_live.Contains(o.Owner)) Violations.Add($"I6: {koid} is owned by {o.Owner}, which is not a live vat");
                 else if (!_byKref.TryGetValue(o.Owner, out var ownerMap) || !ownerMap.TryGetValue(koid, out var entry) || !entry.Vref.StartsWith("o+", StringComparison.Ordinal))
                     Violations.Add($"I4: {koid} is owned by {o.Owner}, which holds no export entry for it");
-                else if (o.R == 0 && entry.R && !_gcActions.Contains($"{o.Owner} dropExport {koid}"))
+                else if (o.R == 0 && entry.R && !_gcActions.Contains(new GcAction(o.Owner, GcActionKind.DropExport, Kref.Parse(koid))))
                     Violations.Add($"GC: {koid} is unreachable but its owner {o.Owner} still holds it reachable and no dropExport is pending");
             }
         }
@@ -325,7 +332,7 @@ public static class KernelAudit
                 foreach (var (k, _) in map)
                 {
                     if (!IsPromiseId(k) || !Promises.TryGetValue(k, out var row)) continue;
-                    if (row.State is "fulfilled" or "rejected" && !_pendingNotifies.Contains((vat, k))) settled.Add((vat, k));
+                    if (row.State is KvKeys.PromiseStateValue.Fulfilled or KvKeys.PromiseStateValue.Rejected && !_pendingNotifies.Contains((vat, k))) settled.Add((vat, k));
                 }
             }
             return settled;
@@ -334,7 +341,7 @@ public static class KernelAudit
         public void CheckTerminatedDeciders()
         {
             foreach (var (kpid, row) in Promises)
-                if (row.State == "unresolved" && row.Decider is { Length: > 0 } d && _terminated.Contains(d))
+                if (row.State == KvKeys.PromiseStateValue.Unresolved && row.Decider is { Length: > 0 } d && _terminated.Contains(d))
                     Violations.Add($"I6: terminated vat {d} still decides {kpid}");
         }
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
 using ActorSwingSet.Schema;
 using Microsoft.Data.Sqlite;
@@ -154,7 +155,7 @@ internal static class SwingStoreAudit
         var holds = new Dictionary<string, List<Hold>>(StringComparer.Ordinal);
         var staticVats = new List<string>();
         List<string> dynamicVats = [], terminated = [];
-        var gcActions = new HashSet<string>(StringComparer.Ordinal);
+        var gcActions = new HashSet<GcAction>();
         string? version = null;
         var bounds = new Dictionary<string, (long Head, long Tail)>(StringComparer.Ordinal);
         long rowsRead = 0, clistEntries = 0, deviceEntries = 0;
@@ -249,10 +250,9 @@ internal static class SwingStoreAudit
                 var slot = rest[KvKeys.Field.CListPrefix.Length..];
                 if (!IsKref(slot)) continue; // the vref-to-kref half of the entry
                 clistEntries++;
-                var flagged = value.Length > 2 && value[1] == ' ' && value[0] is 'R' or '_';
-                if (!flagged) throw new ScanInputException($"{key} = '{value}' is not 'R vref' or '_ vref'");
+                if (!KvKeys.TryParseCListKrefValue(value, out var reachable, out var vref)) throw new ScanInputException(KvKeys.NotACListKrefValue(key, value));
                 if (slot[1] == 'o' && value.Length > 3 && value[3] == '+') continue; // an object's owner holds no count
-                Add(slot, new Hold("c-list", key, null, head, value[2..], value[0] == 'R'));
+                Add(slot, new Hold("c-list", key, null, head, vref, reachable));
                 continue;
             }
             if (IsId(head, 'v') && rest == KvKeys.Field.VatParameters)
@@ -284,7 +284,7 @@ internal static class SwingStoreAudit
                 case KvKeys.Version: version = value; break;
                 case KvKeys.DynamicVatIds: dynamicVats = ReadList(key, value); break;
                 case KvKeys.TerminatedVats: terminated = ReadList(key, value); break;
-                case KvKeys.GcActions: gcActions = [.. ReadList(key, value)]; break;
+                case KvKeys.GcActions: gcActions = [.. ReadList(key, value).Select(ReadGcAction)]; break;
                 case KvKeys.PinnedObjects:
                     foreach (var k in value.Split(',', StringSplitOptions.RemoveEmptyEntries)) Add(k, new Hold("pinned", key, "pinned by the host"));
                     break;
@@ -340,8 +340,8 @@ internal static class SwingStoreAudit
             else
             {
                 var excess = stored - found;
-                var deciderGone = p.State == "unresolved" && !string.IsNullOrEmpty(p.Decider) && !liveSet.Contains(p.Decider);
-                var terminationRejection = p.State == "rejected" && IsVatTerminatedRejection(p.DataBody);
+                var deciderGone = p.State == KvKeys.PromiseStateValue.Unresolved && !string.IsNullOrEmpty(p.Decider) && !liveSet.Contains(p.Decider);
+                var terminationRejection = p.State == KvKeys.PromiseStateValue.Rejected && IsVatTerminatedRejection(p.DataBody);
                 if (deciderGone) evidence.Add($"decider {VatStatus(p.Decider!)}");
                 if (terminationRejection) evidence.Add("rejected with the kernel's 'vat terminated' error: its decider was terminated");
                 var goneSubscribers = p.Subscribers.Split(',', StringSplitOptions.RemoveEmptyEntries).Where(s => !liveSet.Contains(s)).ToList();
@@ -412,7 +412,7 @@ internal static class SwingStoreAudit
         {
             if (kref[1] == 'p' ? promises.ContainsKey(kref) : objects.ContainsKey(kref)) continue;
             // an import of a deleted object stays in the c-list until its retireImports is delivered
-            if (kref[1] == 'o' && held.All(h => h.Vat is { } v && gcActions.Contains($"{v} retireImport {kref}"))) continue;
+            if (kref[1] == 'o' && Kref.TryParse(kref, out var ko) && held.All(h => h.Vat is { } v && gcActions.Contains(new GcAction(v, GcActionKind.RetireImport, ko)))) continue;
             findings.Add(new RefcountFinding(kref, MissingRecord, "missing", Count(held.Count), null, null, [.. held.Select(Show)],
                 [$"named by {held.Count} holder(s) but {kref} is not in the kernel tables"]));
         }
@@ -472,6 +472,9 @@ internal static class SwingStoreAudit
         }
         throw new ScanInputException($"{key} is not [head, tail]: {json}");
     }
+
+    private static GcAction ReadGcAction(string stored) =>
+        GcAction.TryParse(stored, out var action) ? action : throw new ScanInputException(GcAction.NotAnAction(stored));
 
     private static List<string> ReadList(string key, string json)
     {

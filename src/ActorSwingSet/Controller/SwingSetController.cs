@@ -250,7 +250,7 @@ public sealed class SwingSetController
     public Task<IReadOnlyList<ClaimVerdict>> RepairClaimsAsync(params (string VatId, Kref Kpid)[] claims) =>
         Ask<IReadOnlyList<ClaimVerdict>>(new RepairClaims(claims));
 
-    /// <summary>Recounts every reference and checks the invariants of semantics section 9.</summary>
+    /// <summary>Recounts every reference and checks the invariants of docs/KERNEL-SEMANTICS.md section 9.</summary>
     public async Task<AuditReport> AuditAsync()
     {
         var dump = await Ask<KvDump>(new GetKvDump()).ConfigureAwait(false);

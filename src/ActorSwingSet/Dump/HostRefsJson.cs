@@ -15,7 +15,7 @@ internal static class HostRefsJson
     /// <summary>The legacy flat shape's owner: older than every session that can load it (those start from block 1 on).</summary>
     public const long LegacyOwner = 0;
 
-    public static string Write(IReadOnlyDictionary<long, SortedDictionary<Kref, long>> byOwner)
+    public static string Write(IReadOnlyDictionary<long, IReadOnlyDictionary<Kref, long>> byOwner)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))

@@ -7,7 +7,7 @@ using ActorSwingSet.Vat.Messages;
 namespace ActorSwingSet;
 
 /// <summary>
-/// Renders kernel state as SwingSet's kvStore (semantics section 10), sorted by key: the canonical view that tests,
+/// Renders kernel state as SwingSet's kvStore (docs/KERNEL-SEMANTICS.md section 10), sorted by key: the canonical view that tests,
 /// tools and comparisons with SwingSet use. Keys beyond SwingSet's: <c>vN.incarnationNumber</c>,
 /// <c>vat.terminationReason.vN</c>, <c>kernel.hostRefs</c> (references host sessions hold, by session) and
 /// <c>kernel.durableHolds</c> (the host's named holds kept across restarts); see docs/ARCHITECTURE.md.

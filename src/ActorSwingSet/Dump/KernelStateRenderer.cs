@@ -43,7 +43,7 @@ internal static class KernelStateRenderer
                 if (K.DurableHolds.Count > 0) set(KvKeys.DurableHolds, JsonSerializer.Serialize(K.DurableHolds.ToDictionary(e => e.Key, e => e.Value.ToString(), StringComparer.Ordinal)));
                 else delete(KvKeys.DurableHolds);
                 break;
-            case KernelList.Gc: set(KvKeys.GcActions, JsonSerializer.Serialize(K.GcActions)); break;
+            case KernelList.Gc: set(KvKeys.GcActions, JsonSerializer.Serialize(K.GcActions.Select(a => a.ToString()))); break;
             case KernelList.Reap: set(KvKeys.ReapQueue, JsonSerializer.Serialize(K.ReapQueue)); break;
             case KernelList.Pinned: set(KvKeys.PinnedObjects, string.Join(",", K.PinnedObjects)); break;
             case KernelList.UpgradeEvents:
@@ -64,16 +64,16 @@ internal static class KernelStateRenderer
         set(KvKeys.VatReapDirt(v.VatId), JsonSerializer.Serialize(new { deliveries = v.ReapDirt }));
     }
 
-    public static void Object(long id, KernelObject o, Action<string, string> set)
+    public static void Object(long id, IKernelObject o, Action<string, string> set)
     {
         if (o.Owner is not null) set(KvKeys.ObjectOwner(id), o.Owner);
         set(KvKeys.ObjectRefCount(id), N(o.Reachable) + "," + N(o.Recognizable));
     }
 
-    public static void Promise(long id, KernelPromise p, Action<string, string> set)
+    public static void Promise(long id, IKernelPromise p, Action<string, string> set)
     {
         var k = KvKeys.PromiseEntity(id);
-        set(KvKeys.PromiseState(id), KernelPromise.StateText(p.State));
+        set(KvKeys.PromiseState(id), PromiseStateText.Of(p.State));
         set(KvKeys.Of(k, KvKeys.Field.RefCount), N(p.RefCount));
         if (p.State == PromiseState.Unresolved)
         {

@@ -60,7 +60,7 @@ internal sealed class KernelCore
     public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state) =>
         Restore(port, options, state, ExpectedVersion(options), requireBundles: true);
 
-    private static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state, string version, bool requireBundles)
+    internal static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state, string version, bool requireBundles)
     {
         var core = new KernelCore(port, options, KernelKeeper.Load(state, version));
         var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
@@ -372,34 +372,5 @@ internal sealed class KernelCore
     {
         HostOp();
         return await _remediation.RepairAsync(claims).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The v2-to-v3 schema step (SwingSet's upgradeSwingset): on state written with the #9039 leak, hold a
-    /// repairing notify for every damaged (vat, kpid), and mark the state version 3. Needs no vat code.
-    /// Returns the writes that make it so, or none when the state is already at version 3.
-    /// </summary>
-    public static async Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeSchemaAsync(IReadOnlyDictionary<string, string> state)
-    {
-        if (state.TryGetValue(KvKeys.Version, out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
-        var bundles = new VatBundleRegistry();
-        var options = new KernelOptions(bundles, 0);
-        var core = Restore(new InProcessVatPort(bundles), options, state, KernelStateDump.LeakySchemaVersion, requireBundles: false);
-        var report = await core.RemediateUpgradeLeaksAsync().ConfigureAwait(false);
-        core.Keeper.SchemaVersion = KernelStateDump.SchemaVersion;
-        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
-    }
-
-    /// <summary>
-    /// Verified-claims repair on stored state (no vat code needed): each claim is checked and only real damage
-    /// gets a notify queued. Returns the verdicts and the writes to journal.
-    /// </summary>
-    public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairStoredAsync(
-        IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims)
-    {
-        var bundles = new VatBundleRegistry();
-        var core = Restore(new InProcessVatPort(bundles), new KernelOptions(bundles, 0), state, KernelStateDump.SchemaVersion, requireBundles: false);
-        var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
-        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
     }
 }

@@ -3,7 +3,7 @@ using ActorSwingSet.Liveslots;
 namespace ActorSwingSet.Vats;
 
 /// <summary>
-/// A promise this vat decides that survives upgrade (semantics section 8, beyond SwingSet): the kernel leaves it
+/// A promise this vat decides that survives upgrade (docs/KERNEL-SEMANTICS.md section 8, beyond SwingSet): the kernel leaves it
 /// unresolved and in the vat's c-list, and whichever incarnation holds it (from baggage or durable state) may
 /// settle it. Passing <see cref="Promise"/> (or this object) to another vat passes the promise.
 /// </summary>

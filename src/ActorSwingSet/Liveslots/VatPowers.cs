@@ -41,7 +41,7 @@ public sealed class VatPowers
     public PromiseKit MakePromiseKit() => new();
 
     /// <summary>
-    /// A durable promise (an ActorSwingSet extension, semantics section 8): an upgrade leaves it unresolved, and the
+    /// A durable promise (an ActorSwingSet extension, docs/KERNEL-SEMANTICS.md section 8): an upgrade leaves it unresolved, and the
     /// next incarnation can settle it. Keep it in baggage or durable state to find it again.
     /// </summary>
     public DurablePromise MakeDurablePromise() => _promises.MakeDurable();

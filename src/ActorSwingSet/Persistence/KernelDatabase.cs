@@ -1,3 +1,4 @@
+using ActorSwingSet.Schema;
 using Microsoft.Data.Sqlite;
 
 namespace ActorSwingSet.Persistence;

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Persistence;
 

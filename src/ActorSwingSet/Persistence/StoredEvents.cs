@@ -1,3 +1,5 @@
+using ActorSwingSet.Schema;
+
 namespace ActorSwingSet.Persistence;
 
 /// <summary>

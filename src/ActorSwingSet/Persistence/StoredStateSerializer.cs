@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
+using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Persistence;
 

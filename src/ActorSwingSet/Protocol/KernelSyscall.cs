@@ -17,7 +17,7 @@ internal sealed record ResolveSyscall(IReadOnlyList<KResolution> Resolutions) : 
 /// <summary>Notify the vat when <see cref="Kpid"/> settles.</summary>
 internal sealed record SubscribeSyscall(Kref Kpid) : KernelSyscall;
 
-/// <summary>The decider marks <see cref="Kpid"/> durable (semantics section 8).</summary>
+/// <summary>The decider marks <see cref="Kpid"/> durable (docs/KERNEL-SEMANTICS.md section 8).</summary>
 internal sealed record MarkDurableSyscall(Kref Kpid) : KernelSyscall;
 
 /// <summary>The vat-admin vat asks the kernel to create, upgrade or terminate a vat; <see cref="Result"/> reports the outcome.</summary>

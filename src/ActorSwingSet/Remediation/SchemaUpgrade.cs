@@ -1,22 +1,46 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Persistence;
+using ActorSwingSet.References;
+using ActorSwingSet.Schema;
+using ActorSwingSet.Vat;
 
-namespace ActorSwingSet.Remediation
+namespace ActorSwingSet.Remediation;
+
+/// <summary>
+/// Schema upgrades and repairs of stored kernel state, run on the state alone: a kernel is restored from it
+/// without its vats' code (none is needed), does its work, and hands back the writes to journal.
+/// </summary>
+internal static class SchemaUpgrade
 {
-    /// <summary>Schema upgrades of stored kernel state.</summary>
-    internal static class SchemaUpgrade
+    /// <summary>
+    /// Upgrades state in kvStore form to the current schema. The v2-to-v3 step (SwingSet's upgradeSwingset): on state
+    /// written with the #9039 leak, hold a repairing notify for every damaged (vat, kpid) in <c>upgradeEvents</c>
+    /// until the host injects them, and mark the state version 3. Idempotent: state already at the current version
+    /// gives no writes and a null report.
+    /// </summary>
+    public static async Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeAsync(IReadOnlyDictionary<string, string> state)
     {
-        /// <summary>
-        /// Upgrades state in kvStore form to the current schema: from version 2 it runs the #9039 remediation
-        /// (notifies held in <c>upgradeEvents</c> until the host injects them). Idempotent: state already at the
-        /// current version gives no writes and a null report.
-        /// </summary>
-        public static Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeAsync(IReadOnlyDictionary<string, string> state) =>
-            KernelCore.UpgradeSchemaAsync(state);
+        if (state.TryGetValue(KvKeys.Version, out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
+        var core = RestoreWithoutCode(state, KernelStateDump.LeakySchemaVersion);
+        var report = await core.RemediateUpgradeLeaksAsync().ConfigureAwait(false);
+        core.Keeper.SchemaVersion = KernelStateDump.SchemaVersion;
+        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
+    }
 
-        /// <summary>Verified-claims repair of stored state: see <see cref="KernelCore.RepairClaimsAsync"/>.</summary>
-        public static Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
-            IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims) =>
-            KernelCore.RepairStoredAsync(state, claims);
+    /// <summary>
+    /// Verified-claims repair of stored state (see <see cref="KernelCore.RepairClaimsAsync"/>): each claim is
+    /// checked and only real damage gets a notify queued. Returns the writes to journal and the verdicts.
+    /// </summary>
+    public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
+        IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims)
+    {
+        var core = RestoreWithoutCode(state, KernelStateDump.SchemaVersion);
+        var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
+        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
+    }
+
+    private static KernelCore RestoreWithoutCode(IReadOnlyDictionary<string, string> state, string version)
+    {
+        var bundles = new VatBundleRegistry();
+        return KernelCore.Restore(new InProcessVatPort(bundles), new KernelOptions(bundles, 0), state, version, requireBundles: false);
     }
 }

@@ -213,7 +213,7 @@ internal static class SwingStoreScanner
                     stateOf[kpid] = state;
                 }
                 // SwingSet: anything but 'unresolved' counts as settled
-                if (state == "unresolved" || pending.Contains((vatId, kpid))) continue;
+                if (state == KvKeys.PromiseStateValue.Unresolved || pending.Contains((vatId, kpid))) continue;
                 var value = clist[i].Value;
                 var vref = value.Length > 2 && value[1] == ' ' ? value[2..] : value;
                 damaged.Add(new DamagedPromise(vatId, kpid, vref, state));
@@ -230,7 +230,7 @@ internal static class SwingStoreScanner
         var interval = Required(kv, KvKeys.DefaultReapInterval);
         if (kv.Get(KvKeys.DefaultReapDirtThreshold) is not null)
             throw Refuse($"a store without a version already has {KvKeys.DefaultReapDirtThreshold} (the v0-to-v1 step asserts it does not)");
-        if (interval != "never") ParseDecimal(interval, KvKeys.DefaultReapInterval);
+        if (interval != KvKeys.Never) ParseDecimal(interval, KvKeys.DefaultReapInterval);
         string ReapInterval(string v) => KvKeys.Of(v, KvKeys.Field.ReapInterval);
         string ReapCountdown(string v) => KvKeys.Of(v, KvKeys.Field.ReapCountdown);
         var keys = vats.SelectMany(v => new[] { ReapInterval(v), ReapCountdown(v), KvKeys.VatOptions(v), KvKeys.VatReapDirt(v) }).ToList();
@@ -240,8 +240,8 @@ internal static class SwingStoreScanner
             if (found.ContainsKey(KvKeys.VatReapDirt(v))) throw Refuse($"{KvKeys.VatReapDirt(v)} exists in a store without a version (the v0-to-v1 step asserts it does not)");
             var vi = found.GetValueOrDefault(ReapInterval(v)) ?? throw Refuse($"storage lacks required key {ReapInterval(v)}");
             var vc = found.GetValueOrDefault(ReapCountdown(v)) ?? throw Refuse($"storage lacks required key {ReapCountdown(v)}");
-            if ((vi == "never") != (vc == "never")) throw Refuse($"{v}: {KvKeys.Field.ReapInterval}={vi}, {KvKeys.Field.ReapCountdown}={vc} (the v0-to-v1 step asserts both or neither are 'never')");
-            if (vi != "never")
+            if ((vi == KvKeys.Never) != (vc == KvKeys.Never)) throw Refuse($"{v}: {KvKeys.Field.ReapInterval}={vi}, {KvKeys.Field.ReapCountdown}={vc} (the v0-to-v1 step asserts both or neither are 'never')");
+            if (vi != KvKeys.Never)
             {
                 ParseDecimal(vi, ReapInterval(v));
                 ParseDecimal(vc, ReapCountdown(v));

@@ -5,10 +5,23 @@ namespace ActorSwingSet.Schema;
 
 // The kvStore schema: every key of the stored state (the journal's blocks and snapshots) and of the dump, which
 // are the same thing. Keys are SwingSet's where SwingSet has the key, so a dump compares with a swing-store's
-// kvStore table. "Kernel" means the kernel keeper writes it (KernelKeeper, rendered by KernelStateRenderer);
-// "vat" means a vat's keeper writes it (VatKeeper, in the vat's actor); "SwingSet only" keys we never write and
-// only read in a real swing-store (the scanner and the swing-store audit). N is a decimal number, KREF a kernel
-// reference (koN, kpN), VREF a vat reference (o+N, o-N, p+N, p-N, ...), vN a vat ID. Absent means "none".
+// kvStore table; "(ours)" marks what SwingSet does not have. docs/SCHEMA.md introduces this catalogue and
+// docs/KERNEL-SEMANTICS.md the behaviour behind the values. N is a decimal number, KREF a kernel reference (koN,
+// kpN), VREF a vat reference (o+N, o-N, p+N, p-N, ...), vN a vat ID. Absent means "none".
+//
+// Who writes (each key has one writer; the journal in Persistence/ stores the writes it is handed and never
+// composes a key):
+//   Kernel  the kernel keeper (KernelKeeper.TakeBlockDelta, each part rendered by KernelStateRenderer; the full
+//           dump renders the same parts). That includes what the host asks for: kernel.hostRefs and
+//           kernel.durableHolds record the host's holds, and upgradeEvents the notifies a schema upgrade or a
+//           repair (`swingset upgrade-state`, `swingset repair`) holds until the host injects them. The host
+//           itself writes no key.
+//   Vat     that vat's own keeper (VatKeeper.TakeBlockDelta, in the vat's actor); the kernel keeper only deletes
+//           them all at once, with the vat's entity vN, when the vat terminates.
+//   SwingSet only   keys we never write and only read in a real swing-store (the scanner and the swing-store audit).
+// Event and message JSON (queue entries, kpN.queue.N, upgradeEvents) is SwingSet's run-queue shape, e.g.
+// {"type":"send","target":KREF,"msg":{"methargs":CAPDATA,"result":KREF}} or {"type":"notify","vatID":vN,"kpid":KREF},
+// written and read by Dump/EventJson.cs; capdata JSON is {"body":"#...","slots":[KREF...]}.
 //
 // Kernel, scalars:
 //   version                      schema version, "3" (see the history below)
@@ -21,7 +34,8 @@ namespace ActorSwingSet.Schema;
 //   vat.dynamicIDs               JSON [vN...], the live dynamic vats
 //   vats.terminated              JSON [vN...], terminated vats; permanent tombstones here (SwingSet: awaiting deletion)
 //   vat.terminationReason.vN     JSON {isFailure, info} (ours), for a terminated vat
-//   gcActions                    JSON ["vN dropExport koN", ...], sorted
+//   gcActions                    JSON ["vN KIND koN", ...], KIND dropExport | retireExport | retireImport, sorted
+//                                as text (GcAction reads and writes each entry)
 //   reapQueue                    JSON [vN...]
 //   pinnedObjects                "koN,koM,..." (may be empty)
 //   upgradeEvents                JSON [event...], notifies held for injection after a schema upgrade; absent when none
@@ -44,7 +58,7 @@ namespace ActorSwingSet.Schema;
 //   kpN.data.body, kpN.data.slots   the resolution: capdata body and "KREF,KREF,..." (settled only)
 // Kernel, queues:
 //   runQueue, acceptanceQueue    JSON [head, tail]; runQueue.N / acceptanceQueue.N = event JSON for head <= N < tail
-// Vat (each vat's own keeper; the vat's entity vN is deleted as a whole when it terminates):
+// Vat (each vat's own keeper):
 //   vN.c.KREF                    "R VREF" or "_ VREF" (reachable or only recognizable by the vat)
 //   vN.c.VREF                    KREF (the c-list is a two-way map)
 //   vN.vs.KEY                    the vat's vatstore; what KEY means is the vat's (liveslots') own schema, not this one
@@ -127,6 +141,17 @@ internal static class KvKeys
         public const string ReapCountdown = "reapCountdown";
     }
 
+    /// <summary>The values of <c>kpN.state</c>.</summary>
+    public static class PromiseStateValue
+    {
+        public const string Unresolved = "unresolved";
+        public const string Fulfilled = "fulfilled";
+        public const string Rejected = "rejected";
+    }
+
+    /// <summary>The value SwingSet stores for a reap interval or countdown that never fires.</summary>
+    public const string Never = "never";
+
     /// <summary>The entity an object's keys belong to ("koN"), and what a block deletes as a whole.</summary>
     public static string ObjectEntity(long id) => "ko" + N(id);
     /// <summary>The entity a promise's keys belong to ("kpN").</summary>
@@ -197,6 +222,17 @@ internal static class KvKeys
         ko = Kref.Parse(key[(c + 1 + Field.CListPrefix.Length)..]);
         return true;
     }
+
+    /// <summary>Reads the value of a kref c-list key, "R VREF" or "_ VREF"; false for any other shape.</summary>
+    public static bool TryParseCListKrefValue(string value, out bool reachable, out string vref)
+    {
+        var ok = value.Length > 2 && value[1] == ' ' && value[0] is 'R' or '_';
+        (reachable, vref) = ok ? (value[0] == 'R', value[2..]) : (false, "");
+        return ok;
+    }
+
+    /// <summary>The one-line complaint about a kref c-list value of another shape.</summary>
+    public static string NotACListKrefValue(string key, string value) => $"{key} = '{value}' is not 'R vref' or '_ vref'";
 
     /// <summary>Whether the value of a kref c-list key says the vat exports the object ("R o+N" or "_ o+N").</summary>
     public static bool IsExportValue(string value) => value.Length > 3 && value[2] == 'o' && value[3] == '+';

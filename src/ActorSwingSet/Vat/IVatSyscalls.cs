@@ -17,7 +17,7 @@ public interface IVatSyscalls
     void Subscribe(string vpid);
 
     /// <summary>
-    /// Marks a promise this vat decides as durable (an ActorSwingSet extension, semantics section 8): an upgrade
+    /// Marks a promise this vat decides as durable (an ActorSwingSet extension, docs/KERNEL-SEMANTICS.md section 8): an upgrade
     /// leaves it unresolved and in the c-list, so the next incarnation can settle it. A <c>p+N</c> this vat has not
     /// used yet becomes a new promise it decides. The mark ends if the decision moves to another vat.
     /// </summary>

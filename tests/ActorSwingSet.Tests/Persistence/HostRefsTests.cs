@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Dump;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.References;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;

@@ -79,7 +79,7 @@ public sealed class RestoreTests
         await More(copy);
         var delta = await copy.TakeBlockDeltaAsync();
         Assert.True(delta.Count < committed.Count, $"{delta.Count} writes for {committed.Count} keys");
-        var state = ActorSwingSet.Persistence.KvState.From(committed);
+        var state = ActorSwingSet.Schema.KvState.From(committed);
         state.Apply(delta);
         Assert.Empty(KernelStateDump.Diff(state.ToSorted(), await copy.DumpAsync()));
     }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Xunit;

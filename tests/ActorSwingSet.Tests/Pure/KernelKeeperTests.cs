@@ -1,6 +1,7 @@
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
 using ActorSwingSet.Protocol;
+using ActorSwingSet.Schema;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Pure;
@@ -24,7 +25,7 @@ public sealed class KernelKeeperTests
         k.CommitCrank();
         Assert.False(k.PromiseExists(kp));
         Assert.Equal(0, k.GetObject(ko)!.Reachable);
-        Assert.Contains("v1 retireExport ko20", k.GcActions);
+        Assert.Contains(GcAction.Parse("v1 retireExport ko20"), k.GcActions);
     }
 
     [Fact]

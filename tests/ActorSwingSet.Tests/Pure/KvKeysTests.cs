@@ -1,4 +1,5 @@
 using ActorSwingSet.Schema;
+using ActorSwingSet.Vat.State;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Pure;
@@ -45,5 +46,19 @@ public sealed class KvKeysTests
         Assert.False(KvKeys.TrySplit("crankNumber", out _, out _));
         Assert.True(KvKeys.IsExportValue("R o+3"));
         Assert.False(KvKeys.IsExportValue("_ o-3"));
+    }
+
+    [Fact]
+    public void A_kref_c_list_value_reads_back_into_its_flag_and_vref_and_another_shape_is_refused_by_name()
+    {
+        Assert.True(KvKeys.TryParseCListKrefValue(KvKeys.CListKrefValue(true, "o+3"), out var reachable, out var vref));
+        Assert.Equal((true, "o+3"), (reachable, vref));
+        Assert.True(KvKeys.TryParseCListKrefValue("_ p-61", out reachable, out vref));
+        Assert.Equal((false, "p-61"), (reachable, vref));
+        foreach (var bad in new[] { "", "R", "R ", "Ro+3", "X o+3", "o+3" })
+            Assert.False(KvKeys.TryParseCListKrefValue(bad, out _, out _), bad);
+
+        var e = Assert.Throws<FormatException>(() => VatKeeper.Load("v1", new Dictionary<string, string> { ["v1.c.ko20"] = "X o+0", ["v1.c.o+0"] = "ko20" }));
+        Assert.Equal("v1.c.ko20 = 'X o+0' is not 'R vref' or '_ vref'", e.Message);
     }
 }

@@ -132,7 +132,7 @@ public sealed class RandomizedInvariantTests
 {
     private static async Task<SortedDictionary<string, string>> Run(int seed, int steps, bool auditEveryCrank, bool checkBlockDeltas = false)
     {
-        var committed = new ActorSwingSet.Persistence.KvState();
+        var committed = new ActorSwingSet.Schema.KvState();
         var bundles = new VatBundleRegistry();
         var counter = seed * 1000;
         bundles.Register("chaos", () => new ChaosVat(Interlocked.Increment(ref counter)));

@@ -287,4 +287,14 @@ public sealed class SwingStoreAuditTests : ScratchDirectoryTest
         var path = SwingStoreFiles.Write(Path.Combine(Dir, "flagless.sqlite"), store);
         Assert.Contains("v1.c.kp41 = 'p+5'", Assert.Throws<ScanInputException>(() => SwingStoreAudit.Run(path)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_gc_action_that_is_not_one_is_refused_naming_it()
+    {
+        var store = EveryHolder();
+        store["gcActions"] = "[\"v2 retireImport\"]";
+        var path = SwingStoreFiles.Write(Path.Combine(Dir, "bad-gc.sqlite"), store);
+        Assert.Equal("gcActions holds 'v2 retireImport', which is not 'vN dropExport|retireExport|retireImport koN'",
+            Assert.Throws<ScanInputException>(() => SwingStoreAudit.Run(path)).Message);
+    }
 }

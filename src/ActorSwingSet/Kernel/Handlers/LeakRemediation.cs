@@ -6,7 +6,7 @@ using ActorSwingSet.Vat.Messages;
 namespace ActorSwingSet.Kernel.Handlers;
 
 /// <summary>
-/// Repair of state damaged by SwingSet bug #9039 (semantics section 7): a settled promise left in an upgraded vat's
+/// Repair of state damaged by SwingSet bug #9039 (docs/KERNEL-SEMANTICS.md section 7): a settled promise left in an upgraded vat's
 /// c-list with no notify on its way. The repair is a notify to that vat, whose delivery retires the entry and lets
 /// ordinary GC delete the promise. The cost is proportional to the promise part of the c-lists, never to the
 /// whole promise table.

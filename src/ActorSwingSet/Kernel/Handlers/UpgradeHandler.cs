@@ -6,7 +6,7 @@ using ActorSwingSet.Vat.Messages;
 namespace ActorSwingSet.Kernel.Handlers;
 
 /// <summary>
-/// Vat upgrade, exactly as semantics section 6 (and the fix for SwingSet #9039): one crank, two vat requests.
+/// Vat upgrade, exactly as docs/KERNEL-SEMANTICS.md section 6 (and the fix for SwingSet #9039): one crank, two vat requests.
 /// The vat's own side (deleting c-list entries, abandoning non-durable exports, building the next incarnation)
 /// is <see cref="Vat.VatHost"/>'s handling of <see cref="StartIncarnationRequest"/>. With
 /// <paramref name="reproduceLeakBug9039"/> the rejected promises' c-list entries are kept, as SwingSet did before the fix.

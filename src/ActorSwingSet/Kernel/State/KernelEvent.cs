@@ -72,7 +72,7 @@ internal sealed record CreateVatEvent(string VatId, string BundleName, KCapData 
     public override IEnumerable<Kref> Krefs() => VatParameters.Slots.Prepend(Result);
 }
 
-/// <summary>Upgrade a vat to <see cref="BundleName"/> (semantics section 6); settle <see cref="Result"/> with the outcome.</summary>
+/// <summary>Upgrade a vat to <see cref="BundleName"/> (docs/KERNEL-SEMANTICS.md section 6); settle <see cref="Result"/> with the outcome.</summary>
 internal sealed record UpgradeVatEvent(string VatId, string BundleName, KCapData VatParameters, string UpgradeMessage, Kref Result) : KernelEvent
 {
     /// <inheritdoc/>

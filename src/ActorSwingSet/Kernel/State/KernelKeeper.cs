@@ -7,7 +7,7 @@ namespace ActorSwingSet.Kernel.State;
 /// The kernel's tables: objects, promises, the run-queue and acceptance queue, the GC-action set, the vat registry,
 /// host-held references and counters. Pure state logic with no actors: every mutation goes through a method here,
 /// which journals the prior value while a crank is open so <see cref="RollbackCrank"/> can restore it exactly.
-/// Reference counting follows section 4 of the kernel semantics; end-of-crank GC is <see cref="ProcessRefcounts"/>.
+/// Reference counting follows docs/KERNEL-SEMANTICS.md section 4; end-of-crank GC is <see cref="ProcessRefcounts"/>.
 /// </summary>
 internal sealed partial class KernelKeeper
 {
@@ -15,8 +15,8 @@ internal sealed partial class KernelKeeper
     public const long FirstPromiseId = 40;
     public const long FirstVatId = 1;
 
-    private readonly Dictionary<long, KernelObject> _objects = [];
-    private readonly Dictionary<long, KernelPromise> _promises = [];
+    private readonly Dictionary<long, ObjectRow> _objects = [];
+    private readonly Dictionary<long, PromiseRow> _promises = [];
     // importers of objects already deleted, kept until each importer retires its entry (SwingSet asks the c-list)
     private readonly Dictionary<long, SortedSet<string>> _retiredImporters = [];
     private readonly Dictionary<string, VatRecord> _vats = new(StringComparer.Ordinal);
@@ -24,7 +24,7 @@ internal sealed partial class KernelKeeper
     private List<string> _dynamicIds = [];
     private List<string> _terminated = [];
     private Dictionary<string, VatTermination> _terminationReasons = new(StringComparer.Ordinal);
-    private SortedSet<string> _gcActions = new(StringComparer.Ordinal);
+    private SortedSet<GcAction> _gcActions = [];
     private List<string> _reapQueue = [];
     private SortedDictionary<long, SortedDictionary<Kref, long>> _hostRefs = [];
     private long[] _stats = new long[Enum.GetValues<KernelStat>().Length];
@@ -121,7 +121,7 @@ internal sealed partial class KernelKeeper
         OnUndo(() => set(original));
     }
 
-    private KernelPromise MutPromise(long id)
+    private PromiseRow MutPromise(long id)
     {
         _blockPromises.Add(id);
         var p = _promises[id];
@@ -133,7 +133,7 @@ internal sealed partial class KernelKeeper
         return p;
     }
 
-    private KernelObject MutObject(long id)
+    private ObjectRow MutObject(long id)
     {
         _blockObjects.Add(id);
         var o = _objects[id];
@@ -213,9 +213,11 @@ internal sealed partial class KernelKeeper
 
     /// <summary>
     /// The references the host holds, by the host session that took them (see <see cref="HostSession"/>); each kref
-    /// with how many times that session holds it. Between host sessions the map holds at most the last one's.
+    /// with how many times that session holds it. Between host sessions the map holds at most the last one's. A copy
+    /// of the outer map, over read-only views of the sessions' maps.
     /// </summary>
-    public IReadOnlyDictionary<long, SortedDictionary<Kref, long>> HostRefs => _hostRefs;
+    public IReadOnlyDictionary<long, IReadOnlyDictionary<Kref, long>> HostRefs =>
+        _hostRefs.ToDictionary(e => e.Key, e => (IReadOnlyDictionary<Kref, long>)e.Value);
 
     /// <summary>
     /// The host session running now: the number of the last committed block when this kernel started (0 for a new
@@ -319,8 +321,10 @@ internal sealed partial class KernelKeeper
     // ---- objects ----
 
     public bool ObjectExists(Kref ko) => _objects.ContainsKey(ko.Id);
-    public IEnumerable<KeyValuePair<long, KernelObject>> Objects => _objects;
-    public KernelObject? GetObject(Kref ko) => _objects.GetValueOrDefault(ko.Id);
+    /// <summary>The object table, read-only, by object number.</summary>
+    public IEnumerable<KeyValuePair<long, IKernelObject>> Objects => _objects.Select(e => KeyValuePair.Create(e.Key, (IKernelObject)e.Value));
+    /// <summary>The object's row, read-only; null if there is no such object.</summary>
+    public IKernelObject? GetObject(Kref ko) => _objects.GetValueOrDefault(ko.Id);
 
     public string? OwnerOf(Kref ko) => _objects.TryGetValue(ko.Id, out var o) ? o.Owner : null;
 
@@ -330,7 +334,7 @@ internal sealed partial class KernelKeeper
     public Kref AddObject(string owner)
     {
         var id = NextObjectId++;
-        _objects[id] = new KernelObject { Owner = owner };
+        _objects[id] = new ObjectRow { Owner = owner };
         _blockObjects.Add(id);
         if (_undo is not null)
         {
@@ -379,18 +383,21 @@ internal sealed partial class KernelKeeper
     // ---- promises ----
 
     public bool PromiseExists(Kref kp) => _promises.ContainsKey(kp.Id);
-    public IEnumerable<KeyValuePair<long, KernelPromise>> Promises => _promises;
+    /// <summary>The promise table, read-only, by promise number.</summary>
+    public IEnumerable<KeyValuePair<long, IKernelPromise>> Promises => _promises.Select(e => KeyValuePair.Create(e.Key, (IKernelPromise)e.Value));
     public int PromiseCount => _promises.Count;
 
-    public KernelPromise GetPromise(Kref kp) =>
+    /// <summary>The promise's row, read-only; throws <see cref="KeyNotFoundException"/> if there is no such promise.</summary>
+    public IKernelPromise GetPromise(Kref kp) =>
         _promises.TryGetValue(kp.Id, out var p) ? p : throw new KeyNotFoundException($"unknown kernel promise {kp}");
 
-    public KernelPromise? TryGetPromise(Kref kp) => _promises.GetValueOrDefault(kp.Id);
+    /// <summary>The promise's row, read-only; null if there is no such promise.</summary>
+    public IKernelPromise? TryGetPromise(Kref kp) => _promises.GetValueOrDefault(kp.Id);
 
     public Kref AddPromise(string? decider)
     {
         var id = NextPromiseId++;
-        _promises[id] = new KernelPromise { State = PromiseState.Unresolved, Decider = decider };
+        _promises[id] = new PromiseRow { State = PromiseState.Unresolved, Decider = decider };
         _blockPromises.Add(id);
         if (_undo is not null)
         {
@@ -408,7 +415,7 @@ internal sealed partial class KernelKeeper
         p.Durable = false;
     }
 
-    /// <summary>Marks an unresolved promise durable for its current decider (semantics section 8).</summary>
+    /// <summary>Marks an unresolved promise durable for its current decider (docs/KERNEL-SEMANTICS.md section 8).</summary>
     public void MarkDurable(Kref kp) => MutPromise(kp.Id).Durable = true;
 
     public void AddSubscriber(Kref kp, string vatId) => MutPromise(kp.Id).Subscribers.Add(vatId);
@@ -416,7 +423,7 @@ internal sealed partial class KernelKeeper
     public void AddMessageToPromiseQueue(Kref kp, KMessage msg)
     {
         var p = MutPromise(kp.Id);
-        if (p.State != PromiseState.Unresolved) throw new KernelPanicException($"{kp} is {KernelPromise.StateText(p.State)}, cannot queue on it");
+        if (p.State != PromiseState.Unresolved) throw new KernelPanicException($"{kp} is {PromiseStateText.Of(p.State)}, cannot queue on it");
         p.Queue.Add(msg);
         p.QueueNextId++;
     }
@@ -483,10 +490,10 @@ internal sealed partial class KernelKeeper
         }
     }
 
-    private KernelPromise MutPromiseRequired(Kref kp) =>
+    private PromiseRow MutPromiseRequired(Kref kp) =>
         _promises.ContainsKey(kp.Id) ? MutPromise(kp.Id) : throw new KernelPanicException($"reference to missing promise {kp}");
 
-    private KernelObject MutObjectRequired(Kref ko) =>
+    private ObjectRow MutObjectRequired(Kref ko) =>
         _objects.ContainsKey(ko.Id) ? MutObject(ko.Id) : throw new KernelPanicException($"reference to missing object {ko}");
 
     /// <summary>
@@ -496,49 +503,68 @@ internal sealed partial class KernelKeeper
     /// </summary>
     public void ApplyCListChange(string vatId, in CListChange c)
     {
+        if (c.Kref.IsPromise) ApplyPromiseEntryChange(vatId, c);
+        else if (!c.Kref.IsObject) throw new KernelPanicException($"device reference {c.Kref} in a vat c-list");
+        else if (c.IsExport) ApplyExportEntryChange(vatId, c);
+        else ApplyImportEntryChange(vatId, c);
+    }
+
+    /// <summary>A promise entry counts one reference while it exists; a promise the vat allocated enters the table.</summary>
+    private void ApplyPromiseEntryChange(string vatId, in CListChange c)
+    {
         var kref = c.Kref;
-        if (kref.IsPromise)
+        switch (c.Kind)
         {
-            switch (c.Kind)
-            {
-                case CListChangeKind.Added:
-                    if (c.IsExport && kref.Id >= NextPromiseId)
-                    {
-                        if (kref.Id != NextPromiseId) throw new KernelPanicException($"{vatId} allocated {kref}, expected kp{NextPromiseId}");
-                        AddPromise(vatId);
-                    }
-                    MutPromiseRequired(kref).RefCount++;
-                    break;
-                case CListChangeKind.Removed:
-                    Decref(kref);
-                    break;
-            }
-            return;
+            case CListChangeKind.Added:
+                if (c.IsExport && kref.Id >= NextPromiseId)
+                {
+                    if (kref.Id != NextPromiseId) throw new KernelPanicException($"{vatId} allocated {kref}, expected kp{NextPromiseId}");
+                    AddPromise(vatId);
+                }
+                MutPromiseRequired(kref).RefCount++;
+                break;
+            case CListChangeKind.Removed:
+                Decref(kref);
+                break;
         }
-        if (!kref.IsObject) throw new KernelPanicException($"device reference {kref} in a vat c-list");
-        if (c.IsExport)
+    }
+
+    /// <summary>
+    /// The owner's export entry never counts; a new export enters the object table, and the entry's reachable flag
+    /// is mirrored for the owner's dropExport.
+    /// </summary>
+    private void ApplyExportEntryChange(string vatId, in CListChange c)
+    {
+        var kref = c.Kref;
+        switch (c.Kind)
         {
-            switch (c.Kind)
-            {
-                case CListChangeKind.Added:
-                    if (kref.Id >= NextObjectId)
-                    {
-                        if (kref.Id != NextObjectId) throw new KernelPanicException($"{vatId} allocated {kref}, expected ko{NextObjectId}");
-                        AddObject(vatId);
-                    }
-                    else if (OwnerOf(kref) != vatId)
-                    {
-                        throw new KernelPanicException($"{vatId} re-exported {kref} which it does not own");
-                    }
-                    break;
-                case CListChangeKind.Reachable:
-                case CListChangeKind.Unreachable:
-                    if (_objects.ContainsKey(kref.Id) && OwnerOf(kref) == vatId)
-                        MutObject(kref.Id).OwnerReachable = c.Kind == CListChangeKind.Reachable;
-                    break;
-            }
-            return;
+            case CListChangeKind.Added:
+                if (kref.Id >= NextObjectId)
+                {
+                    if (kref.Id != NextObjectId) throw new KernelPanicException($"{vatId} allocated {kref}, expected ko{NextObjectId}");
+                    AddObject(vatId);
+                }
+                else if (OwnerOf(kref) != vatId)
+                {
+                    throw new KernelPanicException($"{vatId} re-exported {kref} which it does not own");
+                }
+                break;
+            case CListChangeKind.Reachable:
+            case CListChangeKind.Unreachable:
+                if (_objects.ContainsKey(kref.Id) && OwnerOf(kref) == vatId)
+                    MutObject(kref.Id).OwnerReachable = c.Kind == CListChangeKind.Reachable;
+                break;
         }
+    }
+
+    /// <summary>
+    /// An import entry counts toward the object's recognizable count while it exists and toward its reachable count
+    /// while flagged reachable; its vat is one of the object's importers (kept for a deleted object until the vat
+    /// retires the entry).
+    /// </summary>
+    private void ApplyImportEntryChange(string vatId, in CListChange c)
+    {
+        var kref = c.Kref;
         switch (c.Kind)
         {
             case CListChangeKind.Added:
@@ -559,20 +585,26 @@ internal sealed partial class KernelKeeper
                 }
                 break;
             case CListChangeKind.Removed:
-                if (_objects.ContainsKey(kref.Id))
-                {
-                    var o = MutObject(kref.Id);
-                    o.Importers.Remove(vatId);
-                    o.Recognizable--;
-                    if (o.Reachable == 0 || o.Recognizable == 0) AddMaybeFree(kref);
-                }
-                else if (_retiredImporters.TryGetValue(kref.Id, out var r) && r.Contains(vatId))
-                {
-                    var rest = new SortedSet<string>(r, StringComparer.Ordinal);
-                    rest.Remove(vatId);
-                    SetRetiredImporters(kref.Id, rest);
-                }
+                RemoveImporter(vatId, kref);
                 break;
+        }
+    }
+
+    /// <summary>The vat's import entry is gone: one recognizer fewer, or one retired importer fewer for a deleted object.</summary>
+    private void RemoveImporter(string vatId, Kref kref)
+    {
+        if (_objects.ContainsKey(kref.Id))
+        {
+            var o = MutObject(kref.Id);
+            o.Importers.Remove(vatId);
+            o.Recognizable--;
+            if (o.Reachable == 0 || o.Recognizable == 0) AddMaybeFree(kref);
+        }
+        else if (_retiredImporters.TryGetValue(kref.Id, out var r) && r.Contains(vatId))
+        {
+            var rest = new SortedSet<string>(r, StringComparer.Ordinal);
+            rest.Remove(vatId);
+            SetRetiredImporters(kref.Id, rest);
         }
     }
 
@@ -607,8 +639,8 @@ internal sealed partial class KernelKeeper
             if (!_objects.TryGetValue(kref.Id, out var o) || o.Reachable != 0) continue;
             if (o.Owner is { } owner && IsAlive(owner))
             {
-                if (o.OwnerReachable) AddGcAction($"{owner} dropExport {kref}");
-                if (o.Recognizable == 0) AddGcAction($"{owner} retireExport {kref}");
+                if (o.OwnerReachable) AddGcAction(new GcAction(owner, GcActionKind.DropExport, kref));
+                if (o.Recognizable == 0) AddGcAction(new GcAction(owner, GcActionKind.RetireExport, kref));
             }
             else
             {
@@ -626,22 +658,24 @@ internal sealed partial class KernelKeeper
         foreach (var ko in krefs)
         {
             if (!_objects.TryGetValue(ko.Id, out var o)) continue;
-            foreach (var importer in o.Importers) AddGcAction($"{importer} retireImport {ko}");
+            foreach (var importer in o.Importers) AddGcAction(new GcAction(importer, GcActionKind.RetireImport, ko));
             DeleteObject(ko);
         }
     }
 
     // ---- GC actions and reaping ----
 
-    public IReadOnlyCollection<string> GcActions => _gcActions;
+    /// <summary>The pending GC actions, in their stored order.</summary>
+    public IReadOnlyCollection<GcAction> GcActions => _gcActions;
 
-    private void AddGcAction(string action)
+    private void TouchGcActions() =>
+        TouchList(KernelList.Gc, () => _gcActions, x => _gcActions = x, x => new SortedSet<GcAction>(x));
+
+    private void AddGcAction(GcAction action)
     {
-        TouchList(KernelList.Gc, () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
+        TouchGcActions();
         _gcActions.Add(action);
     }
-
-    private static readonly string[] GcPriority = ["dropExport", "retireExport", "retireImport"];
 
     /// <summary>
     /// SwingSet's processGCActionSet: picks the first vat (in ID text order) and the highest-priority action type
@@ -652,36 +686,29 @@ internal sealed partial class KernelKeeper
     {
         negated = false;
         if (_gcActions.Count == 0) return null;
-        TouchList(KernelList.Gc, () => _gcActions, x => _gcActions = x, x => new SortedSet<string>(x, StringComparer.Ordinal));
-        var byVat = new SortedDictionary<string, Dictionary<string, List<(string Action, Kref Kref)>>>(StringComparer.Ordinal);
+        TouchGcActions();
+        // by vat in ID text order, then by kind in priority order (the enum's)
+        var byVat = new SortedDictionary<string, SortedDictionary<GcActionKind, List<GcAction>>>(StringComparer.Ordinal);
         foreach (var action in _gcActions)
         {
-            var parts = action.Split(' ');
-            if (!byVat.TryGetValue(parts[0], out var byType)) byVat[parts[0]] = byType = [];
-            if (!byType.TryGetValue(parts[1], out var list)) byType[parts[1]] = list = [];
-            list.Add((action, Kref.Parse(parts[2])));
+            if (!byVat.TryGetValue(action.VatId, out var byKind)) byVat[action.VatId] = byKind = [];
+            if (!byKind.TryGetValue(action.Kind, out var list)) byKind[action.Kind] = list = [];
+            list.Add(action);
         }
-        foreach (var (vatId, byType) in byVat)
+        foreach (var (vatId, byKind) in byVat)
         {
-            foreach (var type in GcPriority)
+            foreach (var (kind, actions) in byKind)
             {
-                if (!byType.TryGetValue(type, out var actions)) continue;
                 var krefs = new List<Kref>();
-                foreach (var (action, kref) in actions)
+                foreach (var action in actions)
                 {
-                    if (ShouldProcess(vatId, type, kref)) krefs.Add(kref);
+                    if (ShouldProcess(action)) krefs.Add(action.Kref);
                     _gcActions.Remove(action);
                 }
                 if (krefs.Count > 0)
                 {
                     krefs.Sort();
-                    var kind = type switch
-                    {
-                        "dropExport" => GcDeliveryKind.DropExports,
-                        "retireExport" => GcDeliveryKind.RetireExports,
-                        _ => GcDeliveryKind.RetireImports,
-                    };
-                    return new GcEvent(kind, vatId, krefs);
+                    return new GcEvent(DeliveryOf(kind), vatId, krefs);
                 }
                 negated = true;
             }
@@ -689,19 +716,24 @@ internal sealed partial class KernelKeeper
         return null;
     }
 
-    private bool ShouldProcess(string vatId, string type, Kref kref)
+    private static GcDeliveryKind DeliveryOf(GcActionKind kind) => kind switch
     {
+        GcActionKind.DropExport => GcDeliveryKind.DropExports,
+        GcActionKind.RetireExport => GcDeliveryKind.RetireExports,
+        _ => GcDeliveryKind.RetireImports,
+    };
+
+    private bool ShouldProcess(GcAction action)
+    {
+        var (vatId, kind, kref) = action;
         if (!IsAlive(vatId)) return false;
         var o = GetObject(kref);
-        switch (type)
+        return kind switch
         {
-            case "dropExport":
-                return o is not null && o.Reachable == 0 && o.Owner == vatId && o.OwnerReachable;
-            case "retireExport":
-                return o is not null && o.Reachable == 0 && o.Recognizable == 0 && o.Owner == vatId;
-            default:
-                return Imports(vatId, kref);
-        }
+            GcActionKind.DropExport => o is not null && o.Reachable == 0 && o.Owner == vatId && o.OwnerReachable,
+            GcActionKind.RetireExport => o is not null && o.Reachable == 0 && o.Recognizable == 0 && o.Owner == vatId,
+            _ => Imports(vatId, kref),
+        };
     }
 
     /// <summary>Deletes the objects a retireExports delivery announces (before the delivery, as SwingSet does).</summary>

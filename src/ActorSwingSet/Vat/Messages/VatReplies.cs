@@ -43,4 +43,4 @@ internal sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<str
 internal sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string Vref, Kref Kref)> Entries);
 
 /// <summary>Reply to <see cref="TakeVatBlockDelta"/>: the vat's kvStore writes since the last block.</summary>
-internal sealed record VatBlockDelta(string VatId, IReadOnlyList<Persistence.KvWrite> Writes);
+internal sealed record VatBlockDelta(string VatId, IReadOnlyList<Schema.KvWrite> Writes);

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.References;
+using ActorSwingSet.Schema;
+using ActorSwingSet.Vat;
 using CsCheck;
 
 namespace ActorSwingSet.Tests.Scenarios.Random;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorSwingSet.Persistence;
+using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Vat.State;

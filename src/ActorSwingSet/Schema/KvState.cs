@@ -1,7 +1,6 @@
 using ActorSwingSet.References;
-using ActorSwingSet.Schema;
 
-namespace ActorSwingSet.Persistence;
+namespace ActorSwingSet.Schema;
 
 /// <summary>
 /// State in kvStore form held in memory, with an index from each entity (a kref or a vat ID, the part of a key

@@ -1,4 +1,4 @@
-namespace ActorSwingSet.Persistence;
+namespace ActorSwingSet.Schema;
 
 /// <summary>What a <see cref="KvWrite"/> does to the kvStore.</summary>
 internal enum KvOp : byte

@@ -1,5 +1,4 @@
 using ActorSwingSet.Dump;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Kernel.State;

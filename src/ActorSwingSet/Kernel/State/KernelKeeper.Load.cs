@@ -65,7 +65,7 @@ internal sealed partial class KernelKeeper
         _staticNames = Json<List<string>>(Req(kv, KvKeys.VatNames));
         _dynamicIds = Json<List<string>>(Req(kv, KvKeys.DynamicVatIds));
         _terminated = Json<List<string>>(Req(kv, KvKeys.TerminatedVats));
-        _gcActions = new SortedSet<string>(Json<string[]>(Req(kv, KvKeys.GcActions)), StringComparer.Ordinal);
+        _gcActions = [.. Json<string[]>(Req(kv, KvKeys.GcActions)).Select(GcAction.Parse)];
         _reapQueue = Json<List<string>>(Req(kv, KvKeys.ReapQueue));
         foreach (var ko in Req(kv, KvKeys.PinnedObjects).Split(',', StringSplitOptions.RemoveEmptyEntries)) _pinned.Add(Kref.Parse(ko));
         if (kv.TryGetValue(KvKeys.UpgradeEvents, out var held))
@@ -116,7 +116,7 @@ internal sealed partial class KernelKeeper
 
     private void LoadObjectField(long id, string field, string value)
     {
-        var o = _objects.TryGetValue(id, out var existing) ? existing : _objects[id] = new KernelObject();
+        var o = _objects.TryGetValue(id, out var existing) ? existing : _objects[id] = new ObjectRow();
         if (field == KvKeys.Field.Owner) o.Owner = value;
         else if (field == KvKeys.Field.RefCount)
         {
@@ -127,10 +127,10 @@ internal sealed partial class KernelKeeper
 
     private void LoadPromiseField(long id, string key, string field, string value, Dictionary<long, SortedDictionary<long, KMessage>> promiseQueues)
     {
-        var p = _promises.TryGetValue(id, out var ep) ? ep : _promises[id] = new KernelPromise();
+        var p = _promises.TryGetValue(id, out var ep) ? ep : _promises[id] = new PromiseRow();
         switch (field)
         {
-            case KvKeys.Field.State: p.State = value switch { "unresolved" => PromiseState.Unresolved, "fulfilled" => PromiseState.Fulfilled, "rejected" => PromiseState.Rejected, _ => throw new FormatException($"{key} = {value}") }; break;
+            case KvKeys.Field.State: p.State = PromiseStateText.TryParse(value, out var state) ? state : throw new FormatException($"{key} = {value}"); break;
             case KvKeys.Field.RefCount: p.RefCount = Num(value); break;
             case KvKeys.Field.Decider: p.Decider = value.Length == 0 ? null : value; break;
             case KvKeys.Field.Durable: p.Durable = value == "1"; break;
@@ -181,11 +181,11 @@ internal sealed partial class KernelKeeper
     {
         foreach (var (key, value) in kv)
         {
-            if (value.Length < 3 || !KvKeys.TryParseCListObjectKey(key, out var vatId, out var ko)) continue;
+            if (!KvKeys.TryParseCListObjectKey(key, out var vatId, out var ko) || !KvKeys.TryParseCListKrefValue(value, out var reachable, out _)) continue;
             var export = KvKeys.IsExportValue(value);
             if (_objects.TryGetValue(ko.Id, out var o))
             {
-                if (export && o.Owner == vatId) o.OwnerReachable = value[0] == 'R';
+                if (export && o.Owner == vatId) o.OwnerReachable = reachable;
                 else if (!export) o.Importers.Add(vatId);
             }
             else if (!export)

@@ -19,8 +19,8 @@ internal sealed partial class VatKeeper
                 var slot = rest[KvKeys.Field.CListPrefix.Length..];
                 if (Kref.TryParse(slot, out var kref))
                 {
-                    var vref = value[2..];
-                    keeper._byVref[vref] = (kref, value[0] == 'R');
+                    if (!KvKeys.TryParseCListKrefValue(value, out var reachable, out var vref)) throw new FormatException(KvKeys.NotACListKrefValue(key, value));
+                    keeper._byVref[vref] = (kref, reachable);
                     keeper._byKref[kref] = vref;
                 }
             }
