@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using ActorSwingSet.Dump;
+using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet;
 
 /// <summary>What the audit found. <see cref="IsClean"/> when it found nothing.</summary>
-/// <param name="Violations">Broken invariants, one line each, starting with the invariant's name (semantics section 9).</param>
+/// <param name="Violations">Broken invariants, one line each, starting with the invariant's name (docs/KERNEL-SEMANTICS.md section 9).</param>
 /// <param name="SettledInCList">Settled promises still in a vat's c-list with no notify on its way (SwingSet #9039 damage).</param>
 /// <param name="Promises">Promises recounted.</param>
 /// <param name="Objects">Objects recounted.</param>

@@ -1,8 +1,5 @@
 using System.Text.Json;
-using ActorSwingSet.Dump;
-using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet;
 
@@ -15,29 +12,10 @@ namespace ActorSwingSet;
 public static class KernelStateDump
 {
     /// <summary>The schema version of the dump (SwingSet's kvStore version after the #9039 remediation).</summary>
-    public const string SchemaVersion = "3";
+    public const string SchemaVersion = KvKeys.CurrentVersion;
 
     /// <summary>The version of state written by a kernel with the #9039 upgrade leak (before remediation).</summary>
-    public const string LeakySchemaVersion = "2";
-
-    internal static SortedDictionary<string, string> Build(KernelKeeper K, IEnumerable<VatDumpReply> vats)
-    {
-        var kv = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        void Set(string key, string value) => kv[key] = value;
-        KernelStateRenderer.Scalars(K, Set);
-        foreach (var list in Enum.GetValues<KernelList>()) KernelStateRenderer.List(K, list, Set, _ => { });
-        foreach (var v in K.Vats) KernelStateRenderer.Vat(v, Set);
-        foreach (var (id, o) in K.Objects) KernelStateRenderer.Object(id, o, Set);
-        foreach (var (id, p) in K.Promises) KernelStateRenderer.Promise(id, p, Set);
-        foreach (var (name, q) in KernelStateRenderer.Queues(K))
-        {
-            kv[name] = KernelStateRenderer.QueueBounds(q);
-            foreach (var (pos, e) in q.Entries()) kv[KvKeys.QueueEntry(name, pos)] = EventJson.Write(e);
-        }
-        foreach (var vat in vats)
-            foreach (var (key, value) in vat.Entries) kv[key] = value;
-        return kv;
-    }
+    public const string LeakySchemaVersion = KvKeys.LeakyVersion;
 
     /// <summary>Writes a dump as one JSON object, keys in order (what <c>swingset ... --dump FILE</c> writes).</summary>
     public static void WriteJson(IReadOnlyDictionary<string, string> kv, Stream output)

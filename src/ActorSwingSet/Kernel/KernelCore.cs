@@ -50,7 +50,7 @@ internal sealed class KernelCore
     }
 
     private static string ExpectedVersion(KernelOptions options) =>
-        options.ReproduceUpgradeLeakBug9039 ? KernelStateDump.LeakySchemaVersion : KernelStateDump.SchemaVersion;
+        options.ReproduceUpgradeLeakBug9039 ? KvKeys.LeakyVersion : KvKeys.CurrentVersion;
 
     /// <summary>
     /// A kernel rebuilt from state in the kvStore schema: the tables, and every live vat's host with its c-list,
@@ -341,10 +341,10 @@ internal sealed class KernelCore
         var vatParts = new List<VatDumpReply>();
         foreach (var v in Keeper.LiveVatsInOrder())
             vatParts.Add(await _context.RequestAsync(v.VatId, new DumpVatRequest()).ConfigureAwait(false));
-        return KernelStateDump.Build(Keeper, vatParts);
+        return KernelStateRenderer.All(Keeper, vatParts);
     }
 
-    // ---------------- remediation (semantics section 7) ----------------
+    // ---------------- remediation (docs/KERNEL-SEMANTICS.md section 7) ----------------
 
     /// <summary>
     /// Walks the promise part of every live vat's c-list and holds a notify (with its reference) in

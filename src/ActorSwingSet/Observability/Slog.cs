@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ActorSwingSet.Dump;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;

@@ -19,10 +19,10 @@ internal static class SchemaUpgrade
     /// </summary>
     public static async Task<(IReadOnlyList<KvWrite> Writes, RemediationReport? Report)> UpgradeAsync(IReadOnlyDictionary<string, string> state)
     {
-        if (state.TryGetValue(KvKeys.Version, out var v) && v == KernelStateDump.SchemaVersion) return ([], null);
-        var core = RestoreWithoutCode(state, KernelStateDump.LeakySchemaVersion);
+        if (state.TryGetValue(KvKeys.Version, out var v) && v == KvKeys.CurrentVersion) return ([], null);
+        var core = RestoreWithoutCode(state, KvKeys.LeakyVersion);
         var report = await core.RemediateUpgradeLeaksAsync().ConfigureAwait(false);
-        core.Keeper.SchemaVersion = KernelStateDump.SchemaVersion;
+        core.Keeper.SchemaVersion = KvKeys.CurrentVersion;
         return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
     }
 
@@ -33,7 +33,7 @@ internal static class SchemaUpgrade
     public static async Task<(IReadOnlyList<KvWrite> Writes, IReadOnlyList<ClaimVerdict> Verdicts)> RepairAsync(
         IReadOnlyDictionary<string, string> state, IEnumerable<(string VatId, Kref Kpid)> claims)
     {
-        var core = RestoreWithoutCode(state, KernelStateDump.SchemaVersion);
+        var core = RestoreWithoutCode(state, KvKeys.CurrentVersion);
         var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
         return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
     }

@@ -86,6 +86,10 @@ internal static class KvKeys
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     public const string Version = "version";
+    /// <summary>The <see cref="Version"/> this kernel reads and writes (after the #9039 remediation).</summary>
+    public const string CurrentVersion = "3";
+    /// <summary>The <see cref="Version"/> of state written with the #9039 upgrade leak, refused until upgraded.</summary>
+    public const string LeakyVersion = "2";
     public const string CrankNumber = "crankNumber";
     public const string KernelStats = "kernelStats";
     public const string NextVatId = "vat.nextID";

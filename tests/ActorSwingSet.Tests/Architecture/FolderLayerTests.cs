@@ -25,22 +25,6 @@ public sealed class FolderLayerTests
         ["Controller"],
     ];
 
-    /// <summary>
-    /// Uses against the layers that remain only because of files another part of issue 10 is rewriting, or that
-    /// the kernel still makes of the dump and the audit. Each is tolerated until that work lands, and must then be
-    /// deleted here: the test fails for a pending edge the code no longer has, so this set only shrinks.
-    /// </summary>
-    private static readonly (string From, string To, string Why)[] Pending =
-    [
-        // The kernel reads the dump's schema versions and builds the dump itself.
-        ("Kernel", "Dump", "KernelKeeper and KernelCore read KernelStateDump's schema versions (schema: into Schema/), " +
-            "and KernelCore.DumpAsync builds the dump"),
-        // KernelKeeper and VatKeeper have partial files in Persistence/ (helper "schema" moves them to their keepers).
-        ("Persistence", "Kernel", "Persistence/KernelKeeper.Delta.cs and .Load.cs are parts of KernelKeeper (schema)"),
-        ("Persistence", "Vat", "Persistence/VatKeeper.Delta.cs and .Load.cs are parts of VatKeeper (schema)"),
-        ("Persistence", "Dump", "the KernelKeeper parts in Persistence/ render rows with Dump's renderer and EventJson (schema)"),
-    ];
-
     [Fact]
     public void Every_folder_of_the_library_has_a_layer_and_every_layer_folder_exists()
     {
@@ -56,21 +40,10 @@ public sealed class FolderLayerTests
     [Fact]
     public void No_folder_uses_a_folder_above_it_or_beside_it()
     {
-        var pending = Pending.Select(p => (p.From, p.To)).ToHashSet();
-        var violations = Violations().Where(u => !pending.Contains((u.From, u.To))).ToList();
+        var violations = Violations().ToList();
         Assert.True(violations.Count == 0,
             $"a folder uses a folder above it or beside it (layers, bottom to top: {Order()}):\n" +
             string.Join("\n", violations.DistinctBy(u => (u.File, u.Symbol)).Select(u => "  " + u)));
-    }
-
-    [Fact]
-    public void Every_pending_edge_is_still_a_use_against_the_layers()
-    {
-        var present = Violations().Select(u => (u.From, u.To)).ToHashSet();
-        var gone = Pending.Where(p => !present.Contains((p.From, p.To))).ToList();
-        Assert.True(gone.Count == 0,
-            $"these pending edges are gone from the code: delete them from {nameof(FolderLayerTests)}.{nameof(Pending)}:\n" +
-            string.Join("\n", gone.Select(p => $"  {p.From} -> {p.To} ({p.Why})")));
     }
 
     /// <summary>Every use whose target folder is not in a layer below its own.</summary>

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
-using ActorSwingSet.Dump;
+using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;

@@ -52,7 +52,7 @@ public sealed class GcActionTests
     [Fact]
     public void The_kernel_refuses_to_load_state_with_a_malformed_action_and_the_audit_reports_it()
     {
-        var dump = Dump.KernelStateDump.Build(new KernelKeeper(), []);
+        var dump = KernelStateRenderer.All(new KernelKeeper(), []);
         dump[KvKeys.GcActions] = "[\"v1 dropExport ko20\",\"v1 forget ko20\"]";
 
         var e = Assert.Throws<FormatException>(() => KernelKeeper.Load(dump));

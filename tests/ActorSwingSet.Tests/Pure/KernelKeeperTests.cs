@@ -72,5 +72,5 @@ public sealed class KernelKeeperTests
     }
 
     private static string Snapshot(KernelKeeper k) =>
-        string.Join("\n", KernelStateDump.Build(k, []).Select(e => e.Key + "=" + e.Value));
+        string.Join("\n", KernelStateRenderer.All(k, []).Select(e => e.Key + "=" + e.Value));
 }

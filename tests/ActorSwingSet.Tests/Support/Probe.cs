@@ -58,7 +58,7 @@ public static class Probe
     public static async Task ReleaseHostHeldAsync(SwingSetController c)
     {
         if (!(await c.DumpAsync()).TryGetValue("kernel.hostRefs", out var json)) return;
-        foreach (var (_, kref, n) in Dump.HostRefsJson.Read(json))
+        foreach (var (_, kref, n) in Kernel.State.HostRefsJson.Read(json))
             for (var i = 0; i < n; i++) await c.ReleasePromiseAsync(Kref.Parse(kref));
     }
 

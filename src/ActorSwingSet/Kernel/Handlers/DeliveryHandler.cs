@@ -129,7 +129,7 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
         var K = context.Keeper;
         var seen = new HashSet<Kref>();
         var order = new List<KResolution>();
-        void Scan(Kref kpid, KernelPromise p)
+        void Scan(Kref kpid, IKernelPromise p)
         {
             seen.Add(kpid);
             order.Add(new KResolution(kpid, p.State == PromiseState.Rejected, p.Data!));

@@ -1,4 +1,3 @@
-using ActorSwingSet.Dump;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Kernel.State;

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using ActorSwingSet.Dump;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Kernel.State;
 
-/// <summary>Rebuilding the kernel's tables from state in the kvStore schema (the inverse of <see cref="KernelStateDump"/>).</summary>
+/// <summary>Rebuilding the kernel's tables from state in the kvStore schema (the inverse of <see cref="KernelStateRenderer"/>).</summary>
 internal sealed partial class KernelKeeper
 {
     /// <summary>
@@ -13,7 +12,7 @@ internal sealed partial class KernelKeeper
     /// derived from the vats' c-list keys in the same state. Throws <see cref="FormatException"/> on state it
     /// cannot read, or of another schema version.
     /// </summary>
-    public static KernelKeeper Load(IReadOnlyDictionary<string, string> kv, string expectedVersion = KernelStateDump.SchemaVersion)
+    public static KernelKeeper Load(IReadOnlyDictionary<string, string> kv, string expectedVersion = KvKeys.CurrentVersion)
     {
         var k = LoadScalars(kv, CheckVersion(kv, expectedVersion));
         k.LoadLists(kv);
@@ -38,7 +37,7 @@ internal sealed partial class KernelKeeper
         var version = Req(kv, KvKeys.Version);
         if (version != expectedVersion)
         {
-            throw new FormatException(version == KernelStateDump.LeakySchemaVersion && expectedVersion == KernelStateDump.SchemaVersion
+            throw new FormatException(version == KvKeys.LeakyVersion && expectedVersion == KvKeys.CurrentVersion
                 ? "the stored state has schema version 2 (written with the #9039 upgrade leak); run `swingset upgrade-state --db FILE` once to repair and upgrade it"
                 : $"the stored state has schema version {version}; this kernel reads version {expectedVersion}");
         }

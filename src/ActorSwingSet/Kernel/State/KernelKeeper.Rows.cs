@@ -1,4 +1,3 @@
-using ActorSwingSet.Marshal;
 
 namespace ActorSwingSet.Kernel.State;
 

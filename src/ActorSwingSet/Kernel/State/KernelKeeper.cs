@@ -37,8 +37,8 @@ internal sealed partial class KernelKeeper
     public long NextVatId { get; private set; } = FirstVatId;
     public long CrankNumber { get; private set; }
 
-    /// <summary>The kvStore schema version this state is in (see <see cref="KernelStateDump.SchemaVersion"/>).</summary>
-    public string SchemaVersion { get; set; } = KernelStateDump.SchemaVersion;
+    /// <summary>The kvStore schema version this state is in (see <see cref="KvKeys.CurrentVersion"/>).</summary>
+    public string SchemaVersion { get; set; } = KvKeys.CurrentVersion;
 
     // ---- crank journal ----
     private List<Action>? _undo;

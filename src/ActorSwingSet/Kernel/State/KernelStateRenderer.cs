@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Schema;
+using ActorSwingSet.Vat.Messages;
 
-namespace ActorSwingSet.Dump;
+namespace ActorSwingSet.Kernel.State;
 
 /// <summary>
 /// The kvStore keys of each part of the kernel's state. The full dump renders every part; a block delta renders
@@ -95,4 +95,25 @@ internal static class KernelStateRenderer
         [(KvKeys.RunQueue, K.RunQueue), (KvKeys.AcceptanceQueue, K.AcceptanceQueue)];
 
     public static string QueueBounds(EventQueue q) => $"[{N(q.Head)},{N(q.Tail)}]";
+
+    /// <summary>The whole state, sorted by key: every part of the kernel's, then each vat's own entries.</summary>
+    public static SortedDictionary<string, string> All(KernelKeeper K, IEnumerable<VatDumpReply> vats)
+    {
+        var kv = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        void Set(string key, string value) => kv[key] = value;
+        Scalars(K, Set);
+        foreach (var list in Enum.GetValues<KernelList>()) List(K, list, Set, _ => { });
+        foreach (var v in K.Vats) Vat(v, Set);
+        foreach (var (id, o) in K.Objects) Object(id, o, Set);
+        foreach (var (id, p) in K.Promises) Promise(id, p, Set);
+        foreach (var (name, q) in Queues(K))
+        {
+            kv[name] = QueueBounds(q);
+            foreach (var (pos, e) in q.Entries()) kv[KvKeys.QueueEntry(name, pos)] = EventJson.Write(e);
+        }
+        foreach (var vat in vats)
+            foreach (var (key, value) in vat.Entries) kv[key] = value;
+        return kv;
+    }
 }
+

@@ -1,8 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using ActorSwingSet.Kernel.State;
 
-namespace ActorSwingSet.Dump;
+namespace ActorSwingSet.Kernel.State;
 
 /// <summary>
 /// Queue events and messages as JSON in SwingSet's shapes (<c>{"type":"send","target":..,"msg":{"methargs":..,"result":..}}</c>,

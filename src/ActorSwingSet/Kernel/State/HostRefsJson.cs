@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ActorSwingSet.Schema;
 
-namespace ActorSwingSet.Dump;
+namespace ActorSwingSet.Kernel.State;
 
 /// <summary>
 /// The value of <c>kernel.hostRefs</c>: the references the host holds, by the host session that took them,
