@@ -1,6 +1,5 @@
 using Akka.Actor;
 using ActorSwingSet.Controller;
-using ActorSwingSet.Kernel;
 
 namespace ActorSwingSet.Benchmarks;
 

@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Text.Json;
 using ActorSwingSet.Controller;
 using ActorSwingSet.Hosting;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;

@@ -2,7 +2,6 @@ using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Liveslots;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
-using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vat;
 using Xunit;
 

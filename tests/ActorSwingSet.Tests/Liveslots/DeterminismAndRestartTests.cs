@@ -9,7 +9,6 @@ using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vat;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Liveslots;

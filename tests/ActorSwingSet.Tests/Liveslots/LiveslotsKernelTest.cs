@@ -1,7 +1,6 @@
 using ActorSwingSet.Controller;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Liveslots;
 using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vat;

@@ -30,8 +30,6 @@ public sealed class UpgradeScenarioTests : LiveslotsKernelTest
     private async Task<IReadOnlyDictionary<string, object?>> BuildV1(bool withParameters = true) =>
         Rec(await Fulfilled("bootstrap", "buildV1", await Kernel.GetVatAdminServiceAsync(), await Root("importer"), withParameters));
 
-    private async Task<bool> Has(string key) => (await Kernel.DumpAsync()).ContainsKey(key);
-
     [Fact]
     public async Task Vat_upgrade_keeps_durable_state_and_rejects_and_collects_ephemeral_promises()
     {

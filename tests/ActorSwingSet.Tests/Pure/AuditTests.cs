@@ -1,5 +1,4 @@
 using ActorSwingSet.Audit;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Tests.Support;
 using Xunit;
 using static ActorSwingSet.Tests.Support.Probe;

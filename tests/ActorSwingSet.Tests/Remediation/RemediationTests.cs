@@ -1,4 +1,3 @@
-using ActorSwingSet.Controller;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
 using ActorSwingSet.Tests.Support;

@@ -2,7 +2,6 @@ using Akka.Actor;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Marshal;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vat;
 using Xunit;
