@@ -2,17 +2,18 @@ using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Liveslots;
 using ActorSwingSet.Marshal;
 using ActorSwingSet.References;
+using ActorSwingSet.Tests.Liveslots;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vat;
 using Xunit;
 
-namespace ActorSwingSet.Tests.Liveslots;
+namespace ActorSwingSet.Tests.Upgrade;
 
 /// <summary>
 /// Our rewrite of SwingSet's <c>test/upgrade/upgrade.test.js</c> expectations: a v1 vat with durable and virtual
 /// objects, ephemeral promises it decides, a watched local promise and imports is upgraded to v2 through vat admin.
 /// </summary>
-public sealed class UpgradeScenarioTests : LiveslotsKernelTest
+public sealed class DurableVatUpgradeTests : LiveslotsKernelTest
 {
     private static readonly IReadOnlyDictionary<string, object?> VatUpgraded = Passable.Record(
         ("incarnationNumber", 0L), ("name", "vatUpgraded"), ("upgradeMessage", "test upgrade"));
