@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using ActorSwingSet.Analyzers;
 using ActorSwingSet.Vats;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;

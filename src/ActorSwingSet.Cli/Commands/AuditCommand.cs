@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ActorSwingSet.Audit;
 using ActorSwingSet.Schema;
 
 namespace ActorSwingSet.Cli.Commands;

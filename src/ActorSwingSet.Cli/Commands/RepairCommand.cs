@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
 using ActorSwingSet.Schema;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.Remediation;
 using ActorSwingSet.Schema;
 

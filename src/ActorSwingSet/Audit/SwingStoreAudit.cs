@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using ActorSwingSet.References;
 using ActorSwingSet.Remediation;
 using ActorSwingSet.Schema;
 using Microsoft.Data.Sqlite;

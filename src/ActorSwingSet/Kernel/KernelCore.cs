@@ -1,7 +1,6 @@
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.Handlers;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 using ActorSwingSet.Vat.Messages;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.References;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Observability;

@@ -1,5 +1,3 @@
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Protocol;
 
 /// <summary>What happened to one c-list entry during translation.</summary>

@@ -1,5 +1,3 @@
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Protocol;
 
 /// <summary>A message in kernel terms: methargs capdata and an optional result promise.</summary>

@@ -1,5 +1,3 @@
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Protocol;
 
 /// <summary>A delivery in kernel terms (krefs), before the vat's translator turns it into a <see cref="Vats.VatDelivery"/>.</summary>

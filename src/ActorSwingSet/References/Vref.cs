@@ -23,7 +23,7 @@ internal readonly record struct VrefInfo(VrefKind Kind, bool AllocatedByVat, boo
     {
         info = default;
         if (vref is null || vref.Length < 3) return false;
-        VrefKind kind = vref[0] switch
+        var kind = vref[0] switch
         {
             'o' => VrefKind.Object,
             'p' => VrefKind.Promise,

@@ -1,7 +1,5 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Vat;
 
 namespace ActorSwingSet.Remediation;
 

@@ -1,5 +1,3 @@
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Schema;
 
 /// <summary>What a GC action tells its vat, in the order the kernel processes them for one vat.</summary>

@@ -1,4 +1,3 @@
-using ActorSwingSet.Kernel;
 using ActorSwingSet.References;
 using ActorSwingSet.Vat.State;
 using ActorSwingSet.Vats;
@@ -42,7 +41,7 @@ internal sealed class VatTranslator(VatKeeper keeper, bool enablePipelining, lon
         if (info.Kind == VrefKind.Object && !info.AllocatedByVat)
             throw new KernelPanicException($"message to {m.Target} delivered to {keeper.VatId}, which only imports it");
         var methargs = ToVat(m.Msg.Methargs);
-        string? result = m.Msg.Result is { } r ? MapKernelToVat(r) : null;
+        var result = m.Msg.Result is { } r ? MapKernelToVat(r) : null;
         return new MessageDelivery(target, methargs, result);
     }
 

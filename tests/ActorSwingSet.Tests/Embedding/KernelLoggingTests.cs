@@ -24,7 +24,8 @@ public sealed class KernelLoggingTests() : Akka.TestKit.Xunit2.TestKit(LoadedMac
         await EventFilter.Info(contains: "vat v1 upgraded to bundle 'probe-v2:A' (incarnation 1)").ExpectOneAsync(async () => await c.RunAsync());
 
         await c.UpgradeVatAsync("B", "probe-broken:B");
-        await EventFilter.Warning(contains: "vat v2: upgrade to bundle 'probe-broken:B' failed, the old incarnation keeps running: startVat of the new incarnation: delivery failed")
+        await EventFilter.Warning(
+            contains: "vat v2: upgrade to bundle 'probe-broken:B' failed, the old incarnation keeps running: startVat of the new incarnation: delivery failed")
             .ExpectOneAsync(async () => await c.RunAsync());
 
         await c.CreateVatAsync("probe:A");
@@ -33,7 +34,8 @@ public sealed class KernelLoggingTests() : Akka.TestKit.Xunit2.TestKit(LoadedMac
         await c.TerminateVatAsync("v3", "no longer needed");
         await EventFilter.Warning(contains: "vat v3 terminated with failure: no longer needed").ExpectOneAsync(async () => await c.RunAsync());
         await c.QueueToVatRootAsync("B", "throw");
-        await EventFilter.Warning(contains: "vat v2 terminated with failure: delivery failed: InvalidOperationException: vat code threw").ExpectOneAsync(async () => await c.RunAsync());
+        await EventFilter.Warning(contains: "vat v2 terminated with failure: delivery failed: InvalidOperationException: vat code threw")
+            .ExpectOneAsync(async () => await c.RunAsync());
 
         await EventFilter.Debug(contains: "committed block 1 at crank").ExpectOneAsync(async () => await c.CommitAsync());
         await AssertAuditClean(c);

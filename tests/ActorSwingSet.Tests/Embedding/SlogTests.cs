@@ -95,7 +95,8 @@ public sealed class SlogTests : IDisposable
     {
         var file = Path.Combine(_dir, "admin.slog");
         Kref kept;
-        using (var system = ActorSystem.Create("slog-admin", $"akka.loglevel = WARNING\nactorswingset.kernel.slog-file = \"{file.Replace("\\", "\\\\", StringComparison.Ordinal)}\""))
+        using (var system = ActorSystem.Create("slog-admin",
+            $"akka.loglevel = WARNING\nactorswingset.kernel.slog-file = \"{file.Replace("\\", "\\\\", StringComparison.Ordinal)}\""))
         {
             var kernel = system.StartSwingSet(new KernelConfig
             {
@@ -144,7 +145,8 @@ public sealed class SlogTests : IDisposable
         var withTime = (await File.ReadAllLinesAsync(timed)).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         Assert.All(withTime, l => Assert.Equal(JsonValueKind.Number, l.GetProperty("time").ValueKind));
         var withoutTime = withTime.Select(l => JsonSerializer.Serialize(l.EnumerateObject().Where(p => p.Name != "time").ToDictionary(p => p.Name, p => p.Value)));
-        var plain = (await File.ReadAllLinesAsync(first)).Select(l => JsonSerializer.Serialize(JsonDocument.Parse(l).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value)));
+        var plain = (await File.ReadAllLinesAsync(first))
+            .Select(l => JsonSerializer.Serialize(JsonDocument.Parse(l).RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value)));
         Assert.Equal(plain, withoutTime);
     }
 }

@@ -3,7 +3,6 @@ using Akka.Configuration;
 using Akka.Hosting;
 using ExampleVats;
 using ActorSwingSet.Hosting;
-using ActorSwingSet.Persistence;
 using ActorSwingSet.Tests.Scenarios;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;

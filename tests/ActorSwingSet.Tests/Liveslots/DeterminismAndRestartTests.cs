@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Liveslots;

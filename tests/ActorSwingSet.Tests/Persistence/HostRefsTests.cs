@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Kernel.State;
 using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 using ActorSwingSet.Tests.Support;
 using Microsoft.Data.Sqlite;
@@ -161,7 +160,8 @@ public sealed class HostRefsTests : ScratchDirectoryTest
         dump["kernel.hostRefs"] = $"{{\"0\":{{\"{first}\":1}},\"4\":{{\"{second}\":1}}}}";
         var report = KernelAudit.Run(dump);
         Assert.False(report.IsClean);
-        Assert.Contains($"host: {first} is held 1 time(s) by host session 0, which has ended (the kernel is in session 4)", Assert.Single(report.Violations), StringComparison.Ordinal);
+        Assert.Contains($"host: {first} is held 1 time(s) by host session 0, which has ended (the kernel is in session 4)",
+            Assert.Single(report.Violations), StringComparison.Ordinal);
 
         // the older flat shape is one earlier session's holds, counted like the rest
         dump["kernel.hostRefs"] = $"{{\"{first}\":1,\"{second}\":1}}";

@@ -74,7 +74,9 @@ public sealed class JournalRecoveryFailureTests : ScratchDirectoryTest
         var db = await StoredKernel(3);
         BadInputMatrixTests.CorruptLastBlock(db);
         var message = await FirstRequestPanics(db);
-        Assert.True(message.StartsWith("kernel panic: the journal could not recover the kernel's state: block 3 cannot be recovered: its swingset.block.v1 payload is damaged", StringComparison.Ordinal), message);
+        Assert.True(message.StartsWith(
+            "kernel panic: the journal could not recover the kernel's state: block 3 cannot be recovered: its swingset.block.v1 payload is damaged",
+            StringComparison.Ordinal), message);
     }
 
     [Fact]
@@ -101,7 +103,10 @@ public sealed class JournalRecoveryFailureTests : ScratchDirectoryTest
         var db = await StoredKernel(3, snapshotEvery: 2);
         Sql(db, "UPDATE snapshot SET snapshot = X'7B22626C6F636B223A' WHERE sequence_number = 2"); // {"block": and nothing more
         var message = await FirstRequestPanics(db);
-        Assert.True(message.StartsWith("kernel panic: the journal could not recover the kernel's state: the snapshot at block 2 cannot be recovered: its swingset.state.v1 payload is damaged", StringComparison.Ordinal), message);
+        Assert.True(message.StartsWith(
+            "kernel panic: the journal could not recover the kernel's state: the snapshot at block 2 cannot be recovered: "
+            + "its swingset.state.v1 payload is damaged",
+            StringComparison.Ordinal), message);
     }
 
     [Fact]

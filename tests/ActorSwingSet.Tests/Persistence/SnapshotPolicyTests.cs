@@ -31,7 +31,8 @@ public sealed class SnapshotPolicyTests : ScratchDirectoryTest
 
         Assert.Equal(SnapshotPolicy.DefaultMinVolume, KernelSettings.FromConfig(null).Persistence.SnapshotMinVolume);
         Assert.Equal(5, KernelSettings.FromConfig(ConfigurationFactory.ParseString("actorswingset.persistence.snapshot-min-volume = 5")).Persistence.SnapshotMinVolume);
-        var refused = Assert.Throws<ArgumentException>(() => KernelSettings.FromConfig(ConfigurationFactory.ParseString("actorswingset.persistence.snapshot-min-volume = 0")));
+        var refused = Assert.Throws<ArgumentException>(
+            () => KernelSettings.FromConfig(ConfigurationFactory.ParseString("actorswingset.persistence.snapshot-min-volume = 0")));
         Assert.Equal("actorswingset.persistence.snapshot-min-volume must be at least 1", refused.Message);
     }
 

@@ -2,9 +2,7 @@ using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.Handlers;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.References;
 using ActorSwingSet.Protocol;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 using Xunit;
 

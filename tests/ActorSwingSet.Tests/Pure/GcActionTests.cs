@@ -1,6 +1,4 @@
-using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
 using Xunit;
 

@@ -1,5 +1,4 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.References;
 using ActorSwingSet.Protocol;
 using ActorSwingSet.Schema;
 using Xunit;

@@ -86,7 +86,7 @@ public sealed class ChaosVat(int seed) : IRawVat
             var op = _r.Next(100);
             if (op < 35 && (_objs.Count > 0 || _promises.Count > 0))
             {
-                string target = (_promises.Count > 0 && _r.Next(3) == 0) ? Pick(_promises) : (_objs.Count > 0 ? Pick(_objs) : Pick(_promises));
+                var target = (_promises.Count > 0 && _r.Next(3) == 0) ? Pick(_promises) : (_objs.Count > 0 ? Pick(_objs) : Pick(_promises));
                 var args = Data(s, true);
                 var body = SmallCaps.Methargs("go", args.Slots.Select((v, i) => (object?)new SlotRef(i, v[0] == 'p', v[0] == 'p' ? null : "x")).ToArray());
                 string? result = null;

@@ -1,4 +1,3 @@
-using ActorSwingSet.Kernel.State;
 using ActorSwingSet.References;
 using ActorSwingSet.Protocol;
 using ActorSwingSet.Vat;

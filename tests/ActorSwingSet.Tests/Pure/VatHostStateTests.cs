@@ -1,4 +1,3 @@
-using ActorSwingSet.References;
 using ActorSwingSet.Protocol;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;

@@ -79,7 +79,8 @@ public sealed class SwingStoreScanTests : ProbeKernelTest, IDisposable
             cmd.ExecuteNonQuery();
         }
         SqliteConnection.ClearAllPools();
-        foreach (var (file, expected) in new[] { (Path.Combine(_dir, "missing.sqlite"), "no such file"), (notSqlite, "is not a SQLite database"), (otherKind, "not a swing-store") })
+        foreach (var (file, expected) in new[] { (Path.Combine(_dir, "missing.sqlite"), "no such file"),
+            (notSqlite, "is not a SQLite database"), (otherKind, "not a swing-store") })
         {
             var before = File.Exists(file) ? await File.ReadAllBytesAsync(file) : null;
             var err = new StringWriter();

@@ -4,7 +4,6 @@ using System.Text.Json;
 using ActorSwingSet.Tests.Support;
 using BankService;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Samples;

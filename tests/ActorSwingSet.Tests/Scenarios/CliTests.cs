@@ -1,5 +1,4 @@
 using ActorSwingSet.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Scenarios;

@@ -65,7 +65,8 @@ public sealed class DemoRestartTests : ScratchDirectoryTest
         var broken = Path.Combine(Dir, "broken.db");
         await StoreAsync(broken, DemoScenario.Config(4), c => c.TerminateVatAsync(DemoScenario.Name(2), "illegal syscall: missing vref"));
         var other = Path.Combine(Dir, "other.db");
-        await StoreAsync(other, new KernelConfig { Bundles = DemoScenario.Bundles(), Vats = [new("alice", "demo-v1"), new("bob", "demo-v1")] }, c => c.QueueToVatRootAsync("alice", "hang"));
+        await StoreAsync(other, new KernelConfig { Bundles = DemoScenario.Bundles(), Vats = [new("alice", "demo-v1"), new("bob", "demo-v1")] },
+            c => c.QueueToVatRootAsync("alice", "hang"));
 
         foreach (var (db, expected) in new[]
         {

@@ -1,3 +1,4 @@
+using ActorSwingSet.Tests.Pure;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vats;
 using Xunit;
@@ -121,6 +122,30 @@ public sealed class GarbageCollectionTests : ProbeKernelTest
         Assert.False((await c.GetVatInfoAsync("A")).Alive);
         Assert.Equal(SmallCaps.Error("vat terminated"), (await c.GetPromiseAsync(r)).Data!.Body);
         await AssertAuditClean(c);
+    }
+
+    [Fact]
+    public async Task Between_cranks_an_import_of_a_retired_object_with_its_retireImport_pending_is_legal()
+    {
+        var log = new ProbeLog();
+        var k = InProcessKernelTests.Build(log, "A", "B");
+        await k.RunAsync();
+        var exported = k.QueueToVatRoot("A", Call("exportObject"));
+        await k.RunAsync();
+        var ko = k.GetPromise(exported).Data!.Slots[0];
+        k.QueueToVatRoot("B", CallWith("keep", ko));
+        await k.RunAsync();
+        k.QueueToVatRoot("B", Call("dropKept"));
+        k.QueueToVatRoot("A", Call("abandonExported"));
+        await k.RunAsync();
+        k.ReleasePromise(exported); // the orphan is now unreachable: deleted, with a retireImport queued for B
+        var dump = await k.DumpAsync();
+        Assert.Contains($"v2 retireImport {ko}", dump["gcActions"], StringComparison.Ordinal);
+        Assert.True(dump.ContainsKey($"v2.c.{ko}"));
+        Assert.True(KernelAudit.Run(dump).IsClean, KernelAudit.Run(dump).ToString());
+        await k.RunAsync();
+        Assert.False((await k.DumpAsync()).ContainsKey($"v2.c.{ko}"));
+        await AssertAuditClean(k);
     }
 }
 

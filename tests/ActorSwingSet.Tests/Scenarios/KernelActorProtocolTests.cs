@@ -1,5 +1,4 @@
 using Akka.Actor;
-using ActorSwingSet.Kernel;
 using ActorSwingSet.Kernel.Messages;
 using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vats;

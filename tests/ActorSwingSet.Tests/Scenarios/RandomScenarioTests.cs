@@ -51,7 +51,9 @@ public sealed class RandomScenarioTests(ITestOutputHelper output) : ScratchDirec
             s => ScenarioRunner.CheckAsync(s, c =>
             {
                 var db = Path.Combine(Dir, $"scenario{Interlocked.Increment(ref n)}.db");
-                return Task.FromResult<IScenarioKernel>(new ActorScenarioKernel(c, () => ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db)), newSystemOnRestart: true));
+                return Task.FromResult<IScenarioKernel>(new ActorScenarioKernel(c,
+                    () => ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(SqliteStorage.Config(db)),
+                    newSystemOnRestart: true));
             }),
             seed, iterations, shrinkIterations: 20);
         Report(result);

@@ -31,7 +31,8 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
     /// A command as the matrix invokes it: its file kind, its arguments for a file, whether it writes, its exit code on
     /// valid input, its arguments out of range, and whether a missing file is its normal first run.
     /// </summary>
-    public sealed record Command(FileKind Kind, Func<string, Fixtures, string[]> Args, bool Writes, int ValidCode, Func<string, Fixtures, string[]> OutOfRange, bool CreatesMissing = false)
+    public sealed record Command(FileKind Kind, Func<string, Fixtures, string[]> Args, bool Writes, int ValidCode,
+        Func<string, Fixtures, string[]> OutOfRange, bool CreatesMissing = false)
     {
         /// <summary>Arguments the parser itself rejects (a command without numbers to put out of range) get its usage error.</summary>
         public Expect OutOfRangeExpect { get; init; } = Expect.Refused;
@@ -114,7 +115,8 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             return f;
         }, c => c.Writes ? Expect.Refused : Expect.Valid),
         ["corrupted SQLite page"] = new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "journal" : "kvStore"), AlwaysRefused),
-        ["corrupted page no read needs (our snapshot table before the first snapshot)"] = new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "snapshot" : "kvStore"), AlwaysRefused),
+        ["corrupted page no read needs (our snapshot table before the first snapshot)"] =
+            new((dir, kind, x) => CorruptTableRoot(Copy(dir, x.Of(kind)), kind == FileKind.Ours ? "snapshot" : "kvStore"), AlwaysRefused),
         ["corrupted journal block"] = new((dir, _, x) => CorruptLastBlock(Copy(dir, x.Ours)), AlwaysRefused),
     };
 
@@ -311,7 +313,8 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             var before = Listing(dir);
             var (code, _, stderr) = await SwingsetCli.Run("demo", "--vats", "11", "--db", f);
             Assert.True(code == 2, stderr);
-            Assert.Contains("holds a ring of 10 vats, which --vats 11 cannot change", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+            Assert.Contains("holds a ring of 10 vats, which --vats 11 cannot change",
+                Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
             Assert.Equal(before, Listing(dir));
         });
     }

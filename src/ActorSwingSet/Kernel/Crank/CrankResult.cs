@@ -1,5 +1,4 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.References;
 
 namespace ActorSwingSet.Kernel.Crank;
 

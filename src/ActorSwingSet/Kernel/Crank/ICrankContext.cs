@@ -1,6 +1,4 @@
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.References;
-using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel.Crank;

@@ -1,6 +1,5 @@
 using ActorSwingSet.Kernel.Crank;
 using ActorSwingSet.Kernel.State;
-using ActorSwingSet.References;
 
 namespace ActorSwingSet.Kernel.Handlers;
 

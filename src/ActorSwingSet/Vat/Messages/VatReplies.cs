@@ -1,5 +1,3 @@
-using ActorSwingSet.References;
-
 namespace ActorSwingSet.Vat.Messages;
 
 /// <summary>How a delivery went, from the vat's side.</summary>

@@ -81,7 +81,9 @@ public sealed record Scenario(bool[] StaticPipelining, int ReapInterval, Step[] 
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"{StaticPipelining.Length} static vats ({string.Join(", ", StaticPipelining.Select((p, i) => $"vat#{i}{(p ? " pipelining" : "")}"))}), reap interval {ReapInterval}{(VatAdmin ? ", vat-admin vat" : "")}");
+        sb.AppendLine(
+            $"{StaticPipelining.Length} static vats ({string.Join(", ", StaticPipelining.Select((p, i) => $"vat#{i}{(p ? " pipelining" : "")}"))}), "
+            + $"reap interval {ReapInterval}{(VatAdmin ? ", vat-admin vat" : "")}");
         for (var i = 0; i <= Steps.Length; i++)
         {
             if (i == RestartAt) sb.AppendLine("-- restart here (the run without restart releases every held promise here) --");

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using ActorSwingSet.Audit;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.Persistence;
-using ActorSwingSet.References;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Vat;
 using CsCheck;
 
 namespace ActorSwingSet.Tests.Scenarios.Random;
@@ -54,7 +50,8 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     public Task<bool> StepAsync() => _k.StepAsync();
     public Task<SortedDictionary<string, string>> DumpAsync() => _k.DumpAsync();
     public Task<Kref> QueueToKrefAsync(Kref target, KCapData methargs) => Task.FromResult(_k.QueueToKref(target, methargs));
-    public Task<(string VatId, Kref Result)> CreateVatAsync(string bundle, KCapData? parameters, bool pipelining) => Task.FromResult(_k.QueueCreateVat(bundle, parameters, pipelining));
+    public Task<(string VatId, Kref Result)> CreateVatAsync(string bundle, KCapData? parameters, bool pipelining)
+        => Task.FromResult(_k.QueueCreateVat(bundle, parameters, pipelining));
     public Task<Kref> UpgradeVatAsync(string vatId, string bundle, KCapData? parameters) => Task.FromResult(_k.QueueUpgradeVat(vatId, bundle, parameters, "upgraded by the host"));
     public Task<Kref> TerminateVatAsync(string vatId, bool failure) => Task.FromResult(_k.QueueTerminateVat(vatId, failure, ScenarioRunner.TerminationReason));
 
@@ -114,12 +111,14 @@ public static class ScenarioRunner
         var restarted = await RunAsync(scenario, start, restart: true, auditEveryCrank: false);
         var diff = KernelStateDump.Diff(plain.Dump, restarted.Dump);
         if (diff.Count > 0)
-            throw new ScenarioFailedException($"the run with a restart before step {scenario.RestartAt} ended with another state than the run without:\n  " + string.Join("\n  ", diff.Take(20)));
+            throw new ScenarioFailedException($"the run with a restart before step {scenario.RestartAt} ended with another state than the run without:\n  "
+                + string.Join("\n  ", diff.Take(20)));
         return plain;
     }
 
     /// <summary>One run of <paramref name="scenario"/>; <paramref name="trace"/> hears what the kernel refused.</summary>
-    public static async Task<ScenarioOutcome> RunAsync(Scenario scenario, Func<KernelConfig, Task<IScenarioKernel>> start, bool restart, bool auditEveryCrank, Action<string>? trace = null)
+    public static async Task<ScenarioOutcome> RunAsync(Scenario scenario, Func<KernelConfig, Task<IScenarioKernel>> start, bool restart,
+        bool auditEveryCrank, Action<string>? trace = null)
     {
         var run = restart ? "run with restart" : "run without restart";
         await using var k = await start(Config(scenario));
@@ -181,7 +180,8 @@ public static class ScenarioRunner
                         var after = await k.DumpAsync();
                         var diff = KernelStateDump.Diff(before, after);
                         if (diff.Count > 0)
-                            throw new ScenarioFailedException($"{run}: the restored state differs from the state before the restart (before step {i}):\n  " + string.Join("\n  ", diff.Take(20)));
+                            throw new ScenarioFailedException($"{run}: the restored state differs from the state before the restart (before step {i}):\n  "
+                                + string.Join("\n  ", diff.Take(20)));
                         await Audit($"of the restored state (before step {i})");
                     }
                 }

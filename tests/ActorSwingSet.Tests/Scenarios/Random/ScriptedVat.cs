@@ -437,8 +437,10 @@ public sealed class ScriptedVat : IRawVat
                                     break;
                                 case How.Nested:
                                     var inner = Next('p', "p+");
-                                    resolutions.Add(new VatResolution(vpid, false, VCapData.Of(SmallCaps.Encode(new Dictionary<string, object?> { ["inner"] = Slot(inner, 0) }), inner)));
-                                    resolutions.Add(new VatResolution(inner, false, new VCapData(SmallCaps.Encode(data.Select((x, i) => (object?)Slot(x, i)).ToList()), [.. data])));
+                                    resolutions.Add(new VatResolution(vpid, false,
+                                        VCapData.Of(SmallCaps.Encode(new Dictionary<string, object?> { ["inner"] = Slot(inner, 0) }), inner)));
+                                    resolutions.Add(new VatResolution(inner, false,
+                                        new VCapData(SmallCaps.Encode(data.Select((x, i) => (object?)Slot(x, i)).ToList()), [.. data])));
                                     break;
                                 default:
                                     var body = SmallCaps.Encode(data.Select((x, i) => (object?)Slot(x, i)).ToList());
@@ -516,7 +518,8 @@ public sealed class ScriptedVat : IRawVat
                             var parameters = new Dictionary<string, object?> { ["refs"] = slots.Select((x, i) => (object?)Slot(x, i)).ToList() };
                             var methargs = admin.Call switch
                             {
-                                AdminCall.CreateVat => SmallCaps.Methargs("createVat", "scripted", new Dictionary<string, object?> { ["vatParameters"] = parameters, ["enablePipelining"] = admin.Pipelining }),
+                                AdminCall.CreateVat => SmallCaps.Methargs("createVat", "scripted",
+                                    new Dictionary<string, object?> { ["vatParameters"] = parameters, ["enablePipelining"] = admin.Pipelining }),
                                 AdminCall.Upgrade or AdminCall.UpgradeBroken => SmallCaps.Methargs("upgrade", admin.Call == AdminCall.Upgrade ? "scripted-v2" : "scripted-broken",
                                     new Dictionary<string, object?> { ["vatParameters"] = parameters, ["upgradeMessage"] = "upgraded by a vat" }),
                                 AdminCall.Terminate => SmallCaps.Methargs("terminateWithFailure", "terminated by a vat"),

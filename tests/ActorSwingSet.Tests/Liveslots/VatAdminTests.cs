@@ -1,10 +1,13 @@
-using ActorSwingSet.Tests.Support;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vats;
 using Xunit;
 
 namespace ActorSwingSet.Tests.Liveslots;
 
+/// <summary>
+/// The vat-admin service seen from a vat: creating a vat, calling it, terminating or upgrading it and learning of
+/// its exit through its done promise; no other vat may use the vat-admin syscall.
+/// </summary>
 public sealed class VatAdminTests : LiveslotsKernelTest
 {
     private async Task StartParent() => await Start(new VatBundleRegistry()
@@ -86,66 +89,5 @@ public sealed class VatAdminTests : LiveslotsKernelTest
             if (delivery is MessageDelivery)
                 ((IVatAdminSyscalls)syscalls).CallVatAdmin(VCapData.Of(SmallCaps.Methargs("createVat", "sneaky", null, false)), "p+1");
         }
-    }
-}
-
-public sealed class StorageAndMisbehaviourTests : LiveslotsKernelTest
-{
-    private Task StartStorage() => Start(new VatBundleRegistry().RegisterVat<StorageVat>("storage").RegisterVat<StorageVat>("storage-v2"),
-        ("storage", "storage"));
-
-    [Fact]
-    public async Task Baggage_survives_upgrade_and_refuses_what_is_not_durable()
-    {
-        await StartStorage();
-        Assert.Equal(1L, await Fulfilled("storage", "bump"));
-        var thing = Assert.IsType<Kref>((await Call("storage", "makeThing", "t", 42L)).Resolution);
-        await Fulfilled("storage", "put", "thing", thing);
-        await Fulfilled("storage", "put", "list", new object?[] { 1L, "two" });
-        foreach (var bad in new[] { "storeEphemeral", "storeVirtual", "storePromise" })
-            Assert.Contains("not storable", Assert.IsType<PassableError>(await Rejected("storage", bad)).Message);
-        Assert.Contains("already has key", Assert.IsType<PassableError>(await Rejected("storage", "initTwice", "k")).Message);
-
-        var upgraded = await Kernel.UpgradeVatAsync("storage", "storage-v2");
-        await Kernel.RunAsync();
-        Assert.Equal(PromiseState.Fulfilled, (await Kernel.GetPromiseAsync(upgraded)).State);
-        Assert.Equal(2L, await Fulfilled("storage", "bump"));
-        Assert.Equal(thing, await Fulfilled("storage", "take", "thing"));
-        Assert.Equal(new object?[] { 1L, "two" }, List(await Fulfilled("storage", "take", "list")));
-        Assert.Equal(new object?[] { "count", "k", "list", "thing" }, List(await Fulfilled("storage", "keys")));
-        await AuditClean();
-    }
-
-    [Fact]
-    public async Task Unreferenced_virtual_objects_are_deleted_at_bringOutYourDead()
-    {
-        await StartStorage();
-        await Fulfilled("storage", "makeGarbage", 5L);
-        var vatId = (await Kernel.GetVatInfoAsync("storage")).VatId;
-        Assert.Equal(5, (await Kernel.DumpAsync()).Keys.Count(k => k.StartsWith($"{vatId}.vs.vom.o+v", StringComparison.Ordinal)));
-        var reap = await Kernel.UpgradeVatAsync("storage", "storage-v2");   // starts with bringOutYourDead
-        await Kernel.RunAsync();
-        Assert.Equal(PromiseState.Fulfilled, (await Kernel.GetPromiseAsync(reap)).State);
-        Assert.Equal(0, (await Kernel.DumpAsync()).Keys.Count(k => k.StartsWith($"{vatId}.vs.vom.o+v", StringComparison.Ordinal)));
-        await AuditClean();
-    }
-
-    [Fact]
-    public async Task A_vat_that_continues_outside_its_turn_is_terminated_at_its_next_delivery()
-    {
-        await StartStorage();
-        StorageRoot.AnotherThread = new TaskCompletionSource();
-        var late = await Kernel.QueueToVatRootAsync("storage", "awaitAnotherThread");
-        await Kernel.RunAsync();
-        Assert.Equal(PromiseState.Unresolved, (await Kernel.GetPromiseAsync(late)).State);
-        // the vat's continuation is posted to its turn context from this thread, before SetResult returns (as a
-        // timer's would be from the timer's thread, at a time no test can know)
-        StorageRoot.AnotherThread.SetResult();
-        Assert.Equal(PromiseState.Rejected, (await Call("storage", "bump")).State);
-        var info = await Kernel.GetVatInfoAsync("storage");
-        Assert.False(info.Alive);
-        Assert.Contains("outside its turn", info.Termination!.InfoBody);
-        Assert.Equal(PromiseState.Rejected, (await Kernel.GetPromiseAsync(late)).State);
-        await AuditClean();
     }
 }

@@ -1,13 +1,14 @@
+using ActorSwingSet.Tests.Liveslots;
 using ActorSwingSet.Tests.Support;
 using Xunit;
 
-namespace ActorSwingSet.Tests.Liveslots;
+namespace ActorSwingSet.Tests.Upgrade;
 
 /// <summary>
 /// Our rewrite of SwingSet's <c>test/upgrade/upgrade.test.js</c> expectations: a v1 vat with durable and virtual
 /// objects, ephemeral promises it decides, a watched local promise and imports is upgraded to v2 through vat admin.
 /// </summary>
-public sealed class UpgradeScenarioTests : LiveslotsKernelTest
+public sealed class DurableVatUpgradeTests : LiveslotsKernelTest
 {
     private static readonly IReadOnlyDictionary<string, object?> VatUpgraded = Passable.Record(
         ("incarnationNumber", 0L), ("name", "vatUpgraded"), ("upgradeMessage", "test upgrade"));
@@ -24,8 +25,6 @@ public sealed class UpgradeScenarioTests : LiveslotsKernelTest
 
     private async Task<IReadOnlyDictionary<string, object?>> BuildV1(bool withParameters = true) =>
         Rec(await Fulfilled("bootstrap", "buildV1", await Kernel.GetVatAdminServiceAsync(), await Root("importer"), withParameters));
-
-    private async Task<bool> Has(string key) => (await Kernel.DumpAsync()).ContainsKey(key);
 
     [Fact]
     public async Task Vat_upgrade_keeps_durable_state_and_rejects_and_collects_ephemeral_promises()
