@@ -121,7 +121,8 @@ public sealed class VatDeterminismAnalyzer : DiagnosticAnalyzer
                 }
                 else if (!Immutability.IsImmutable(property.Type))
                 {
-                    Report(context, property, $"a static auto-property of the mutable type '{property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}'", fixable: false);
+                    Report(context, property,
+                        $"a static auto-property of the mutable type '{property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)}'", fixable: false);
                 }
                 break;
         }

@@ -93,7 +93,8 @@ public sealed class BannedApiTests
         Verify.AnalyzerAsync(
             Verify.InVat("_ = {|#0:DateTime.UtcNow|};"),
             Verify.Diagnostic("ASW0001").WithLocation(0).WithArguments("DateTime.UtcNow")
-                .WithMessage("'DateTime.UtcNow' reads the clock, which differs between a vat's first run and its replay; vat code must be deterministic, so that replaying its transcript after a restart makes the same syscalls"));
+                .WithMessage("'DateTime.UtcNow' reads the clock, which differs between a vat's first run and its replay; " +
+                    "vat code must be deterministic, so that replaying its transcript after a restart makes the same syscalls"));
 
     [Fact]
     public Task A_constructor_is_named_with_new() =>

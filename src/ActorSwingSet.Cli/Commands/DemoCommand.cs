@@ -17,7 +17,8 @@ public static class DemoCommand
         var hops = new Option<int>("--hops") { Description = "hops each relayed message travels (0 to 1,000)", DefaultValueFactory = _ => 5 };
         var upgrades = new Option<int>("--upgrades") { Description = "vats to upgrade (0 to --vats)", DefaultValueFactory = _ => 5 };
         var dump = new Option<FileInfo?>("--dump") { Description = "write the final kernel state (kvStore schema) as one JSON object to FILE" };
-        var db = new Option<FileInfo>("--db") { Description = "the SQLite database the kernel lives in; a second run continues from it", DefaultValueFactory = _ => new FileInfo("swingset.db") };
+        var db = new Option<FileInfo>("--db") { Description = "the SQLite database the kernel lives in; a second run continues from it",
+            DefaultValueFactory = _ => new FileInfo("swingset.db") };
         var inMemory = new Option<bool>("--in-memory") { Description = "keep the kernel in memory only (no database)" };
         var commitEvery = new Option<long>("--commit-every") { Description = "commit a block every N cranks (1 to 1,000,000)", DefaultValueFactory = _ => 1000 };
         var cmd = new Command("demo", "run the built-in scenario: a ring of vats exchanging messages and promises, with upgrades")
@@ -47,9 +48,11 @@ public static class DemoCommand
                 return 2;
             }
             // the dump replaces its file: never the database or one of SQLite's files beside it
-            if (durable && dumpFile is not null && new[] { "", "-wal", "-shm", "-journal" }.FirstOrDefault(s => Files.Same(dumpFile.FullName, Files.Real(dbFile.FullName) + s)) is { } sqliteFile)
+            if (durable && dumpFile is not null && new[] { "", "-wal", "-shm", "-journal" }
+                .FirstOrDefault(s => Files.Same(dumpFile.FullName, Files.Real(dbFile.FullName) + s)) is { } sqliteFile)
             {
-                Console.Error.WriteLine($"swingset demo: --dump {dumpFile.FullName} is the database{(sqliteFile.Length > 0 ? "'s " + sqliteFile + " file" : "")} (--db {dbFile.FullName}); the dump would overwrite it");
+                Console.Error.WriteLine($"swingset demo: --dump {dumpFile.FullName} is the database{(sqliteFile.Length > 0 ? "'s " + sqliteFile + " file" : "")} "
+                    + $"(--db {dbFile.FullName}); the dump would overwrite it");
                 return 2;
             }
             var config = ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF");
@@ -90,7 +93,8 @@ public static class DemoCommand
             {
                 // a stored kernel keeps its ring: an explicit --vats that differs would be ignored, so it is refused
                 if (durable && parse.GetResult(vats) is { Implicit: false } && await controller.GetStatsAsync() is { CrankNumber: > 0 } stored && stored.LiveVats != n)
-                    throw new DemoKernelException($"{dbFile.FullName} holds a ring of {stored.LiveVats:N0} vats, which --vats {n:N0} cannot change: leave --vats out to continue it");
+                    throw new DemoKernelException($"{dbFile.FullName} holds a ring of {stored.LiveVats:N0} vats, which --vats {n:N0} cannot change"
+                        + ": leave --vats out to continue it");
                 // repairs a schema upgrade left waiting, if any, go in first (as SwingSet's host does)
                 if (durable) await controller.InjectQueuedUpgradeEventsAsync();
                 result = await DemoScenario.RunAsync(controller, h, u, new Progress<string>(m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")));
@@ -117,7 +121,8 @@ public static class DemoCommand
                     SqliteConnection.ClearAllPools();
                     return 2;
                 }
-                AnsiConsole.MarkupLine($"{(result.Continued ? "continued the kernel stored in" : "stored the kernel in")} [bold]{Markup.Escape(dbFile.FullName)}[/], committed through block {block}");
+                AnsiConsole.MarkupLine($"{(result.Continued ? "continued the kernel stored in" : "stored the kernel in")} [bold]{Markup.Escape(dbFile.FullName)}[/]"
+                    + $", committed through block {block}");
             }
             await system.Terminate();
             // the journal's pooled connections are closed, so SQLite checkpoints and removes its -wal and -shm files
@@ -173,7 +178,8 @@ public static class DemoCommand
         if (ReadOnlySqlite.DanglingLink(path) is { } dangling) return dangling;
         var folder = Path.GetDirectoryName(path)!;
         if (File.Exists(path) && !Files.Writable(path)) return $"{path} is read-only; the demo writes its kernel to it";
-        if (Directory.Exists(folder) && !Files.Writable(folder)) return $"the folder {folder} is read-only; the demo writes its kernel there, and SQLite creates files beside the database";
+        if (Directory.Exists(folder) && !Files.Writable(folder))
+            return $"the folder {folder} is read-only; the demo writes its kernel there, and SQLite creates files beside the database";
         return null;
     }
 

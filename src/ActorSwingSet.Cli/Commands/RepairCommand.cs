@@ -104,7 +104,8 @@ public static class RepairCommand
         if (file.Exists && file.Length == 0) throw new FormatException($"{file.FullName} is an empty file, not a claims file");
         using var doc = JsonDocument.Parse(File.ReadAllText(file.FullName));
         var list = doc.RootElement.ValueKind == JsonValueKind.Object
-            ? doc.RootElement.TryGetProperty("damaged", out var damaged) ? damaged : throw new FormatException($"{file.FullName} is an object without \"damaged\" (scan --json output has one)")
+            ? doc.RootElement.TryGetProperty("damaged", out var damaged) ? damaged
+                : throw new FormatException($"{file.FullName} is an object without \"damaged\" (scan --json output has one)")
             : doc.RootElement;
         if (list.ValueKind != JsonValueKind.Array) throw new FormatException($"{file.FullName} holds {list.ValueKind}, not a list of claims [{{\"vatID\":..,\"kpid\":..}}]");
         return [.. list.EnumerateArray().Select(e => ParseClaim(Text(e, "vatID") + ":" + Text(e, "kpid")))];

@@ -73,7 +73,9 @@ public static class SwingStoreAuditCommand
             }
         }
         var byClass = string.Join(", ", r.Findings.GroupBy(f => f.Classification).Select(g => $"{g.Count()} {g.Key}"));
-        var terminated = r.TerminatedVats.Count == 0 ? "" : $"; {r.TerminatedVats.Count} terminated vat(s) awaiting deletion ({string.Join(", ", r.TerminatedVats)}), their {r.TerminatedVatCListEntries} c-list holds counted";
+        var terminated = r.TerminatedVats.Count == 0 ? "" :
+            $"; {r.TerminatedVats.Count} terminated vat(s) awaiting deletion ({string.Join(", ", r.TerminatedVats)})"
+            + $", their {r.TerminatedVatCListEntries} c-list holds counted";
         Console.WriteLine(
             (r.IsClean ? "swing-store audit clean" : $"swing-store audit found {r.Findings.Count} refcount discrepanc{(r.Findings.Count == 1 ? "y" : "ies")} ({byClass})")
             + $": version {r.Version ?? "none"}, {r.Promises} promises, {r.Objects} objects, {r.CListEntries} c-list entries in {r.LiveVats.Count} live vats{terminated}, "

@@ -15,7 +15,8 @@ public sealed class DemoKernelException(string message) : Exception(message);
 /// <param name="CranksThisRun">Cranks this process ran.</param>
 /// <param name="Round">The round this run completed (1 for the first).</param>
 /// <param name="Resumed">This run finished a round that an earlier run began and did not finish (it was killed).</param>
-public sealed record DemoResult(KernelStats Stats, AuditReport Audit, IReadOnlyDictionary<string, string> Dump, int Upgrades, TimeSpan Elapsed, bool Continued, long CranksThisRun, long Round, bool Resumed);
+public sealed record DemoResult(KernelStats Stats, AuditReport Audit, IReadOnlyDictionary<string, string> Dump, int Upgrades, TimeSpan Elapsed,
+    bool Continued, long CranksThisRun, long Round, bool Resumed);
 
 /// <summary>
 /// The built-in scenario: a ring of vats relaying messages whose result promises chain back, then several
@@ -133,7 +134,8 @@ public static class DemoScenario
     {
         var all = stats.LiveVats + stats.TerminatedVats;
         if (stats.TerminatedVats > 0)
-            throw new DemoKernelException($"the demo's ring in this kernel is broken: {stats.TerminatedVats} of its {all} vats {(stats.TerminatedVats == 1 ? "was" : "were")} terminated");
+            throw new DemoKernelException($"the demo's ring in this kernel is broken: {stats.TerminatedVats}"
+                + $" of its {all} vats {(stats.TerminatedVats == 1 ? "was" : "were")} terminated");
         if (all < 2) throw new DemoKernelException($"this kernel is not the demo's: it has {all} vat{(all == 1 ? "" : "s")}, the demo's ring at least 2");
         var names = new string[all];
         for (var i = 0; i < all; i++)

@@ -121,7 +121,8 @@ public static class KernelAudit
                 if (kref.IsPromise) ReadPromiseField(head, rest, value);
                 else if (kref.IsObject) ReadObjectField(head, rest, value);
             }
-            else if (VatId.IsValid(head) && rest.StartsWith(KvKeys.Field.CListPrefix, StringComparison.Ordinal)) ReadCListEntry(key, head, rest[KvKeys.Field.CListPrefix.Length..], value);
+            else if (VatId.IsValid(head) && rest.StartsWith(KvKeys.Field.CListPrefix, StringComparison.Ordinal))
+                ReadCListEntry(key, head, rest[KvKeys.Field.CListPrefix.Length..], value);
             else if (IsDeviceId(head) && rest.StartsWith(KvKeys.Field.CListObjectPrefix, StringComparison.Ordinal) && value.StartsWith("o-", StringComparison.Ordinal))
             {
                 // SwingSet's devices import objects too (dN.c.koN = o-M), counting reachable and recognizable
@@ -233,7 +234,8 @@ public static class KernelAudit
                 foreach (var (k, (reachable, vref)) in map)
                 {
                     CListEntries++;
-                    if (!reverse.TryGetValue(vref, out var back) || back != k) Violations.Add($"I4: {KvKeys.CList(vat, k)} names {vref}, but {KvKeys.CList(vat, vref)} is {(back is null ? "missing" : back)}");
+                    if (!reverse.TryGetValue(vref, out var back) || back != k)
+                        Violations.Add($"I4: {KvKeys.CList(vat, k)} names {vref}, but {KvKeys.CList(vat, vref)} is {(back is null ? "missing" : back)}");
                     if (!VrefInfo.TryParse(vref, out var info)) continue;
                     if (IsPromiseId(k)) Count(k);
                     else if (!info.AllocatedByVat)
@@ -274,7 +276,9 @@ public static class KernelAudit
             {
                 if (row.State is null) { Violations.Add($"{kpid} has keys but no {KvKeys.Of(kpid, KvKeys.Field.State)}"); continue; }
                 var expected = _counts.GetValueOrDefault(kpid).C;
-                if (row.RefCount != expected) Violations.Add($"I1: {KvKeys.Of(kpid, KvKeys.Field.RefCount)} is {row.RefCount?.ToString(CultureInfo.InvariantCulture) ?? "missing"}, recount finds {expected}");
+                if (row.RefCount != expected)
+                    Violations.Add($"I1: {KvKeys.Of(kpid, KvKeys.Field.RefCount)} is {row.RefCount?.ToString(CultureInfo.InvariantCulture) ?? "missing"}"
+                        + $", recount finds {expected}");
                 if (row.RefCount == 0) Violations.Add($"I5: {kpid} survives with refCount 0");
                 if (row.Durable && (row.State != KvKeys.PromiseStateValue.Unresolved || string.IsNullOrEmpty(row.Decider)))
                     Violations.Add($"I3: {kpid} is marked durable but has no deciding vat");

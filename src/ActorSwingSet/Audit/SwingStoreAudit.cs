@@ -318,7 +318,8 @@ internal static class SwingStoreAudit
             var shown = held.Select(Show).ToList();
             if (p.State is null)
             {
-                findings.Add(new RefcountFinding(kpid, MissingRecord, p.RefCount ?? "missing", Count(held.Count), null, p.Decider, shown, [$"{kpid} has rows but no {KvKeys.Of(kpid, KvKeys.Field.State)}"]));
+                findings.Add(new RefcountFinding(kpid, MissingRecord, p.RefCount ?? "missing",
+                    Count(held.Count), null, p.Decider, shown, [$"{kpid} has rows but no {KvKeys.Of(kpid, KvKeys.Field.State)}"]));
                 continue;
             }
             var found = held.Count;
@@ -371,7 +372,8 @@ internal static class SwingStoreAudit
                     classification = PossibleExternalHold;
                     evidence.Add(p.Policy is { } policy
                         ? $"{kpid}.policy is '{policy}': the result of a message the kernel or host queued (queueToKref)"
-                        : "no vat holds it as its own export (p+), so no vat made it: it can be the result of a host's queueToVatRoot/queueToVatObject, whose hold SwingSet does not record");
+                        : "no vat holds it as its own export (p+), so no vat made it"
+                            + ": it can be the result of a host's queueToVatRoot/queueToVatObject, whose hold SwingSet does not record");
                 }
                 else
                 {

@@ -131,27 +131,33 @@ public sealed class SwingSetController
 
     /// <summary>
     /// Queues <c>method(...args)</c> to a vat's root object; any <see cref="Kref"/> in args passes as a reference.
-    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
+    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>):
+    /// until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
     /// </summary>
     public Task<Kref> QueueToVatRootAsync(string vat, string method, params object?[] args) =>
         QueueToVatRootAsync(vat, HostValues.Methargs(method, args));
 
     /// <summary>
     /// Queues <c>method(...args)</c> to an object or promise; any <see cref="Kref"/> in args passes as a reference.
-    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
+    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>):
+    /// until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
     /// </summary>
     public Task<Kref> QueueToKrefAsync(Kref target, string method, params object?[] args) =>
         QueueToKrefAsync(target, HostValues.Methargs(method, args));
 
     /// <summary>
     /// Queues a message to a live vat's root object (<paramref name="vat"/> is its name or ID). <paramref name="methargs"/>
-    /// is smallcaps <c>[method, [args...]]</c> and may carry references. Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
+    /// is smallcaps <c>[method, [args...]]</c> and may carry references.
+    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>):
+    /// until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
     /// </summary>
     public async Task<Kref> QueueToVatRootAsync(string vat, KCapData methargs) =>
         (await Ask<Queued>(new QueueToVatRoot(vat, methargs)).ConfigureAwait(false)).Result;
 
     /// <summary>
-    /// Queues a message to any existing object or promise. Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>): until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
+    /// Queues a message to any existing object or promise.
+    /// Returns the result promise, held for this host session (see the remarks on <see cref="SwingSetController"/>):
+    /// until <see cref="ReleasePromiseAsync"/>, or until the kernel next starts from storage.
     /// </summary>
     public async Task<Kref> QueueToKrefAsync(Kref target, KCapData methargs) =>
         (await Ask<Queued>(new QueueToKref(target, methargs)).ConfigureAwait(false)).Result;

@@ -55,8 +55,10 @@ public sealed class SwingSetKernels : IExtension
             if (_running.TryGetValue(name, out var running) && !running.WhenStopped.IsCompleted)
                 throw new InvalidOperationException($"a SwingSet kernel named '{name}' already runs in ActorSystem '{_system.Name}' (/user/{name}); " +
                     "use that one (SwingSetKernels.TryGet) or start this one under another actor name");
-            if (settings.Persistence.Enabled && Live().FirstOrDefault(c => c.Settings.Persistence.Enabled && c.Settings.Persistence.PersistenceId == settings.Persistence.PersistenceId) is { } twin)
-                throw new InvalidOperationException($"the SwingSet kernel '{twin.Settings.ActorName}' already journals under persistence ID '{settings.Persistence.PersistenceId}'; " +
+            if (settings.Persistence.Enabled && Live().FirstOrDefault(c => c.Settings.Persistence.Enabled
+                && c.Settings.Persistence.PersistenceId == settings.Persistence.PersistenceId) is { } twin)
+                throw new InvalidOperationException(
+                    $"the SwingSet kernel '{twin.Settings.ActorName}' already journals under persistence ID '{settings.Persistence.PersistenceId}'; " +
                     "two kernels cannot share one journal (set actorswingset.persistence.persistence-id)");
             if (settings.Persistence.Enabled) StoredStateSerializer.Register(_system);
             IActorRef kernel;
@@ -66,7 +68,8 @@ public sealed class SwingSetKernels : IExtension
             }
             catch (InvalidActorNameException e)
             {
-                throw new InvalidOperationException($"/user/{name} is already taken by another actor in ActorSystem '{_system.Name}'; start the kernel under another actor name", e);
+                throw new InvalidOperationException($"/user/{name} is already taken by another actor in ActorSystem '{_system.Name}'"
+                    + "; start the kernel under another actor name", e);
             }
             var controller = new SwingSetController(_system, kernel, settings);
             _running[name] = controller;

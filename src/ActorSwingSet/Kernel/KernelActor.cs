@@ -64,7 +64,8 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
             return;
         }
         var p = settings.Persistence;
-        _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, new SnapshotPolicy(p.SnapshotEveryBlocks, p.SnapshotMinVolume), p.JournalPluginId, p.SnapshotPluginId), "journal");
+        _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, new SnapshotPolicy(p.SnapshotEveryBlocks, p.SnapshotMinVolume),
+            p.JournalPluginId, p.SnapshotPluginId), "journal");
         Context.Watch(_journal);
         Recovering();
     }

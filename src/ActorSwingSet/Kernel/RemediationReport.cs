@@ -8,7 +8,10 @@ namespace ActorSwingSet;
 public sealed record LeakFinding(string VatId, Kref Kpid, string Vref, PromiseState State);
 
 /// <summary>What a remediation pass found and queued, and the work it took.</summary>
-/// <param name="Repaired">The damaged (vat, promise) pairs, in vat order; each now has a notify held that runs after <see cref="SwingSetController.InjectQueuedUpgradeEventsAsync"/>.</param>
+/// <param name="Repaired">
+/// The damaged (vat, promise) pairs, in vat order; each now has a notify held that runs after
+/// <see cref="SwingSetController.InjectQueuedUpgradeEventsAsync"/>.
+/// </param>
 /// <param name="VatsScanned">Live vats whose c-lists were read.</param>
 /// <param name="PromiseEntriesRead">Promise entries read from those c-lists: the pass costs this much, not the size of the promise table.</param>
 /// <param name="PendingNotifies">Notifies already queued or held when the pass began; a settled promise with one of these on its way is not damage.</param>

@@ -51,8 +51,10 @@ public sealed class KernelMetrics : IDisposable, IKernelStatsSink
         _meter.CreateObservableCounter("actorswingset.kernel.cranks", () => One(s => s[KernelStat.Cranks]), "{crank}", "Cranks run");
         _meter.CreateObservableCounter("actorswingset.kernel.deliveries",
             () => Each(DeliveryKinds.Select(d => ("kind", d.Kind, (Func<KernelStats, long>)(s => s[d.Stat])))), "{delivery}", "Deliveries to vats, by kind");
-        _meter.CreateObservableCounter("actorswingset.kernel.syscalls", () => One(s => s[KernelStat.Syscalls]), "{syscall}", "Syscalls the kernel performed (vatstore access, answered by the vat itself, is not counted)");
-        _meter.CreateObservableCounter("actorswingset.kernel.syscalls.illegal", () => One(s => s[KernelStat.IllegalSyscalls]), "{syscall}", "Syscalls refused as illegal (each terminates its vat)");
+        _meter.CreateObservableCounter("actorswingset.kernel.syscalls", () => One(s => s[KernelStat.Syscalls]),
+            "{syscall}", "Syscalls the kernel performed (vatstore access, answered by the vat itself, is not counted)");
+        _meter.CreateObservableCounter("actorswingset.kernel.syscalls.illegal", () => One(s => s[KernelStat.IllegalSyscalls]),
+            "{syscall}", "Syscalls refused as illegal (each terminates its vat)");
         _meter.CreateObservableGauge("actorswingset.kernel.queue.length", () => Each(
         [
             ("queue", "run", s => s.RunQueueLength),

@@ -54,7 +54,8 @@ internal static class KernelDatabase
     {
         try
         {
-            using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 1 }.ToString());
+            using var db = new SqliteConnection(
+                new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 1 }.ToString());
             db.Open();
             // one statement per command: the locking mode must be set before the connection first reads the file
             foreach (var sql in new[] { "PRAGMA locking_mode = EXCLUSIVE", "BEGIN EXCLUSIVE", "COMMIT" })
@@ -131,7 +132,8 @@ internal static class KernelDatabase
                 }
             }
             using var blocks = db.CreateCommand();
-            blocks.CommandText = "SELECT sequence_number, message, manifest, identifier FROM journal WHERE persistence_id = $id AND deleted = 0 AND sequence_number > $from ORDER BY sequence_number";
+            blocks.CommandText = "SELECT sequence_number, message, manifest, identifier FROM journal WHERE persistence_id = $id"
+                + " AND deleted = 0 AND sequence_number > $from ORDER BY sequence_number";
             blocks.Parameters.AddWithValue("$id", persistenceId);
             blocks.Parameters.AddWithValue("$from", block);
             using var rows = blocks.ExecuteReader();

@@ -54,7 +54,10 @@ internal static class ReadOnlySqlite
         }
     }
 
-    /// <summary>The connection string <see cref="Open"/> uses: a <c>file:</c> URI with <c>mode=ro</c>, and <c>immutable=1</c> when no <c>-wal</c> or <c>-journal</c> is beside the file.</summary>
+    /// <summary>
+    /// The connection string <see cref="Open"/> uses: a <c>file:</c> URI with <c>mode=ro</c>, and <c>immutable=1</c> when no
+    /// <c>-wal</c> or <c>-journal</c> is beside the file.
+    /// </summary>
     public static string ConnectionString(string path)
     {
         var full = Path.GetFullPath(path);

@@ -173,7 +173,8 @@ internal static class SwingStoreScanner
         var version = followStoredVersion ? JsNumberOrZero(storedVersion) : 2;
         if (version >= 3) return new ScanResult([], 0, 0, kv.Rows, kv.Queries, 0, clock.Elapsed, storedVersion, RemediationDue: false);
 
-        var staticVats = kv.Range(KvKeys.VatNamePrefix, KvKeys.PrefixEnd(KvKeys.VatNamePrefix)).Where(e => e.Key.Length > KvKeys.VatNamePrefix.Length).Select(e => e.Value).ToList();
+        var staticVats = kv.Range(KvKeys.VatNamePrefix, KvKeys.PrefixEnd(KvKeys.VatNamePrefix))
+            .Where(e => e.Key.Length > KvKeys.VatNamePrefix.Length).Select(e => e.Value).ToList();
         var dynamicVats = ReadJsonList(Required(kv, KvKeys.DynamicVatIds), KvKeys.DynamicVatIds);
         if (version < 1) CheckVersion0(kv, [.. staticVats, .. dynamicVats]);
         HashSet<string> terminated;
@@ -240,7 +241,8 @@ internal static class SwingStoreScanner
             if (found.ContainsKey(KvKeys.VatReapDirt(v))) throw Refuse($"{KvKeys.VatReapDirt(v)} exists in a store without a version (the v0-to-v1 step asserts it does not)");
             var vi = found.GetValueOrDefault(ReapInterval(v)) ?? throw Refuse($"storage lacks required key {ReapInterval(v)}");
             var vc = found.GetValueOrDefault(ReapCountdown(v)) ?? throw Refuse($"storage lacks required key {ReapCountdown(v)}");
-            if ((vi == KvKeys.Never) != (vc == KvKeys.Never)) throw Refuse($"{v}: {KvKeys.Field.ReapInterval}={vi}, {KvKeys.Field.ReapCountdown}={vc} (the v0-to-v1 step asserts both or neither are 'never')");
+            if ((vi == KvKeys.Never) != (vc == KvKeys.Never))
+                throw Refuse($"{v}: {KvKeys.Field.ReapInterval}={vi}, {KvKeys.Field.ReapCountdown}={vc} (the v0-to-v1 step asserts both or neither are 'never')");
             if (vi != KvKeys.Never)
             {
                 ParseDecimal(vi, ReapInterval(v));

@@ -33,7 +33,10 @@ public sealed class FolderLayerTests
         var undeclared = FolderDependencies.Folders.Except(declared, StringComparer.Ordinal).ToList();
         var missing = declared.Except(FolderDependencies.Folders, StringComparer.Ordinal).ToList();
         Assert.True(undeclared.Count == 0 && missing.Count == 0,
-            (undeclared.Count > 0 ? $"folders of {FolderDependencies.LibraryFolder} with no layer (add them to {nameof(Layers)} and to docs/ARCHITECTURE.md): {string.Join(", ", undeclared)}\n" : "") +
+            (undeclared.Count > 0
+                ? $"folders of {FolderDependencies.LibraryFolder} with no layer (add them to {nameof(Layers)} and to docs/ARCHITECTURE.md): " +
+                  $"{string.Join(", ", undeclared)}\n"
+                : "") +
             (missing.Count > 0 ? $"layer folders with no source file left (remove them from {nameof(Layers)} and docs/ARCHITECTURE.md): {string.Join(", ", missing)}" : ""));
     }
 

@@ -111,7 +111,8 @@ internal static class EventJson
     {
         using var doc = JsonDocument.Parse(json);
         var e = doc.RootElement;
-        string Str(string name) => e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : throw new FormatException($"event lacks '{name}': {json}");
+        string Str(string name) => e.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String
+            ? p.GetString()! : throw new FormatException($"event lacks '{name}': {json}");
         return Str("type") switch
         {
             "send" => new SendEvent(Kref.Parse(Str("target")), ReadMessage(e.GetProperty("msg"))),

@@ -129,7 +129,9 @@ internal sealed partial class KernelKeeper
         var p = _promises.TryGetValue(id, out var ep) ? ep : _promises[id] = new PromiseRow();
         switch (field)
         {
-            case KvKeys.Field.State: p.State = PromiseStateText.TryParse(value, out var state) ? state : throw new FormatException($"{key} = {value}"); break;
+            case KvKeys.Field.State:
+                p.State = PromiseStateText.TryParse(value, out var state) ? state : throw new FormatException($"{key} = {value}");
+                break;
             case KvKeys.Field.RefCount: p.RefCount = Num(value); break;
             case KvKeys.Field.Decider: p.Decider = value.Length == 0 ? null : value; break;
             case KvKeys.Field.Durable: p.Durable = value == "1"; break;

@@ -46,7 +46,8 @@ internal sealed partial class KernelKeeper
     private readonly HashSet<long> _touchedPromises = [];
     private readonly HashSet<KernelList> _touchedLists = [];
     /// <summary>A point inside a crank to roll back to: the undo-log length and everything kept by value.</summary>
-    internal readonly record struct Savepoint(int UndoCount, int MaybeFree, EventQueue.Mark Run, EventQueue.Mark Accept, long NextObj, long NextKp, long NextVat, long Crank, long[] Stats);
+    internal readonly record struct Savepoint(int UndoCount, int MaybeFree, EventQueue.Mark Run, EventQueue.Mark Accept,
+        long NextObj, long NextKp, long NextVat, long Crank, long[] Stats);
 
     private Savepoint _crankStart;
 

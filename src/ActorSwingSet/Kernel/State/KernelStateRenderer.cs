@@ -40,7 +40,8 @@ internal static class KernelStateRenderer
                 else delete(KvKeys.HostRefs);
                 break;
             case KernelList.DurableHolds:
-                if (K.DurableHolds.Count > 0) set(KvKeys.DurableHolds, JsonSerializer.Serialize(K.DurableHolds.ToDictionary(e => e.Key, e => e.Value.ToString(), StringComparer.Ordinal)));
+                if (K.DurableHolds.Count > 0) set(KvKeys.DurableHolds,
+                    JsonSerializer.Serialize(K.DurableHolds.ToDictionary(e => e.Key, e => e.Value.ToString(), StringComparer.Ordinal)));
                 else delete(KvKeys.DurableHolds);
                 break;
             case KernelList.Gc: set(KvKeys.GcActions, JsonSerializer.Serialize(K.GcActions.Select(a => a.ToString()))); break;

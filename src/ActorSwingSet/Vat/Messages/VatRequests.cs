@@ -91,7 +91,8 @@ internal sealed record PrepareUpgradeRequest(long Crank, long NextObjectId, long
 /// is not subscribed to), abandon non-durable exports, start the next incarnation from <see cref="BundleName"/> and
 /// deliver startVat. <see cref="AbortIncarnation"/> can undo it for the rest of the crank.
 /// </summary>
-internal sealed record StartIncarnationRequest(long Crank, IReadOnlyList<Kref> DeleteKpids, string BundleName, KCapData VatParameters, long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>
+internal sealed record StartIncarnationRequest(long Crank, IReadOnlyList<Kref> DeleteKpids, string BundleName, KCapData VatParameters,
+    long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>
 {
     internal override DeliveryReply Accept(IVatRequestHandler handler) => handler.StartIncarnation(this);
 }
