@@ -55,7 +55,7 @@ internal sealed class LiveslotsVat : IRawVat, IRebuiltVat
 
     public void Deliver(VatDelivery delivery, IVatSyscalls syscalls)
     {
-        if (_turns.ForeignPost)
+        if (_turns.EscapedTurn)
             throw new InvalidOperationException("vat code ran outside its turn (a timer, a thread or ConfigureAwait(false)): vats must be deterministic");
         var previousContext = SynchronizationContext.Current;
         _turns.Begin(syscalls, _sender);

@@ -85,6 +85,41 @@ public sealed class StorageRoot(Baggage baggage, Kind<Holder> things, Kind<Holde
     public IReadOnlyList<string> Keys() => [.. baggage.Keys];
     /// <summary>What <see cref="AwaitAnotherThread"/> waits for; the test completes it from its own thread.</summary>
     public static TaskCompletionSource AnotherThread { get; set; } = new();
-    public async Task<string> AwaitAnotherThread() { await AnotherThread.Task; return "late"; }
+    /// <summary>Completed by the vat from a turn its delivery drains, while <see cref="Resume"/> holds that turn.</summary>
+    public static TaskCompletionSource InTurn { get; set; } = new();
+    /// <summary>The gate the test opens to let a held turn (and so the delivery) finish.</summary>
+    public static SemaphoreSlim Resume { get; set; } = new(0);
+
+    /// <summary>
+    /// Awaits <see cref="AnotherThread"/>; with <paramref name="holdTurn"/>, then holds a later turn of the same
+    /// delivery (the queue is being drained) until the test, having completed that task, opens <see cref="Resume"/>.
+    /// </summary>
+    public async Task<string> AwaitAnotherThread(bool holdTurn)
+    {
+        var late = Late();
+        if (holdTurn)
+        {
+            await Task.Yield();
+            InTurn.SetResult();
+            Resume.Wait();
+        }
+        return await late;
+
+        static async Task<string> Late() { await AnotherThread.Task; return "late"; }
+    }
+
+    /// <summary>Writes to baggage from another thread while the delivery waits for it; returns what that thread got.</summary>
+    public string SetFromAnotherThread()
+    {
+        var got = "set";
+        var thread = new Thread(() =>
+        {
+            try { baggage.Set("stray", 1L); }
+            catch (InvalidOperationException e) { got = e.Message; }
+        });
+        thread.Start();
+        thread.Join();
+        return got;
+    }
     public long Spin(long n) { long x = 0; for (var i = 0; i < n; i++) x += i; return x; }
 }

@@ -47,22 +47,56 @@ public sealed class StorageAndMisbehaviourTests : LiveslotsKernelTest
         await AuditClean();
     }
 
-    [Fact]
-    public async Task A_vat_that_continues_outside_its_turn_is_terminated_at_its_next_delivery()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_vat_that_continues_outside_its_turn_is_terminated_at_its_next_delivery(bool postedWhileTheDeliveryDrains)
     {
         await StartStorage();
         StorageRoot.AnotherThread = new TaskCompletionSource();
-        var late = await Kernel.QueueToVatRootAsync("storage", "awaitAnotherThread");
-        await Kernel.RunAsync();
-        Assert.Equal(PromiseState.Unresolved, (await Kernel.GetPromiseAsync(late)).State);
+        StorageRoot.InTurn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        StorageRoot.Resume = new SemaphoreSlim(0);
+        var late = await Kernel.QueueToVatRootAsync("storage", "awaitAnotherThread", postedWhileTheDeliveryDrains);
         // the vat's continuation is posted to its turn context from this thread, before SetResult returns (as a
-        // timer's would be from the timer's thread, at a time no test can know)
-        StorageRoot.AnotherThread.SetResult();
+        // timer's would be from the timer's thread): either while a turn of the delivery is held on the vat's
+        // thread, or after the delivery ended; the post is never run, so both give the same outcome
+        if (postedWhileTheDeliveryDrains)
+        {
+            var run = Kernel.RunAsync();
+            await StorageRoot.InTurn.Task;
+            try
+            {
+                StorageRoot.AnotherThread.SetResult();
+            }
+            finally
+            {
+                StorageRoot.Resume.Release();
+            }
+            await run;
+        }
+        else
+        {
+            await Kernel.RunAsync();
+            StorageRoot.AnotherThread.SetResult();
+        }
+        Assert.Equal(PromiseState.Unresolved, (await Kernel.GetPromiseAsync(late)).State);
         Assert.Equal(PromiseState.Rejected, (await Call("storage", "bump")).State);
         var info = await Kernel.GetVatInfoAsync("storage");
         Assert.False(info.Alive);
         Assert.Contains("outside its turn", info.Termination!.InfoBody);
         Assert.Equal(PromiseState.Rejected, (await Kernel.GetPromiseAsync(late)).State);
+        await AuditClean();
+    }
+
+    [Fact]
+    public async Task A_vat_whose_code_makes_a_syscall_from_another_thread_is_refused_it_and_terminated_at_its_next_delivery()
+    {
+        await StartStorage();
+        Assert.Contains("syscall outside its turn", (string)(await Fulfilled("storage", "setFromAnotherThread"))!);
+        Assert.Equal(PromiseState.Rejected, (await Call("storage", "bump")).State);
+        var info = await Kernel.GetVatInfoAsync("storage");
+        Assert.False(info.Alive);
+        Assert.Contains("outside its turn", info.Termination!.InfoBody);
         await AuditClean();
     }
 }
