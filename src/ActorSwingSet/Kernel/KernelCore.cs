@@ -65,9 +65,8 @@ internal sealed class KernelCore
         var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         foreach (var (key, value) in state)
         {
-            var dot = key.IndexOf('.');
-            if (dot < 0 || !VatId.IsValid(key[..dot])) continue;
-            if (!byVat.TryGetValue(key[..dot], out var part)) byVat[key[..dot]] = part = new(StringComparer.Ordinal);
+            if (!KvKeys.TrySplit(key, out var entity, out _) || !VatId.IsValid(entity)) continue;
+            if (!byVat.TryGetValue(entity, out var part)) byVat[entity] = part = new(StringComparer.Ordinal);
             part[key] = value;
         }
         foreach (var v in core.Keeper.Vats.Where(v => v.Alive))
@@ -330,7 +329,7 @@ internal sealed class KernelCore
         var K = Keeper;
         var counters = Enum.GetValues<KernelStat>().ToDictionary(s => s, K.Stat);
         return new KernelStats(counters, K.CrankNumber, K.RunQueue.Length, K.AcceptanceQueue.Length, K.PromiseCount,
-            K.Objects.Count(), K.Vats.Count(v => v.Alive), K.TerminatedVats.Count, K.GcActions.Count);
+            K.ObjectCount, K.Vats.Count(v => v.Alive), K.TerminatedVats.Count, K.GcActions.Count);
     }
 
     /// <summary>The whole kernel state in SwingSet's kvStore schema, asking every live vat for its part.</summary>

@@ -324,6 +324,8 @@ internal sealed partial class KernelKeeper
     public bool ObjectExists(Kref ko) => _objects.ContainsKey(ko.Id);
     /// <summary>The object table, read-only, by object number.</summary>
     public IEnumerable<KeyValuePair<long, IKernelObject>> Objects => _objects.Select(e => KeyValuePair.Create(e.Key, (IKernelObject)e.Value));
+    /// <summary>How many rows the object table has (without walking it, as <see cref="Objects"/> would).</summary>
+    public int ObjectCount => _objects.Count;
     /// <summary>The object's row, read-only; null if there is no such object.</summary>
     public IKernelObject? GetObject(Kref ko) => _objects.GetValueOrDefault(ko.Id);
 
