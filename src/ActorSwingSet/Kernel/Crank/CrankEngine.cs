@@ -119,7 +119,7 @@ internal sealed class CrankEngine(
             K.RollbackTo(rollback.Point);
             context.AbortIncarnation(rollback.VatId);
         }
-        foreach (var stat in result.Stats) K.IncStat(stat);
+        if (result.Stat is { } stat) K.IncStat(stat);
         if (result.Dirt is { Clear: true } clean) K.ClearReapDirt(clean.VatId);
         else if (result.Dirt is { } dirt) K.AddReapDirt(dirt.VatId, reapInterval);
         if (result.Terminate is { } termination && await terminator.TerminateAsync(termination).ConfigureAwait(false))
