@@ -23,7 +23,7 @@ public sealed class CrankResultTests
         var retried = DeliveryHandler.DeliveryCrankResults("v1", failed, KernelStat.DeliverMessage, consumeOnAbort: false, clearsDirt: false);
         Assert.Equal(CrankAbort.Retry, retried.Abort);
         Assert.Equal(new CrankTermination("v1", true, KCapData.Of(SmallCaps.Error("delivery failed: boom"))), retried.Terminate);
-        Assert.Empty(retried.Stats);
+        Assert.Null(retried.Stat);
         Assert.Null(retried.Dirt);
         var consumed = DeliveryHandler.DeliveryCrankResults("v1", failed, KernelStat.DeliverStartVat, consumeOnAbort: true, clearsDirt: false);
         Assert.Equal(CrankAbort.Consume, consumed.Abort);
@@ -33,7 +33,7 @@ public sealed class CrankResultTests
     public void An_illegal_syscall_is_counted_after_the_unwind_and_an_exit_with_failure_unwinds_with_its_own_reason()
     {
         var illegal = DeliveryHandler.DeliveryCrankResults("v2", new DeliveryOutcome(true, true, "illegal syscall: x", null), KernelStat.DeliverNotify, false, false);
-        Assert.Equal(new[] { KernelStat.IllegalSyscalls }, illegal.Stats);
+        Assert.Equal(KernelStat.IllegalSyscalls, illegal.Stat);
         var exit = DeliveryHandler.DeliveryCrankResults("v2", new DeliveryOutcome(true, false, null, new ExitSyscall(true, Info)), KernelStat.DeliverNotify, false, false);
         Assert.Equal(CrankAbort.Retry, exit.Abort);
         Assert.Equal(new CrankTermination("v2", true, Info), exit.Terminate);
@@ -44,7 +44,7 @@ public sealed class CrankResultTests
     {
         var result = DeliveryHandler.DeliveryCrankResults("v3", new DeliveryOutcome(true, false, null, new ExitSyscall(false, Info)), KernelStat.DeliverMessage, false, false);
         Assert.Equal(CrankAbort.None, result.Abort);
-        Assert.Equal(new[] { KernelStat.DeliverMessage }, result.Stats);
+        Assert.Equal(KernelStat.DeliverMessage, result.Stat);
         Assert.Equal(new CrankTermination("v3", false, Info), result.Terminate);
         Assert.Null(result.Dirt);
     }
@@ -55,17 +55,17 @@ public sealed class CrankResultTests
         var ok = new DeliveryOutcome(true, false, null, null);
         var message = DeliveryHandler.DeliveryCrankResults("v4", ok, KernelStat.DeliverMessage, false, clearsDirt: false);
         Assert.Equal(new ReapDirt("v4", false), message.Dirt);
-        Assert.Equal(new[] { KernelStat.DeliverMessage }, message.Stats);
+        Assert.Equal(KernelStat.DeliverMessage, message.Stat);
         Assert.Null(message.Terminate);
         var boyd = DeliveryHandler.DeliveryCrankResults("v4", ok, KernelStat.DeliverBringOutYourDead, false, clearsDirt: true);
         Assert.Equal(new ReapDirt("v4", true), boyd.Dirt);
-        Assert.Same(CrankResult.Commit, DeliveryHandler.DeliveryCrankResults("v4", DeliveryOutcome.NotDelivered, KernelStat.DeliverMessage, false, false));
+        Assert.Equal(CrankResult.Commit, DeliveryHandler.DeliveryCrankResults("v4", DeliveryOutcome.NotDelivered, KernelStat.DeliverMessage, false, false));
     }
 
     [Fact]
     public async Task Retry_rolls_the_crank_back_and_leaves_its_event_queued_and_the_results_stats_survive_the_rollback()
     {
-        var k = new EngineUnderTest(_ => new CrankResult { Abort = CrankAbort.Retry, Stats = [KernelStat.IllegalSyscalls] }, countDeliveryFirst: true);
+        var k = new EngineUnderTest(_ => new CrankResult { Abort = CrankAbort.Retry, Stat = KernelStat.IllegalSyscalls }, countDeliveryFirst: true);
         Assert.True(await k.Engine.StepAsync());
         Assert.Equal(1, k.Keeper.RunQueue.Length);
         Assert.Equal(0, k.Keeper.Stat(KernelStat.DeliverStartVat));
@@ -91,7 +91,7 @@ public sealed class CrankResultTests
             keeper.IncStat(KernelStat.DeliverBringOutYourDead);
             var point = keeper.Mark();
             keeper.IncStat(KernelStat.DeliverStartVat);
-            return new CrankResult { Rollback = new IncarnationRollback(point, "v1"), Stats = [KernelStat.UpgradesFailed] };
+            return new CrankResult { Rollback = new IncarnationRollback(point, "v1"), Stat = KernelStat.UpgradesFailed };
         });
         Assert.True(await k.Engine.StepAsync());
         Assert.Equal(1, k.Keeper.Stat(KernelStat.DeliverBringOutYourDead));
@@ -151,10 +151,10 @@ public sealed class CrankResultTests
         public RecordingPort Port { get; } = new();
         public CrankEngine Engine { get; }
 
-        public Task<CrankResult> HandleAsync(KernelEvent ev)
+        public ValueTask<CrankResult> HandleAsync(KernelEvent ev)
         {
             if (_countDeliveryFirst) Keeper.IncStat(KernelStat.DeliverStartVat);
-            return Task.FromResult(_handle(Keeper));
+            return ValueTask.FromResult(_handle(Keeper));
         }
 
         public Task<bool> TerminateAsync(CrankTermination termination) => Task.FromResult(_terminate(termination));

@@ -99,8 +99,11 @@ internal sealed class CrankEngine(
         return (null, false, false);
     }
 
-    /// <summary>Applies a handler's decision, in the order <see cref="CrankResult"/> documents.</summary>
-    private async Task ApplyAsync(CrankResult result)
+    /// <summary>
+    /// Applies a handler's decision, in the order <see cref="CrankResult"/> documents. Only a termination waits, so a
+    /// crank without one applies its result without an async state machine.
+    /// </summary>
+    private ValueTask ApplyAsync(CrankResult result)
     {
         var K = context.Keeper;
         switch (result.Abort)
@@ -119,12 +122,24 @@ internal sealed class CrankEngine(
             K.RollbackTo(rollback.Point);
             context.AbortIncarnation(rollback.VatId);
         }
-        foreach (var stat in result.Stats) K.IncStat(stat);
+        if (result.Stat is { } stat) K.IncStat(stat);
         if (result.Dirt is { Clear: true } clean) K.ClearReapDirt(clean.VatId);
         else if (result.Dirt is { } dirt) K.AddReapDirt(dirt.VatId, reapInterval);
-        if (result.Terminate is { } termination && await terminator.TerminateAsync(termination).ConfigureAwait(false))
-            _destroyAfterCommit.Add(termination.VatId);
-        if (result.Settle is { } settle) K.ResolveByKernel(settle.Kpid, settle.Rejected, settle.Data);
+        if (result.Terminate is { } termination) return TerminateThenSettleAsync(termination, result.Settle);
+        Settle(result.Settle);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The vat termination a result asks for, then its settlement (the termination's notifies go first).</summary>
+    private async ValueTask TerminateThenSettleAsync(CrankTermination termination, KernelSettlement? settle)
+    {
+        if (await terminator.TerminateAsync(termination).ConfigureAwait(false)) _destroyAfterCommit.Add(termination.VatId);
+        Settle(settle);
+    }
+
+    private void Settle(KernelSettlement? settle)
+    {
+        if (settle is not null) context.Keeper.ResolveByKernel(settle.Kpid, settle.Rejected, settle.Data);
     }
 
     /// <summary>Rolls the crank back to its start in the kernel and in every vat it touched.</summary>

@@ -25,15 +25,16 @@ internal sealed record KernelSettlement(Kref Kpid, bool Rejected, KCapData Data)
 internal sealed record IncarnationRollback(KernelKeeper.Savepoint Point, string VatId);
 
 /// <summary>What a delivery does to its vat's reap dirt: one more delivery, or a fresh start after bringOutYourDead.</summary>
-internal sealed record ReapDirt(string VatId, bool Clear);
+internal readonly record struct ReapDirt(string VatId, bool Clear);
 
 /// <summary>
 /// What a handler decided about its crank (SwingSet's crank results), applied by <see cref="CrankEngine"/> in one
 /// place and in this order: the rollback (<see cref="Abort"/>, or <see cref="Rollback"/> to a nested savepoint),
-/// the <see cref="Stats"/> counted after it, the <see cref="Dirt"/>, the vat termination, then the kernel's
-/// <see cref="Settle"/>. End-of-crank GC and the commit follow.
+/// the <see cref="Stat"/> counted after it, the <see cref="Dirt"/>, the vat termination, then the kernel's
+/// <see cref="Settle"/>. End-of-crank GC and the commit follow. A struct, so that a delivery's common result (count
+/// it, leave reap dirt) costs the crank no allocation.
 /// </summary>
-internal sealed record CrankResult
+internal readonly record struct CrankResult
 {
     /// <summary>Everything the handler did stands; nothing more to apply.</summary>
     public static readonly CrankResult Commit = new();
@@ -44,8 +45,8 @@ internal sealed record CrankResult
     /// <summary>A rollback to a savepoint inside the crank (the failed second step of an upgrade).</summary>
     public IncarnationRollback? Rollback { get; init; }
 
-    /// <summary>Counters to increment once the rollback is done, so they survive it.</summary>
-    public IReadOnlyList<KernelStat> Stats { get; init; } = [];
+    /// <summary>A counter to increment once the rollback is done, so it survives it.</summary>
+    public KernelStat? Stat { get; init; }
 
     /// <summary>The reap dirt the delivery leaves on its vat.</summary>
     public ReapDirt? Dirt { get; init; }

@@ -5,8 +5,11 @@ namespace ActorSwingSet.Kernel.Crank;
 /// <summary>Performs one kind of event and says what becomes of the crank; it never commits or aborts itself.</summary>
 internal interface ICrankHandler
 {
-    /// <summary>Performs <paramref name="ev"/> through its context and returns the crank's result.</summary>
-    Task<CrankResult> HandleAsync(KernelEvent ev);
+    /// <summary>
+    /// Performs <paramref name="ev"/> through its context and returns the crank's result (a value task: most cranks
+    /// finish without waiting, and then cost no task allocation).
+    /// </summary>
+    ValueTask<CrankResult> HandleAsync(KernelEvent ev);
 }
 
 /// <summary>Terminates a vat in the current crank, as a <see cref="CrankResult"/> asks.</summary>

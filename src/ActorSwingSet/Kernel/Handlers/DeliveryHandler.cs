@@ -9,7 +9,7 @@ namespace ActorSwingSet.Kernel.Handlers;
 /// </summary>
 internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler routing, VatReplyApplier replies) : ICrankHandler
 {
-    public Task<CrankResult> HandleAsync(KernelEvent ev) => ev switch
+    public ValueTask<CrankResult> HandleAsync(KernelEvent ev) => ev switch
     {
         SendEvent s => SendAsync(s),
         NotifyEvent n => NotifyAsync(n),
@@ -19,7 +19,7 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
         _ => throw new KernelPanicException($"{ev.Type} is not a delivery"),
     };
 
-    private async Task<CrankResult> SendAsync(SendEvent s)
+    private async ValueTask<CrankResult> SendAsync(SendEvent s)
     {
         var K = context.Keeper;
         switch (routing.RouteSend(s))
@@ -52,7 +52,7 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
         }
     }
 
-    private async Task<CrankResult> NotifyAsync(NotifyEvent n)
+    private async ValueTask<CrankResult> NotifyAsync(NotifyEvent n)
     {
         var K = context.Keeper;
         K.ReleaseEvent(n);
@@ -62,7 +62,7 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
         return await DeliverAsync(n.VatId, new KNotifyDelivery(n.Kpid, KpidsToRetire(n.Kpid)), KernelStat.DeliverNotify, consumeOnAbort: false).ConfigureAwait(false);
     }
 
-    private async Task<CrankResult> GcAsync(GcEvent g)
+    private async ValueTask<CrankResult> GcAsync(GcEvent g)
     {
         var K = context.Keeper;
         if (!K.IsAlive(g.VatId)) return CrankResult.Commit;
@@ -76,13 +76,13 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
         return await DeliverAsync(g.VatId, new KGcDelivery(g.Kind, g.Targets), stat, consumeOnAbort: false).ConfigureAwait(false);
     }
 
-    private async Task<CrankResult> BringOutYourDeadAsync(BringOutYourDeadEvent b)
+    private async ValueTask<CrankResult> BringOutYourDeadAsync(BringOutYourDeadEvent b)
     {
         if (!context.Keeper.IsAlive(b.VatId)) return CrankResult.Commit;
         return await DeliverAsync(b.VatId, KBringOutYourDead.Instance, KernelStat.DeliverBringOutYourDead, consumeOnAbort: false, clearsDirt: true).ConfigureAwait(false);
     }
 
-    private async Task<CrankResult> StartVatAsync(StartVatEvent sv)
+    private async ValueTask<CrankResult> StartVatAsync(StartVatEvent sv)
     {
         var K = context.Keeper;
         K.ReleaseEvent(sv);
@@ -90,7 +90,7 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
         return await DeliverAsync(sv.VatId, new KStartVat(sv.VatParameters), KernelStat.DeliverStartVat, consumeOnAbort: true).ConfigureAwait(false);
     }
 
-    private async Task<CrankResult> DeliverAsync(string vatId, KernelDelivery kd, KernelStat stat, bool consumeOnAbort, bool clearsDirt = false)
+    private async ValueTask<CrankResult> DeliverAsync(string vatId, KernelDelivery kd, KernelStat stat, bool consumeOnAbort, bool clearsDirt = false)
     {
         var reply = await context.DeliverAsync(vatId, kd).ConfigureAwait(false);
         return DeliveryCrankResults(vatId, replies.ApplyReply(vatId, reply), stat, consumeOnAbort, clearsDirt);
@@ -113,13 +113,13 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
             return new CrankResult
             {
                 Abort = consumeOnAbort ? CrankAbort.Consume : CrankAbort.Retry,
-                Stats = illegal ? [KernelStat.IllegalSyscalls] : [],
+                Stat = illegal ? KernelStat.IllegalSyscalls : null,
                 Terminate = new CrankTermination(vatId, true, info),
             };
         }
         if (outcome.Exit is { } cleanExit)
-            return new CrankResult { Stats = [stat], Terminate = new CrankTermination(vatId, false, cleanExit.Info) };
-        return new CrankResult { Stats = [stat], Dirt = new ReapDirt(vatId, clearsDirt) };
+            return new CrankResult { Stat = stat, Terminate = new CrankTermination(vatId, false, cleanExit.Info) };
+        return new CrankResult { Stat = stat, Dirt = new ReapDirt(vatId, clearsDirt) };
     }
 
     /// <summary>The promise and every settled promise reachable through resolution data (SwingSet's getKpidsToRetire).</summary>

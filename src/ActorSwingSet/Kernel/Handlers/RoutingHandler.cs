@@ -25,13 +25,13 @@ internal sealed class RoutingHandler(ICrankContext context) : ICrankHandler
     /// <summary>The error a send to a dead vat's object or promise meets.</summary>
     internal static readonly KCapData VatTerminatedError = KCapData.Of(SmallCaps.Error("vat terminated"));
 
-    public Task<CrankResult> HandleAsync(KernelEvent ev)
+    public ValueTask<CrankResult> HandleAsync(KernelEvent ev)
     {
         var K = context.Keeper;
         if (ev is not SendEvent s)
         {
             K.RunQueue.Enqueue(ev);
-            return Task.FromResult(CrankResult.Commit);
+            return ValueTask.FromResult(CrankResult.Commit);
         }
         switch (RouteSend(s))
         {
@@ -51,7 +51,7 @@ internal sealed class RoutingHandler(ICrankContext context) : ICrankHandler
                 K.AddMessageToPromiseQueue(q.Promise, s.Msg);
                 break;
         }
-        return Task.FromResult(CrankResult.Commit);
+        return ValueTask.FromResult(CrankResult.Commit);
     }
 
     /// <summary>Where <paramref name="s"/> goes now, from its target's state.</summary>

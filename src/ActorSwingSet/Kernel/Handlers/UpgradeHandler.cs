@@ -12,7 +12,7 @@ namespace ActorSwingSet.Kernel.Handlers;
 /// </summary>
 internal sealed class UpgradeHandler(ICrankContext context, VatReplyApplier replies, bool reproduceLeakBug9039) : ICrankHandler
 {
-    public async Task<CrankResult> HandleAsync(KernelEvent ev)
+    public async ValueTask<CrankResult> HandleAsync(KernelEvent ev)
     {
         var u = ev as UpgradeVatEvent ?? throw new KernelPanicException($"{ev.Type} is not an upgrade");
         var K = context.Keeper;
@@ -85,7 +85,7 @@ internal sealed class UpgradeHandler(ICrankContext context, VatReplyApplier repl
         context.Listener?.VatUpgradeFailed(u.VatId, u.BundleName, problem);
         return unwind with
         {
-            Stats = [KernelStat.UpgradesFailed],
+            Stat = KernelStat.UpgradesFailed,
             Settle = new KernelSettlement(u.Result, true, KCapData.Of(SmallCaps.Error("vat-upgrade failure"))),
         };
     }

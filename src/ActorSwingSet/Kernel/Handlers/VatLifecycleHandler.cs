@@ -10,14 +10,14 @@ namespace ActorSwingSet.Kernel.Handlers;
 /// </summary>
 internal sealed class VatLifecycleHandler(ICrankContext context, VatReplyApplier replies, VatAdminBridge vatAdmin) : ICrankHandler, IVatTerminator
 {
-    public Task<CrankResult> HandleAsync(KernelEvent ev) => ev switch
+    public ValueTask<CrankResult> HandleAsync(KernelEvent ev) => ev switch
     {
         CreateVatEvent c => CreateAsync(c),
-        TerminateVatEvent t => Task.FromResult(Terminate(t)),
+        TerminateVatEvent t => ValueTask.FromResult(Terminate(t)),
         _ => throw new KernelPanicException($"{ev.Type} is not a vat creation or termination"),
     };
 
-    private async Task<CrankResult> CreateAsync(CreateVatEvent c)
+    private async ValueTask<CrankResult> CreateAsync(CreateVatEvent c)
     {
         var K = context.Keeper;
         K.ReleaseEvent(c);
