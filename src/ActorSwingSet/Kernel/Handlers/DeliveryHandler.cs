@@ -19,7 +19,7 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
         _ => throw new KernelPanicException($"{ev.Type} is not a delivery"),
     };
 
-    private async ValueTask<CrankResult> SendAsync(SendEvent s)
+    private ValueTask<CrankResult> SendAsync(SendEvent s)
     {
         var K = context.Keeper;
         switch (routing.RouteSend(s))
@@ -27,10 +27,10 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
             case Splat splat:
                 if (s.Msg.Result is { } r) K.ResolveByKernel(r, true, splat.Error);
                 K.ReleaseEvent(s);
-                return CrankResult.Commit;
+                return ValueTask.FromResult(CrankResult.Commit);
             case Requeue q:
                 K.AddMessageToPromiseQueue(q.Promise, s.Msg);
-                return CrankResult.Commit;
+                return ValueTask.FromResult(CrankResult.Commit);
             case ToVat to:
                 K.ReleaseEvent(s);
                 if (s.Msg.Result is { } result)
@@ -46,26 +46,26 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
                     var tp = K.GetPromise(to.Target);
                     if (tp.Decider != to.VatId) throw new KernelPanicException($"pipelined message to {to.Target} routed to {to.VatId}, not its decider");
                 }
-                return await DeliverAsync(to.VatId, new KMessageDelivery(to.Target, s.Msg), KernelStat.DeliverMessage, consumeOnAbort: false).ConfigureAwait(false);
+                return DeliverAsync(to.VatId, new KMessageDelivery(to.Target, s.Msg), KernelStat.DeliverMessage, consumeOnAbort: false);
             default:
                 throw new KernelPanicException($"no route for a send to {s.Target}");
         }
     }
 
-    private async ValueTask<CrankResult> NotifyAsync(NotifyEvent n)
+    private ValueTask<CrankResult> NotifyAsync(NotifyEvent n)
     {
         var K = context.Keeper;
         K.ReleaseEvent(n);
-        if (!K.IsAlive(n.VatId)) return CrankResult.Commit;
+        if (!K.IsAlive(n.VatId)) return ValueTask.FromResult(CrankResult.Commit);
         var p = K.GetPromise(n.Kpid);
         if (p.State == PromiseState.Unresolved) throw new KernelPanicException($"spurious notification of {n.Kpid}");
-        return await DeliverAsync(n.VatId, new KNotifyDelivery(n.Kpid, KpidsToRetire(n.Kpid)), KernelStat.DeliverNotify, consumeOnAbort: false).ConfigureAwait(false);
+        return DeliverAsync(n.VatId, new KNotifyDelivery(n.Kpid, KpidsToRetire(n.Kpid)), KernelStat.DeliverNotify, consumeOnAbort: false);
     }
 
-    private async ValueTask<CrankResult> GcAsync(GcEvent g)
+    private ValueTask<CrankResult> GcAsync(GcEvent g)
     {
         var K = context.Keeper;
-        if (!K.IsAlive(g.VatId)) return CrankResult.Commit;
+        if (!K.IsAlive(g.VatId)) return ValueTask.FromResult(CrankResult.Commit);
         if (g.Kind == GcDeliveryKind.RetireExports) K.DeleteRetiredExports(g.Targets);
         var stat = g.Kind switch
         {
@@ -73,21 +73,21 @@ internal sealed class DeliveryHandler(ICrankContext context, RoutingHandler rout
             GcDeliveryKind.RetireExports => KernelStat.DeliverRetireExports,
             _ => KernelStat.DeliverRetireImports,
         };
-        return await DeliverAsync(g.VatId, new KGcDelivery(g.Kind, g.Targets), stat, consumeOnAbort: false).ConfigureAwait(false);
+        return DeliverAsync(g.VatId, new KGcDelivery(g.Kind, g.Targets), stat, consumeOnAbort: false);
     }
 
-    private async ValueTask<CrankResult> BringOutYourDeadAsync(BringOutYourDeadEvent b)
+    private ValueTask<CrankResult> BringOutYourDeadAsync(BringOutYourDeadEvent b)
     {
-        if (!context.Keeper.IsAlive(b.VatId)) return CrankResult.Commit;
-        return await DeliverAsync(b.VatId, KBringOutYourDead.Instance, KernelStat.DeliverBringOutYourDead, consumeOnAbort: false, clearsDirt: true).ConfigureAwait(false);
+        if (!context.Keeper.IsAlive(b.VatId)) return ValueTask.FromResult(CrankResult.Commit);
+        return DeliverAsync(b.VatId, KBringOutYourDead.Instance, KernelStat.DeliverBringOutYourDead, consumeOnAbort: false, clearsDirt: true);
     }
 
-    private async ValueTask<CrankResult> StartVatAsync(StartVatEvent sv)
+    private ValueTask<CrankResult> StartVatAsync(StartVatEvent sv)
     {
         var K = context.Keeper;
         K.ReleaseEvent(sv);
-        if (!K.IsAlive(sv.VatId)) return CrankResult.Commit;
-        return await DeliverAsync(sv.VatId, new KStartVat(sv.VatParameters), KernelStat.DeliverStartVat, consumeOnAbort: true).ConfigureAwait(false);
+        if (!K.IsAlive(sv.VatId)) return ValueTask.FromResult(CrankResult.Commit);
+        return DeliverAsync(sv.VatId, new KStartVat(sv.VatParameters), KernelStat.DeliverStartVat, consumeOnAbort: true);
     }
 
     private async ValueTask<CrankResult> DeliverAsync(string vatId, KernelDelivery kd, KernelStat stat, bool consumeOnAbort, bool clearsDirt = false)
