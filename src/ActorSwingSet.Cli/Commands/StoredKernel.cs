@@ -77,7 +77,7 @@ internal sealed class StoredKernel
             var now = (await recovered).Block;
             if (now != State.Block)
                 throw new StorageFileException($"the database changed while this ran (it is now at block {now}, read at block {State.Block}); nothing was changed");
-            var stored = journal.Ask<BlockStored>(new CommitBlock(crank, writes));
+            var stored = journal.Ask<BlockStored>(new CommitBlock(crank, writes, []));
             await Task.WhenAny(stored, stopped);
             if (!stored.IsCompleted) throw new StorageFileException("the journal stopped before storing the block; nothing was changed");
             return (await stored).Block;

@@ -220,8 +220,8 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     {
         try
         {
-            var writes = await _core.TakeBlockDeltaAsync();
-            var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes), _settings.VatReplyTimeout);
+            var (writes, transcript) = await _core.TakeBlockDeltaAsync();
+            var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes, transcript), _settings.VatReplyTimeout);
             _cranksSinceCommit = 0;
             PublishStats();
             _slog?.Commit(_core.Keeper.CrankNumber, stored.Block, writes.Count);

@@ -80,19 +80,24 @@ internal sealed class KernelCore
     public KernelKeeper Keeper { get; }
 
     /// <summary>
-    /// Every state change since the last call (or since the kernel was built or restored), as kvStore writes:
-    /// first each vat's, then the kernel's. Applied to the previously committed state they give exactly the
-    /// current dump; this is what a block commit journals.
+    /// Every state change since the last call (or since the kernel was built or restored), as kvStore writes (first
+    /// each vat's, then the kernel's) and the vats' new transcript items. Applied to the previously committed state
+    /// they give exactly the current dump and transcripts; this is what a block commit journals.
     /// </summary>
-    public async Task<List<KvWrite>> TakeBlockDeltaAsync()
+    public async Task<BlockDelta> TakeBlockDeltaAsync()
     {
         HostOp();
         var writes = new List<KvWrite>();
+        var transcript = new List<TranscriptItem>();
         foreach (var vatId in _context.BlockVats())
-            writes.AddRange((await _context.RequestAsync(vatId, new TakeVatBlockDelta()).ConfigureAwait(false)).Writes);
+        {
+            var delta = await _context.RequestAsync(vatId, new TakeVatBlockDelta()).ConfigureAwait(false);
+            writes.AddRange(delta.Writes);
+            transcript.AddRange(delta.Transcript);
+        }
         _context.ClearBlockVats();
         writes.AddRange(Keeper.TakeBlockDelta());
-        return writes;
+        return new BlockDelta(writes, transcript);
     }
     public VatBundleRegistry Bundles => _options.Bundles;
     public string? PanicReason => _engine.PanicReason;
@@ -372,3 +377,6 @@ internal sealed class KernelCore
         return await _remediation.RepairAsync(claims).ConfigureAwait(false);
     }
 }
+
+/// <summary>What a block commits: the kvStore writes, and the transcript items in the order the vats made them.</summary>
+internal sealed record BlockDelta(List<KvWrite> Writes, List<TranscriptItem> Transcript);

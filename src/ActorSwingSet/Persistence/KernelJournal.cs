@@ -53,7 +53,7 @@ internal sealed class KernelJournal : ReceivePersistentActor
         Command<CommitBlock>(c =>
         {
             _waiting = Sender;
-            Persist(new BlockCommitted(_block + 1, c.CrankNumber, c.Writes), b =>
+            Persist(new BlockCommitted(_block + 1, c.CrankNumber, c.Writes, c.Transcript), b =>
             {
                 Apply(b);
                 _waiting = null;
@@ -162,7 +162,7 @@ internal sealed record GetCommittedState
 internal sealed record CommittedState(long Block, IReadOnlyDictionary<string, string> State);
 
 /// <summary>Store one block. Reply: <see cref="BlockStored"/>, or a failure with <see cref="JournalWriteFailedException"/>.</summary>
-internal sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes);
+internal sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes, IReadOnlyList<TranscriptItem> Transcript);
 
 /// <summary>Reply to <see cref="CommitBlock"/>: the block is written; its number.</summary>
 internal sealed record BlockStored(long Block);

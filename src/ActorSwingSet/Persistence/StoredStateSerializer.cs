@@ -146,7 +146,7 @@ internal sealed class StoredStateSerializer(ExtendedActorSystem system) : Serial
                             _ => throw new FormatException($"unknown stored write '{op}'"),
                         });
                     }
-                    return new BlockCommitted(root.GetProperty("block").GetInt64(), root.GetProperty("crank").GetInt64(), writes);
+                    return new BlockCommitted(root.GetProperty("block").GetInt64(), root.GetProperty("crank").GetInt64(), writes, []);
                 }
             case StateManifest:
                 {

@@ -21,7 +21,7 @@ internal static class SchemaUpgrade
         var core = RestoreWithoutCode(state, KvKeys.LeakyVersion);
         var report = await core.RemediateUpgradeLeaksAsync().ConfigureAwait(false);
         core.Keeper.SchemaVersion = KvKeys.CurrentVersion;
-        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), report);
+        return ((await core.TakeBlockDeltaAsync().ConfigureAwait(false)).Writes, report);
     }
 
     /// <summary>
@@ -33,7 +33,7 @@ internal static class SchemaUpgrade
     {
         var core = RestoreWithoutCode(state, KvKeys.CurrentVersion);
         var verdicts = await core.RepairClaimsAsync(claims).ConfigureAwait(false);
-        return (await core.TakeBlockDeltaAsync().ConfigureAwait(false), verdicts);
+        return ((await core.TakeBlockDeltaAsync().ConfigureAwait(false)).Writes, verdicts);
     }
 
     private static KernelCore RestoreWithoutCode(IReadOnlyDictionary<string, string> state, string version)

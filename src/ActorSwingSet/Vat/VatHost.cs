@@ -166,7 +166,7 @@ internal sealed class VatHost : IVatRequestHandler
     VatBlockDelta IVatRequestHandler.TakeBlockDelta(TakeVatBlockDelta request)
     {
         CommitCrank();
-        return new VatBlockDelta(VatId, Keeper.TakeBlockDelta());
+        return new VatBlockDelta(VatId, Keeper.TakeBlockDelta(), []);
     }
 
     VatDumpReply IVatRequestHandler.Dump(DumpVatRequest request) => new(VatId, [.. Keeper.Dump()]);

@@ -77,7 +77,7 @@ public sealed class RestoreTests
         var committed = await original.DumpAsync();
         var copy = Restored(new ProbeLog(), false, committed, "A", "B", "C");
         await More(copy);
-        var delta = await copy.TakeBlockDeltaAsync();
+        var delta = (await copy.TakeBlockDeltaAsync()).Writes;
         Assert.True(delta.Count < committed.Count, $"{delta.Count} writes for {committed.Count} keys");
         var state = ActorSwingSet.Schema.KvState.From(committed);
         state.Apply(delta);

@@ -40,5 +40,5 @@ internal sealed record VatDumpReply(string VatId, IReadOnlyList<KeyValuePair<str
 /// <summary>Reply to <see cref="ListPromiseEntries"/>: the promise part of the vat's c-list, in vref order.</summary>
 internal sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string Vref, Kref Kref)> Entries);
 
-/// <summary>Reply to <see cref="TakeVatBlockDelta"/>: the vat's kvStore writes since the last block.</summary>
-internal sealed record VatBlockDelta(string VatId, IReadOnlyList<Schema.KvWrite> Writes);
+/// <summary>Reply to <see cref="TakeVatBlockDelta"/>: the vat's kvStore writes and transcript items since the last block.</summary>
+internal sealed record VatBlockDelta(string VatId, IReadOnlyList<Schema.KvWrite> Writes, IReadOnlyList<Schema.TranscriptItem> Transcript);

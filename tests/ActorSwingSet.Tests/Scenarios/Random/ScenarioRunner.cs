@@ -62,7 +62,7 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     }
 
     public Task<VatInfo> VatAsync(string nameOrId) => Task.FromResult(_k.GetVatInfo(nameOrId));
-    public async Task CommitAsync() => _committed.Apply(await _k.TakeBlockDeltaAsync());
+    public async Task CommitAsync() => _committed.Apply((await _k.TakeBlockDeltaAsync()).Writes);
 
     public async Task RestartAsync()
     {
