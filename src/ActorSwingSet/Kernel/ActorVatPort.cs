@@ -1,29 +1,77 @@
 using Akka.Actor;
+using ActorSwingSet.Schema;
 using ActorSwingSet.Vat;
 using ActorSwingSet.Vat.Messages;
 
 namespace ActorSwingSet.Kernel;
 
-/// <summary>Reaches vats as child actors of the kernel actor: one message out, one back, per request.</summary>
-internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bundles, TimeSpan timeout) : IVatPort
+/// <summary>
+/// Reaches vats as child actors of the kernel actor: one message out, one back, per request. A vat's actor exists
+/// only while its worker is online (<see cref="VatWarehouse"/>): it is started by the first request that may run
+/// the vat's code, and stopped when the warehouse evicts it. A request that runs no code (a block's delta, a dump)
+/// to a vat with no actor is answered by its host directly, on the kernel's thread: nothing else can be using it.
+/// </summary>
+internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bundles, TimeSpan timeout, int maxVatsOnline, ITranscriptStore? transcripts)
+    : IVatPort
 {
-    private readonly Dictionary<string, IActorRef> _vats = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VatHost> _hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _actors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _startedBefore = new(StringComparer.Ordinal);
+    private readonly VatWarehouse _warehouse = new(maxVatsOnline);
 
     public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) =>
-        _vats[vatId] = context.ActorOf(VatActor.Props(new VatHost(vatId, bundleName, root, enablePipelining, bundles)), vatId);
+        _hosts[vatId] = new VatHost(vatId, bundleName, root, enablePipelining, bundles, transcripts);
 
     public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state) =>
-        _vats[vatId] = context.ActorOf(VatActor.Props(new VatHost(Vat.State.VatKeeper.Load(vatId, state), bundleName, enablePipelining, bundles)), vatId);
+        _hosts[vatId] = new VatHost(Vat.State.VatKeeper.Load(vatId, state), bundleName, enablePipelining, bundles, transcripts);
 
     public void DestroyVat(string vatId)
     {
-        if (_vats.Remove(vatId, out var actor)) context.Stop(actor);
+        _hosts.Remove(vatId);
+        _warehouse.Forget(vatId);
+        if (_actors.Remove(vatId, out var actor)) context.Stop(actor);
     }
 
-    public Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class =>
-        _vats.TryGetValue(vatId, out var actor)
-            ? ReplyOf(vatId, request, actor.Ask<object>(request, timeout))
-            : throw new KernelPanicException($"no actor for vat {vatId}");
+    /// <summary>The vats whose workers are online, least recently used first.</summary>
+    public IEnumerable<string> Online => _warehouse.Online;
+
+    public async Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class
+    {
+        if (!_hosts.TryGetValue(vatId, out var host)) throw new KernelPanicException($"no actor for vat {vatId}");
+        if (request is ICrankRequest c && _warehouse.Use(vatId, c.Crank) is { } evict)
+            foreach (var other in evict) await EvictAsync(other, c.Crank).ConfigureAwait(false);
+        if (!_actors.TryGetValue(vatId, out var actor))
+        {
+            if (request is not ICrankRequest) return host.Handle(request);
+            actor = StartActor(vatId, host);
+        }
+        return await ReplyOf(vatId, request, actor.Ask<object>(request, timeout)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Lets a vat's worker go: the host keeps its last crank and drops its worker (waited for, so the host is never
+    /// used by two actors at once), then its actor stops after that message.
+    /// </summary>
+    private async Task EvictAsync(string vatId, long crank)
+    {
+        if (!_actors.Remove(vatId, out var actor))
+        {
+            if (_hosts.TryGetValue(vatId, out var host)) host.Handle(new EvictWorker(crank));
+            return;
+        }
+        await ReplyOf(vatId, new EvictWorker(crank), actor.Ask<object>(new EvictWorker(crank), timeout)).ConfigureAwait(false);
+        actor.Tell(PoisonPill.Instance);
+    }
+
+    /// <summary>A vat's actor is named by its vat ID; when it comes back after an eviction, with <c>~N</c> for its Nth start.</summary>
+    private IActorRef StartActor(string vatId, VatHost host)
+    {
+        var starts = _startedBefore.GetValueOrDefault(vatId) + 1;
+        _startedBefore[vatId] = starts;
+        var actor = context.ActorOf(VatActor.Props(host), starts == 1 ? vatId : $"{vatId}~{starts}");
+        _actors[vatId] = actor;
+        return actor;
+    }
 
     /// <summary>
     /// The vat actor answers with what <see cref="VatHost"/> returns for the request, which is a
@@ -37,6 +85,7 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
 
     public void Tell(string vatId, VatCommand command)
     {
-        if (_vats.TryGetValue(vatId, out var actor)) actor.Tell(command);
+        if (_actors.TryGetValue(vatId, out var actor)) actor.Tell(command);
+        else if (_hosts.TryGetValue(vatId, out var host)) host.Handle(command);
     }
 }

@@ -47,7 +47,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         _settings = settings;
         _config = config;
         KernelCore.Validate(config);
-        _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
+        _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout, settings.MaxVatsOnline, null);
         _slog = observers.OpenTrace(e => _log.Error(e, "the slog file {0} cannot be written; the slog is off", settings.SlogFile));
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039)
         {

@@ -84,24 +84,6 @@ public sealed class CrankResultTests
     }
 
     [Fact]
-    public async Task A_rollback_to_a_savepoint_keeps_what_came_before_it_and_undoes_the_vats_new_incarnation()
-    {
-        var k = new EngineUnderTest(keeper =>
-        {
-            keeper.IncStat(KernelStat.DeliverBringOutYourDead);
-            var point = keeper.Mark();
-            keeper.IncStat(KernelStat.DeliverStartVat);
-            return new CrankResult { Rollback = new IncarnationRollback(point, "v1"), Stat = KernelStat.UpgradesFailed };
-        });
-        Assert.True(await k.Engine.StepAsync());
-        Assert.Equal(1, k.Keeper.Stat(KernelStat.DeliverBringOutYourDead));
-        Assert.Equal(0, k.Keeper.Stat(KernelStat.DeliverStartVat));
-        Assert.Equal(1, k.Keeper.Stat(KernelStat.UpgradesFailed));
-        Assert.Equal(0, k.Keeper.RunQueue.Length);
-        Assert.Equal(new[] { "v1 AbortIncarnation 0" }, k.Port.Log);
-    }
-
-    [Fact]
     public async Task The_vat_is_terminated_before_the_kernel_settles_and_its_host_is_destroyed_after_the_commit()
     {
         EngineUnderTest? k = null;

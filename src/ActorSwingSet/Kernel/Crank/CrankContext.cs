@@ -60,9 +60,6 @@ internal sealed class CrankContext(IVatPort port, KernelOptions options, KernelK
         _touchedVats.Clear();
     }
 
-    /// <summary>The vat's next incarnation, started in this crank, is undone back to the savepoint after its bringOutYourDead.</summary>
-    public void AbortIncarnation(string vatId) => port.Tell(vatId, new AbortIncarnation(keeper.CrankNumber));
-
     /// <summary>A vat terminated in a committed crank: its host goes.</summary>
     public void DestroyVat(string vatId) => port.DestroyVat(vatId);
 

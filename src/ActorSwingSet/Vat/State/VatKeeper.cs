@@ -46,19 +46,6 @@ internal sealed partial class VatKeeper(string vatId)
 
     public void StartNextIncarnation() => IncarnationNumber++;
 
-    /// <summary>A point inside the open crank to roll back to.</summary>
-    internal readonly record struct Savepoint(int UndoCount, long O, long P, long Incarnation);
-
-    public Savepoint Mark() => new(_undo?.Count ?? 0, NextImportObjectId, NextImportPromiseId, IncarnationNumber);
-
-    public void RollbackTo(Savepoint point)
-    {
-        if (_undo is null) return;
-        for (var i = _undo.Count - 1; i >= point.UndoCount; i--) _undo[i]();
-        _undo.RemoveRange(point.UndoCount, _undo.Count - point.UndoCount);
-        (NextImportObjectId, NextImportPromiseId, IncarnationNumber) = (point.O, point.P, point.Incarnation);
-    }
-
     // ---- c-list ----
 
     public bool HasKref(Kref kref) => _byKref.ContainsKey(kref);

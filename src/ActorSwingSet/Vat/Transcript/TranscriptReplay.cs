@@ -1,0 +1,80 @@
+using ActorSwingSet.Vats;
+
+namespace ActorSwingSet.Vat.Transcript;
+
+/// <summary>
+/// Rebuilds a worker by replaying its incarnation's transcript: each recorded delivery is made again, each syscall
+/// the code makes is compared with the recorded one (its canonical text) and answered with the recorded result, and
+/// nothing reaches the kernel or the vat's state, which already hold what these deliveries did. The code must make
+/// exactly the recorded syscalls, in order, and must not fail where it succeeded: anything else is a divergence, and
+/// the worker is not used (SwingSet calls this "anachrophobia").
+/// </summary>
+internal static class TranscriptReplay
+{
+    /// <summary>
+    /// Replays <paramref name="span"/> (the entries from position <paramref name="firstPosition"/> on) into
+    /// <paramref name="worker"/>; returns null, or the divergence as one line naming the vat, the delivery and the
+    /// expected and actual syscall.
+    /// </summary>
+    public static string? Replay(string vatId, long firstPosition, IRawVat worker, IReadOnlyList<TranscriptEntry> span)
+    {
+        for (var i = 0; i < span.Count; i++)
+        {
+            var position = firstPosition + i;
+            var simulator = new Simulator(span[i].Syscalls);
+            try
+            {
+                worker.Deliver(span[i].Delivery, simulator);
+            }
+            catch (Exception e) when (simulator.Divergence is null)
+            {
+                return $"replay of {vatId} diverged at delivery {position}: the vat threw {e.GetType().Name}: {e.Message} (it did not when the delivery was made)";
+            }
+            catch (Exception)
+            {
+                // the divergence is what counts, whatever the code did after it
+            }
+            if ((simulator.Divergence ?? simulator.Missing()) is { } problem)
+                return $"replay of {vatId} diverged at delivery {position}: {problem}";
+        }
+        return null;
+    }
+
+    /// <summary>Answers one delivery's syscalls from its recorded ones, noting the first that differs.</summary>
+    private sealed class Simulator(IReadOnlyList<RecordedSyscall> expected) : IVatSyscalls, IVatAdminSyscalls
+    {
+        private int _next;
+
+        public string? Divergence { get; private set; }
+
+        public string? Missing() =>
+            _next < expected.Count ? $"syscall {_next} expected {expected[_next].Call} but the vat made no more syscalls" : null;
+
+        private string? Check(string call)
+        {
+            if (Divergence is not null) throw new ReplayDivergenceException(Divergence);
+            if (_next >= expected.Count) Divergence = $"syscall {_next} was {call} but the recorded delivery made no more syscalls";
+            else if (!string.Equals(expected[_next].Call, call, StringComparison.Ordinal)) Divergence = $"syscall {_next} expected {expected[_next].Call} but the vat made {call}";
+            if (Divergence is not null) throw new ReplayDivergenceException(Divergence);
+            return expected[_next++].Result;
+        }
+
+        public void Send(string target, VCapData methargs, string? result = null) => Check(TranscriptJson.Send(target, methargs, result));
+        public void Resolve(IReadOnlyList<VatResolution> resolutions) => Check(TranscriptJson.Resolve(resolutions));
+        public void Subscribe(string vpid) => Check(TranscriptJson.OneRef("subscribe", vpid));
+        public void MarkPromiseDurable(string vpid) => Check(TranscriptJson.OneRef("markPromiseDurable", vpid));
+        public void CallVatAdmin(VCapData operation, string result) => Check(TranscriptJson.CallVatAdmin(operation, result));
+        public void Exit(bool isFailure, VCapData info) => Check(TranscriptJson.Exit(isFailure, info));
+        public void DropImports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("dropImports", vrefs));
+        public void RetireImports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("retireImports", vrefs));
+        public void RetireExports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("retireExports", vrefs));
+        public void AbandonExports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("abandonExports", vrefs));
+        public string? VatstoreGet(string key) => Check(TranscriptJson.Vatstore("vatstoreGet", key));
+        public void VatstoreSet(string key, string value) => Check(TranscriptJson.Vatstore("vatstoreSet", key, value));
+        public void VatstoreDelete(string key) => Check(TranscriptJson.Vatstore("vatstoreDelete", key));
+        public string? VatstoreGetNextKey(string priorKey) => Check(TranscriptJson.Vatstore("vatstoreGetNextKey", priorKey));
+    }
+}
+
+/// <summary>A replayed worker made a syscall other than the recorded one; replay stops and the worker is discarded.</summary>
+internal sealed class ReplayDivergenceException(string message) : Exception(message);
