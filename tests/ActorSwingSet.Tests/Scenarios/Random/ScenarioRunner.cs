@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using ActorSwingSet.Kernel;
+using ActorSwingSet.References;
 using ActorSwingSet.Schema;
+using ActorSwingSet.Tests.Support;
 using CsCheck;
 
 namespace ActorSwingSet.Tests.Scenarios.Random;
@@ -38,12 +40,13 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
 {
     private readonly KernelOptions _options;
     private readonly KvState _committed = new();
+    private readonly ListTranscriptStore _transcripts = new();
     private KernelCore _k;
 
     public InProcessScenarioKernel(KernelConfig config)
     {
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? 0);
-        _k = new KernelCore(new InProcessVatPort(config.Bundles), _options);
+        _k = new KernelCore(new InProcessVatPort(config.Bundles, _transcripts), _options);
         _k.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
     }
 
@@ -62,12 +65,19 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     }
 
     public Task<VatInfo> VatAsync(string nameOrId) => Task.FromResult(_k.GetVatInfo(nameOrId));
-    public async Task CommitAsync() => _committed.Apply((await _k.TakeBlockDeltaAsync()).Writes);
+    public async Task CommitAsync()
+    {
+        var (writes, transcript) = await _k.TakeBlockDeltaAsync();
+        _committed.Apply(writes);
+        _transcripts.Append(transcript);
+        foreach (var w in writes)
+            if (w.Op == KvOp.DeleteEntity && VatId.IsValid(w.Key)) _transcripts.DeleteVat(w.Key);
+    }
 
     public async Task RestartAsync()
     {
         await CommitAsync();
-        _k = KernelCore.Restore(new InProcessVatPort(_options.Bundles), _options, _committed.ToDictionary());
+        _k = KernelCore.Restore(new InProcessVatPort(_options.Bundles, _transcripts), _options, _committed.ToDictionary());
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

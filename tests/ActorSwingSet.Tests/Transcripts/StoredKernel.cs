@@ -1,0 +1,62 @@
+using ActorSwingSet.Kernel;
+using ActorSwingSet.References;
+using ActorSwingSet.Schema;
+using ActorSwingSet.Tests.Support;
+
+namespace ActorSwingSet.Tests.Transcripts;
+
+/// <summary>
+/// The kernel without an ActorSystem, with simulated storage: a commit keeps the block's writes and transcript items,
+/// a restart builds a new kernel (new vat hosts, no workers) from them alone, as a process restart would.
+/// </summary>
+internal sealed class StoredKernel
+{
+    private readonly KernelConfig _config;
+    private readonly KernelOptions _options;
+    private readonly int _maxVatsOnline;
+    private readonly KvState _committed = new();
+    private long _blocks;
+
+    public StoredKernel(KernelConfig config, int maxVatsOnline = int.MaxValue)
+    {
+        _config = config;
+        _maxVatsOnline = maxVatsOnline;
+        _options = new KernelOptions(config.Bundles, config.ReapInterval ?? 0);
+        Port = new InProcessVatPort(config.Bundles, Transcripts, maxVatsOnline);
+        Core = new KernelCore(Port, _options);
+        Core.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
+    }
+
+    public ListTranscriptStore Transcripts { get; } = new();
+    public InProcessVatPort Port { get; private set; }
+    public KernelCore Core { get; private set; }
+
+    public async Task<object?> CallAsync(string vat, string method, params object?[] args)
+    {
+        var kp = Core.QueueToVatRoot(vat, HostValues.Methargs(method, args));
+        await Core.RunAsync();
+        var status = Core.GetPromise(kp);
+        Core.ReleasePromise(kp);
+        await Core.RunAsync();
+        return status.State == PromiseState.Fulfilled ? status.Resolution : throw new InvalidOperationException($"{vat}.{method}: {status.State} {status.Data?.Body}");
+    }
+
+    public async Task CommitAsync()
+    {
+        var (writes, transcript) = await Core.TakeBlockDeltaAsync();
+        _committed.Apply(writes);
+        Transcripts.Append(transcript);
+        foreach (var w in writes)
+            if (w.Op == KvOp.DeleteEntity && VatId.IsValid(w.Key)) Transcripts.DeleteVat(w.Key);
+        _blocks++;
+    }
+
+    /// <summary>Commits, then starts over from what is committed: a new kernel, its vats with no worker in memory.</summary>
+    public async Task RestartAsync()
+    {
+        await CommitAsync();
+        Port = new InProcessVatPort(_config.Bundles, Transcripts, _maxVatsOnline);
+        Core = KernelCore.Restore(Port, _options, _committed.ToDictionary());
+        Core.BeginHostSession(_blocks);
+    }
+}
