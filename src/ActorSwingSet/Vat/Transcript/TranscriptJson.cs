@@ -138,7 +138,7 @@ internal static class TranscriptJson
             }
             return new TranscriptEntry(delivery, syscalls);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException)
         {
             throw new FormatException($"a transcript entry cannot be read: {e.Message}", e);
         }
