@@ -302,8 +302,11 @@ internal sealed class VatHost : IVatRequestHandler
         /// <summary>The syscalls made so far that the kernel will see, as the transcript records them.</summary>
         public List<RecordedSyscall> Recorded { get; } = [];
 
-        /// <summary>Translates a syscall for the kernel; once it passed, its transcript text (<paramref name="call"/>) is recorded.</summary>
-        private void Record(Func<string> call, Func<KernelSyscall> translate)
+        /// <summary>
+        /// Translates a syscall for the kernel; once it passed, <paramref name="call"/> is recorded for the transcript
+        /// (written out later, so lists the vat passed are copied into it: the vat may change them afterwards).
+        /// </summary>
+        private void Record(SyscallCall call, Func<KernelSyscall> translate)
         {
             Guard(() =>
             {
@@ -311,20 +314,20 @@ internal sealed class VatHost : IVatRequestHandler
                 t.Effects.Add(VatEffect.Of(ks));
                 return ks;
             });
-            Recorded.Add(new RecordedSyscall(call(), null));
+            Recorded.Add(new RecordedSyscall(call, null));
         }
 
         public void Send(string target, VCapData methargs, string? result = null) =>
-            Record(() => TranscriptJson.Send(target, methargs, result), () => t.TranslateSend(target, methargs, result));
-        public void Resolve(IReadOnlyList<VatResolution> resolutions) => Record(() => TranscriptJson.Resolve(resolutions), () => t.TranslateResolve(resolutions));
-        public void Subscribe(string vpid) => Record(() => TranscriptJson.OneRef("subscribe", vpid), () => t.TranslateSubscribe(vpid));
-        public void MarkPromiseDurable(string vpid) => Record(() => TranscriptJson.OneRef("markPromiseDurable", vpid), () => t.TranslateMarkDurable(vpid));
-        public void CallVatAdmin(VCapData operation, string result) => Record(() => TranscriptJson.CallVatAdmin(operation, result), () => t.TranslateVatAdmin(operation, result));
-        public void Exit(bool isFailure, VCapData info) => Record(() => TranscriptJson.Exit(isFailure, info), () => t.TranslateExit(isFailure, info));
-        public void DropImports(IReadOnlyList<string> vrefs) => Record(() => TranscriptJson.Refs("dropImports", vrefs), () => t.TranslateGcSyscall("dropImports", vrefs));
-        public void RetireImports(IReadOnlyList<string> vrefs) => Record(() => TranscriptJson.Refs("retireImports", vrefs), () => t.TranslateGcSyscall("retireImports", vrefs));
-        public void RetireExports(IReadOnlyList<string> vrefs) => Record(() => TranscriptJson.Refs("retireExports", vrefs), () => t.TranslateGcSyscall("retireExports", vrefs));
-        public void AbandonExports(IReadOnlyList<string> vrefs) => Record(() => TranscriptJson.Refs("abandonExports", vrefs), () => t.TranslateGcSyscall("abandonExports", vrefs));
+            Record(new("send", target, methargs, result), () => t.TranslateSend(target, methargs, result));
+        public void Resolve(IReadOnlyList<VatResolution> resolutions) => Record(new("resolve", resolutions.ToArray()), () => t.TranslateResolve(resolutions));
+        public void Subscribe(string vpid) => Record(new("subscribe", vpid), () => t.TranslateSubscribe(vpid));
+        public void MarkPromiseDurable(string vpid) => Record(new("markPromiseDurable", vpid), () => t.TranslateMarkDurable(vpid));
+        public void CallVatAdmin(VCapData operation, string result) => Record(new("callVatAdmin", operation, result), () => t.TranslateVatAdmin(operation, result));
+        public void Exit(bool isFailure, VCapData info) => Record(new("exit", isFailure, info), () => t.TranslateExit(isFailure, info));
+        public void DropImports(IReadOnlyList<string> vrefs) => Record(new("dropImports", vrefs.ToArray()), () => t.TranslateGcSyscall("dropImports", vrefs));
+        public void RetireImports(IReadOnlyList<string> vrefs) => Record(new("retireImports", vrefs.ToArray()), () => t.TranslateGcSyscall("retireImports", vrefs));
+        public void RetireExports(IReadOnlyList<string> vrefs) => Record(new("retireExports", vrefs.ToArray()), () => t.TranslateGcSyscall("retireExports", vrefs));
+        public void AbandonExports(IReadOnlyList<string> vrefs) => Record(new("abandonExports", vrefs.ToArray()), () => t.TranslateGcSyscall("abandonExports", vrefs));
 
         public string? VatstoreGet(string key)
         {
@@ -334,7 +337,7 @@ internal sealed class VatHost : IVatRequestHandler
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("get")));
                 return host.Keeper.VatstoreGet(key);
             });
-            Recorded.Add(new RecordedSyscall(TranscriptJson.Vatstore("vatstoreGet", key), value));
+            Recorded.Add(new RecordedSyscall(new SyscallCall("vatstoreGet", key), value));
             return value;
         }
 
@@ -348,7 +351,7 @@ internal sealed class VatHost : IVatRequestHandler
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("set")));
                 return true;
             });
-            Recorded.Add(new RecordedSyscall(TranscriptJson.Vatstore("vatstoreSet", key, value), null));
+            Recorded.Add(new RecordedSyscall(new SyscallCall("vatstoreSet", key, value), null));
         }
 
         public void VatstoreDelete(string key)
@@ -360,7 +363,7 @@ internal sealed class VatHost : IVatRequestHandler
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("delete")));
                 return true;
             });
-            Recorded.Add(new RecordedSyscall(TranscriptJson.Vatstore("vatstoreDelete", key), null));
+            Recorded.Add(new RecordedSyscall(new SyscallCall("vatstoreDelete", key), null));
         }
 
         public string? VatstoreGetNextKey(string priorKey)
@@ -371,7 +374,7 @@ internal sealed class VatHost : IVatRequestHandler
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("getNextKey")));
                 return host.Keeper.VatstoreGetNextKey(priorKey);
             });
-            Recorded.Add(new RecordedSyscall(TranscriptJson.Vatstore("vatstoreGetNextKey", priorKey), next));
+            Recorded.Add(new RecordedSyscall(new SyscallCall("vatstoreGetNextKey", priorKey), next));
             return next;
         }
 

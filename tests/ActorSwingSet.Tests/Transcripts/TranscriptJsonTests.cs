@@ -23,10 +23,10 @@ public sealed class TranscriptJsonTests
 
     private static string Text(VatDelivery d) => TranscriptJson.Entry(new TranscriptEntry(d,
     [
-        new RecordedSyscall(TranscriptJson.Send("o-50", Data, "p+7"), null),
-        new RecordedSyscall(TranscriptJson.Vatstore("vatstoreGet", "idCounters"), "{\"exportId\":1}"),
-        new RecordedSyscall(TranscriptJson.Vatstore("vatstoreGetNextKey", "baggage."), null),
-        new RecordedSyscall(TranscriptJson.Refs("dropImports", ["o-50"]), null),
+        new RecordedSyscall(new SyscallCall("send", "o-50", Data, "p+7"), null),
+        new RecordedSyscall(new SyscallCall("vatstoreGet", "idCounters"), "{\"exportId\":1}"),
+        new RecordedSyscall(new SyscallCall("vatstoreGetNextKey", "baggage."), null),
+        new RecordedSyscall(new SyscallCall("dropImports", new[] { "o-50" }), null),
     ]));
 
     [Theory]
@@ -45,7 +45,7 @@ public sealed class TranscriptJsonTests
         Assert.Equal("{\"d\":[\"message\",\"o+0\",{\"methargs\":{\"body\":\"#null\",\"slots\":[]},\"result\":\"p-60\"}],"
             + "\"sc\":[{\"s\":[\"subscribe\",\"p-60\"],\"r\":[\"ok\",null]}],\"r\":[\"ok\"]}",
             TranscriptJson.Entry(new TranscriptEntry(new MessageDelivery("o+0", VCapData.Of("#null"), "p-60"),
-                [new RecordedSyscall(TranscriptJson.OneRef("subscribe", "p-60"), null)])));
+                [new RecordedSyscall(new SyscallCall("subscribe", "p-60"), null)])));
     }
 
     [Theory]

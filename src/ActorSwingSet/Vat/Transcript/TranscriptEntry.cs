@@ -17,8 +17,15 @@ internal sealed class TranscriptEntry(VatDelivery delivery, IReadOnlyList<Record
 }
 
 /// <summary>
-/// A syscall as recorded: <paramref name="Call"/> is its canonical JSON in vrefs (<see cref="TranscriptJson"/>: the
-/// same call always gives the same text, so replay compares texts), <paramref name="Result"/> what it returned (a
-/// vatstore read's value; null for every other syscall).
+/// A syscall as recorded, with <paramref name="Result"/>, what it returned (a vatstore read's value; null for every
+/// other syscall). <paramref name="Call"/> is a <see cref="SyscallCall"/> for one made by this process, written out
+/// only when a block stores it or a replay compares it, or the stored text of one read back.
 /// </summary>
-internal readonly record struct RecordedSyscall(string Call, string? Result);
+internal readonly record struct RecordedSyscall(object Call, string? Result)
+{
+    /// <summary>The syscall's canonical JSON in vrefs (<see cref="TranscriptJson"/>): the same call always gives the same text.</summary>
+    public string Text => Call as string ?? TranscriptJson.Call((SyscallCall)Call);
+}
+
+/// <summary>A syscall's name and arguments, as the vat passed them (their meaning is <see cref="TranscriptJson.Call"/>'s).</summary>
+internal sealed record SyscallCall(string Name, object? A = null, object? B = null, object? C = null);

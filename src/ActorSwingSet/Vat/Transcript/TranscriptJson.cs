@@ -39,6 +39,20 @@ internal static class TranscriptJson
 
     // ---------------- syscalls ----------------
 
+    /// <summary>The canonical text of a recorded syscall.</summary>
+    public static string Call(SyscallCall c) => c.Name switch
+    {
+        "send" => Send((string)c.A!, (VCapData)c.B!, (string?)c.C),
+        "resolve" => Resolve((IReadOnlyList<VatResolution>)c.A!),
+        "subscribe" or "markPromiseDurable" => OneRef(c.Name, (string)c.A!),
+        "callVatAdmin" => CallVatAdmin((VCapData)c.A!, (string)c.B!),
+        "exit" => Exit((bool)c.A!, (VCapData)c.B!),
+        "dropImports" or "retireImports" or "retireExports" or "abandonExports" => Refs(c.Name, (IReadOnlyList<string>)c.A!),
+        "vatstoreGet" or "vatstoreDelete" or "vatstoreGetNextKey" => Vatstore(c.Name, (string)c.A!),
+        "vatstoreSet" => Vatstore(c.Name, (string)c.A!, (string)c.B!),
+        _ => throw new InvalidOperationException($"internal error: no transcript form for syscall '{c.Name}'"),
+    };
+
     public static string Send(string target, VCapData methargs, string? result) => Write(w =>
     {
         w.WriteStartArray();
@@ -96,30 +110,36 @@ internal static class TranscriptJson
     // ---------------- entries ----------------
 
     /// <summary>The stored text of <paramref name="entry"/>.</summary>
-    public static string Entry(TranscriptEntry entry) => Write(w =>
+    public static string Entry(TranscriptEntry entry)
     {
-        w.WriteStartObject();
-        w.WritePropertyName("d");
-        WriteDelivery(w, entry.Delivery);
-        w.WriteStartArray("sc");
-        foreach (var sc in entry.Syscalls)
+        // the syscalls' texts first: writing one uses the buffer the entry is written into
+        var calls = entry.Syscalls.Select(sc => sc.Text).ToArray();
+        return Write(w =>
         {
             w.WriteStartObject();
-            w.WritePropertyName("s");
-            w.WriteRawValue(sc.Call, skipInputValidation: true);
+            w.WritePropertyName("d");
+            WriteDelivery(w, entry.Delivery);
+            w.WriteStartArray("sc");
+            for (var i = 0; i < calls.Length; i++)
+            {
+                var sc = entry.Syscalls[i];
+                w.WriteStartObject();
+                w.WritePropertyName("s");
+                w.WriteRawValue(calls[i], skipInputValidation: true);
+                w.WriteStartArray("r");
+                w.WriteStringValue("ok");
+                if (sc.Result is null) w.WriteNullValue();
+                else w.WriteStringValue(sc.Result);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("r");
             w.WriteStringValue("ok");
-            if (sc.Result is null) w.WriteNullValue();
-            else w.WriteStringValue(sc.Result);
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("r");
-        w.WriteStringValue("ok");
-        w.WriteEndArray();
-        w.WriteEndObject();
-    });
+        });
+    }
 
     /// <summary>Reads a stored entry; throws <see cref="FormatException"/> naming what is wrong.</summary>
     public static TranscriptEntry ParseEntry(string text)

@@ -48,31 +48,32 @@ internal static class TranscriptReplay
         public string? Divergence { get; private set; }
 
         public string? Missing() =>
-            _next < expected.Count ? $"syscall {_next} expected {expected[_next].Call} but the vat made no more syscalls" : null;
+            _next < expected.Count ? $"syscall {_next} expected {expected[_next].Text} but the vat made no more syscalls" : null;
 
-        private string? Check(string call)
+        private string? Check(SyscallCall made)
         {
             if (Divergence is not null) throw new ReplayDivergenceException(Divergence);
+            var call = TranscriptJson.Call(made);
             if (_next >= expected.Count) Divergence = $"syscall {_next} was {call} but the recorded delivery made no more syscalls";
-            else if (!string.Equals(expected[_next].Call, call, StringComparison.Ordinal)) Divergence = $"syscall {_next} expected {expected[_next].Call} but the vat made {call}";
+            else if (!string.Equals(expected[_next].Text, call, StringComparison.Ordinal)) Divergence = $"syscall {_next} expected {expected[_next].Text} but the vat made {call}";
             if (Divergence is not null) throw new ReplayDivergenceException(Divergence);
             return expected[_next++].Result;
         }
 
-        public void Send(string target, VCapData methargs, string? result = null) => Check(TranscriptJson.Send(target, methargs, result));
-        public void Resolve(IReadOnlyList<VatResolution> resolutions) => Check(TranscriptJson.Resolve(resolutions));
-        public void Subscribe(string vpid) => Check(TranscriptJson.OneRef("subscribe", vpid));
-        public void MarkPromiseDurable(string vpid) => Check(TranscriptJson.OneRef("markPromiseDurable", vpid));
-        public void CallVatAdmin(VCapData operation, string result) => Check(TranscriptJson.CallVatAdmin(operation, result));
-        public void Exit(bool isFailure, VCapData info) => Check(TranscriptJson.Exit(isFailure, info));
-        public void DropImports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("dropImports", vrefs));
-        public void RetireImports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("retireImports", vrefs));
-        public void RetireExports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("retireExports", vrefs));
-        public void AbandonExports(IReadOnlyList<string> vrefs) => Check(TranscriptJson.Refs("abandonExports", vrefs));
-        public string? VatstoreGet(string key) => Check(TranscriptJson.Vatstore("vatstoreGet", key));
-        public void VatstoreSet(string key, string value) => Check(TranscriptJson.Vatstore("vatstoreSet", key, value));
-        public void VatstoreDelete(string key) => Check(TranscriptJson.Vatstore("vatstoreDelete", key));
-        public string? VatstoreGetNextKey(string priorKey) => Check(TranscriptJson.Vatstore("vatstoreGetNextKey", priorKey));
+        public void Send(string target, VCapData methargs, string? result = null) => Check(new("send", target, methargs, result));
+        public void Resolve(IReadOnlyList<VatResolution> resolutions) => Check(new("resolve", resolutions));
+        public void Subscribe(string vpid) => Check(new("subscribe", vpid));
+        public void MarkPromiseDurable(string vpid) => Check(new("markPromiseDurable", vpid));
+        public void CallVatAdmin(VCapData operation, string result) => Check(new("callVatAdmin", operation, result));
+        public void Exit(bool isFailure, VCapData info) => Check(new("exit", isFailure, info));
+        public void DropImports(IReadOnlyList<string> vrefs) => Check(new("dropImports", vrefs));
+        public void RetireImports(IReadOnlyList<string> vrefs) => Check(new("retireImports", vrefs));
+        public void RetireExports(IReadOnlyList<string> vrefs) => Check(new("retireExports", vrefs));
+        public void AbandonExports(IReadOnlyList<string> vrefs) => Check(new("abandonExports", vrefs));
+        public string? VatstoreGet(string key) => Check(new("vatstoreGet", key));
+        public void VatstoreSet(string key, string value) => Check(new("vatstoreSet", key, value));
+        public void VatstoreDelete(string key) => Check(new("vatstoreDelete", key));
+        public string? VatstoreGetNextKey(string priorKey) => Check(new("vatstoreGetNextKey", priorKey));
     }
 }
 
