@@ -21,6 +21,9 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     private readonly KernelOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _journal;
+    // the committed transcripts: the journal applies each block's items to them; the vat side reads them. A
+    // SqliteTranscriptStore (disposed when the kernel stops) when the journal is on SQLite, otherwise in memory
+    private readonly ICommittedTranscripts _transcripts;
     private readonly IKernelStatsSink _metrics;
     private readonly ICrankTrace? _slog;
     private long _cranksSinceCommit;
@@ -56,16 +59,30 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         };
         _core = new KernelCore(_port, _options);
         _metrics = observers.Metrics(Self.Path.ToString());
-        if (!settings.Persistence.Enabled)
+        var p = settings.Persistence;
+        if (!p.Enabled)
         {
+            _transcripts = new MemoryTranscriptStore(p.KeepTranscripts);
             _core.Initialize(config.StaticVats());
             PublishStats();
             Running();
             return;
         }
-        var p = settings.Persistence;
+        try
+        {
+            _transcripts = TranscriptStores.For(Context.System, p.JournalPluginId, p.PersistenceId, p.KeepTranscripts);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            // a panic from the start (Become is not for a constructor): every request is answered with it
+            _transcripts = new MemoryTranscriptStore(p.KeepTranscripts);
+            _panic = $"the transcript tables cannot be opened: {KernelDatabase.OneLine(e)}";
+            _log.Error(e, "ActorSwingSet kernel panic; the kernel has stopped and persists nothing further");
+            ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic))));
+            return;
+        }
         _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, new SnapshotPolicy(p.SnapshotEveryBlocks, p.SnapshotMinVolume),
-            p.JournalPluginId, p.SnapshotPluginId), "journal");
+            p.JournalPluginId, p.SnapshotPluginId, _transcripts), "journal");
         Context.Watch(_journal);
         Recovering();
     }
@@ -117,6 +134,8 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     {
         _metrics.Dispose();
         _slog?.Dispose();
+        // the journal, a child, has stopped before this runs: nothing applies to the store any more
+        (_transcripts as IDisposable)?.Dispose();
         _log.Debug("ActorSwingSet kernel stopped at crank {0}", _core.Keeper.CrankNumber);
         base.PostStop();
     }
