@@ -259,6 +259,53 @@ public sealed class TranscriptStoreTests : ScratchDirectoryTest, IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("on", true)]
+    [InlineData("off", false)]
+    [InlineData("true", true)]
+    [InlineData("no", false)]
+    public void Keep_transcripts_is_off_unless_switched_on(string? value, bool keep)
+    {
+        var config = value is null ? null : Akka.Configuration.ConfigurationFactory.ParseString($"actorswingset.persistence.keep-transcripts = {value}");
+        Assert.Equal(keep, KernelSettings.FromConfig(config).Persistence.KeepTranscripts);
+    }
+
+    [Theory]
+    [InlineData("maybe")]
+    [InlineData("1")]
+    [InlineData("\"\"")]
+    public void A_keep_transcripts_that_is_neither_on_nor_off_is_refused(string value)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => KernelSettings.FromConfig(
+            Akka.Configuration.ConfigurationFactory.ParseString($"actorswingset.persistence.keep-transcripts = {value}")));
+        Assert.StartsWith("actorswingset.persistence.keep-transcripts must be on or off, not '", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_journal_on_sqlite_gets_the_tables_in_its_file_and_any_other_journal_a_memory_store_that_lives_with_its_system()
+    {
+        var db = Path.Combine(Dir, "kernel.db");
+        using (var system = ActorSystem.Create("sqlite", SqliteStorage.Config(db)))
+        {
+            using var store = Assert.IsType<SqliteTranscriptStore>(TranscriptStores.For(system, "", "k", keepOldSpans: false));
+            store.Append([Item("v1", 0, 0)]);
+            await system.Terminate();
+        }
+        using (var reader = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            reader.Open();
+            Assert.Equal([Item("v1", 0, 0)], SqliteTranscriptStore.ReadItems(reader, ""));
+        }
+
+        using var memory = ActorSystem.Create("memory", "akka.loglevel = OFF");
+        var first = Assert.IsType<MemoryTranscriptStore>(TranscriptStores.For(memory, "", "k", keepOldSpans: false));
+        // a kernel restarted in the same system (like Akka's in-memory journal, whose events live as long as the system) finds it again
+        Assert.Same(first, TranscriptStores.For(memory, "", "k", keepOldSpans: false));
+        Assert.NotSame(first, TranscriptStores.For(memory, "", "other", keepOldSpans: false));
+        await memory.Terminate();
+    }
+
     public new void Dispose()
     {
         foreach (var d in _open) d.Dispose();
