@@ -3,6 +3,7 @@ using Akka.Configuration;
 using ActorSwingSet.Persistence;
 using ActorSwingSet.Schema;
 using ActorSwingSet.Tests.Support;
+using static ActorSwingSet.Tests.Support.Probe;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -171,6 +172,73 @@ public sealed class JournalTranscriptTests : ScratchDirectoryTest
             probe.ExpectTerminated(journal);
         }
         await Stop(system);
+    }
+
+    [Fact]
+    public async Task An_item_that_does_not_follow_on_fails_the_recovery_naming_its_block()
+    {
+        var system = System();
+        using (var tables = Tables())
+        {
+            var (journal, _) = await Recover(system, tables);
+            await Commit(journal, 0);
+        }
+        await Stop(system);
+        // the tables lost the block's record but not its items: applying it again would put v1's item 0 after item 1
+        Sql("UPDATE transcriptBlock SET block = 0");
+
+        system = System();
+        using (var tables = Tables())
+        {
+            var probe = new Akka.TestKit.Xunit2.TestKit(system);
+            var journal = probe.ChildActorOf(KernelJournal.Props(Id, 0, transcripts: tables));
+            journal.Tell(GetCommittedState.Instance, probe.TestActor);
+            var failed = probe.FishForMessage<JournalRecoveryFailed>(m => m is JournalRecoveryFailed);
+            Assert.Equal("block 1 cannot be recovered: transcript item 0 of v1 does not follow on from its transcript, which ends at 2", failed.Problem);
+        }
+        await Stop(system);
+    }
+
+    [Fact]
+    public async Task A_kernel_whose_transcript_apply_fails_panics_and_the_next_start_applies_the_block()
+    {
+        var log = new ProbeLog();
+        var config = ConfigurationFactory.ParseString("akka.loglevel = OFF").WithFallback(SqliteStorage.Config(Db));
+        using (var system = ActorSystem.Create("apply-fails", config))
+        {
+            var c = SwingSetController.Start(system, Config(log, "A", "B"));
+            await c.RunAsync();
+            Assert.Equal(1, await c.CommitAsync());
+            // from now on the database refuses to record an applied block (a full disk, say)
+            Sql("""
+                CREATE TRIGGER refuseInsert BEFORE INSERT ON transcriptBlock BEGIN SELECT RAISE(ABORT, 'the disk refused'); END;
+                CREATE TRIGGER refuseUpdate BEFORE UPDATE ON transcriptBlock BEGIN SELECT RAISE(ABORT, 'the disk refused'); END;
+                """);
+            await c.QueueToVatRootAsync("A", "echo", 1);
+            await c.RunAsync();
+            var panic = await Assert.ThrowsAsync<KernelPanicException>(() => c.CommitAsync());
+            Assert.Contains("block 2 (after crank", panic.Message, StringComparison.Ordinal);
+            Assert.Contains("is written, but its transcript items could not be applied: SQLite Error 19: 'the disk refused'", panic.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', panic.Message);
+            // it stays panicked
+            await Assert.ThrowsAsync<KernelPanicException>(() => c.GetStatsAsync());
+            await system.Terminate();
+        }
+        SqliteConnection.ClearAllPools();
+        using (var tables = Tables()) Assert.Equal(1, tables.AppliedBlock);
+
+        Sql("DROP TRIGGER refuseInsert; DROP TRIGGER refuseUpdate");
+        using (var system = ActorSystem.Create("apply-fails", config))
+        {
+            var c = SwingSetController.Start(system, Config(log, "A", "B"));
+            // the block is in the journal: the kernel recovers at it (its next block is 3), and its apply is made good first
+            await AssertAuditClean(c);
+            Assert.Equal(3, await c.CommitAsync());
+            await c.StopAsync(commit: false);
+            await system.Terminate();
+        }
+        SqliteConnection.ClearAllPools();
+        using (var tables = Tables()) Assert.Equal(3, tables.AppliedBlock);
     }
 
     private long LastSnapshot()
