@@ -50,6 +50,8 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         _settings = settings;
         _config = config;
         KernelCore.Validate(config);
+        var p = settings.Persistence;
+        var storeProblem = OpenTranscripts(p, out _transcripts);
         _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
         _slog = observers.OpenTrace(e => _log.Error(e, "the slog file {0} cannot be written; the slog is off", settings.SlogFile));
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039)
@@ -59,32 +61,45 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         };
         _core = new KernelCore(_port, _options);
         _metrics = observers.Metrics(Self.Path.ToString());
-        var p = settings.Persistence;
+        if (storeProblem is not null)
+        {
+            // a panic from the start (Become is not for a constructor): every request is answered with it
+            _panic = storeProblem;
+            _log.Error("ActorSwingSet kernel panic: {0}; the kernel has stopped and persists nothing further", _panic);
+            ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic))));
+            return;
+        }
         if (!p.Enabled)
         {
-            _transcripts = new MemoryTranscriptStore(p.KeepTranscripts);
             _core.Initialize(config.StaticVats());
             PublishStats();
             Running();
-            return;
-        }
-        try
-        {
-            _transcripts = TranscriptStores.For(Context.System, p.JournalPluginId, p.PersistenceId, p.KeepTranscripts);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
-        {
-            // a panic from the start (Become is not for a constructor): every request is answered with it
-            _transcripts = new MemoryTranscriptStore(p.KeepTranscripts);
-            _panic = $"the transcript tables cannot be opened: {KernelDatabase.OneLine(e)}";
-            _log.Error(e, "ActorSwingSet kernel panic; the kernel has stopped and persists nothing further");
-            ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic))));
             return;
         }
         _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, new SnapshotPolicy(p.SnapshotEveryBlocks, p.SnapshotMinVolume),
             p.JournalPluginId, p.SnapshotPluginId, _transcripts), "journal");
         Context.Watch(_journal);
         Recovering();
+    }
+
+    /// <summary>
+    /// Opens the committed transcripts into <paramref name="store"/>: the journal's (<see cref="TranscriptStores.For"/>)
+    /// with persistence, an empty <see cref="MemoryTranscriptStore"/> without. Returns null, or the panic when the
+    /// SQLite tables cannot be opened (then <paramref name="store"/> is an empty memory store, never used).
+    /// </summary>
+    private static string? OpenTranscripts(PersistenceSettings p, out ICommittedTranscripts store)
+    {
+        store = new MemoryTranscriptStore(p.KeepTranscripts);
+        if (!p.Enabled) return null;
+        try
+        {
+            store = TranscriptStores.For(Context.System, p.JournalPluginId, p.PersistenceId, p.KeepTranscripts);
+            return null;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            return $"the transcript tables cannot be opened: {KernelDatabase.OneLine(e)}";
+        }
     }
 
     /// <summary>

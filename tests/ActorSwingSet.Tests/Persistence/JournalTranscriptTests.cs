@@ -241,6 +241,33 @@ public sealed class JournalTranscriptTests : ScratchDirectoryTest
         using (var tables = Tables()) Assert.Equal(3, tables.AppliedBlock);
     }
 
+    [Fact]
+    public async Task A_kernel_whose_transcript_tables_cannot_be_opened_panics_from_the_start_and_writes_nothing()
+    {
+        var config = ConfigurationFactory.ParseString("akka.loglevel = OFF").WithFallback(SqliteStorage.Config(Db));
+        // a table of that name that is not ours
+        Sql("CREATE TABLE transcriptSpans (something TEXT)");
+        using var system = ActorSystem.Create("tables-refused", config);
+        var c = SwingSetController.Start(system, Config(new ProbeLog(), "A"));
+        var panic = await Assert.ThrowsAsync<KernelPanicException>(() => c.GetStatsAsync());
+        Assert.Equal("kernel panic: the transcript tables cannot be opened: SQLite Error 1: 'no such column: vatID'", panic.Message);
+        Assert.Equal(panic.Message, (await Assert.ThrowsAsync<KernelPanicException>(() => c.CommitAsync())).Message);
+        await system.Terminate();
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(0, LastBlock());
+    }
+
+    private long LastBlock()
+    {
+        using var db = new SqliteConnection($"Data Source={Db};Pooling=False");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT name FROM sqlite_master WHERE name = 'journal'";
+        if (cmd.ExecuteScalar() is null) return 0;
+        cmd.CommandText = "SELECT COALESCE(MAX(sequence_number), 0) FROM journal";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     private long LastSnapshot()
     {
         using var db = new SqliteConnection($"Data Source={Db};Pooling=False");
