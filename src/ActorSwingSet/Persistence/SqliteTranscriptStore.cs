@@ -55,13 +55,14 @@ internal sealed class SqliteTranscriptStore : ICommittedTranscripts, IDisposable
         {
             _db.Open();
             Execute(Schema);
-            // no fsync of our own per block (it tripled the cost of applying on a test disk): the tables need not be
+            // no fsync of our own per block (about a fifth of the cost of applying on a test disk): the tables need not be
             // durable by themselves, because the journal's block is their write-ahead log and recovery re-applies what
             // they lack. In WAL mode (our databases) NORMAL survives a crash of the process whole; after a power loss
             // only our last commits can be missing, never one followed in the WAL by a synced commit of the journal or
             // snapshot store (a sync covers the whole WAL): so a snapshot, always written after its block's apply, is
-            // never durable without that apply.
-            Execute("PRAGMA synchronous = NORMAL");
+            // never durable without that apply. (Not in rollback-journal mode, where NORMAL can risk the file itself.)
+            using var mode = Command(_db, "PRAGMA journal_mode", []);
+            if (string.Equals(mode.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase)) Execute("PRAGMA synchronous = NORMAL");
         }
         catch
         {
