@@ -19,6 +19,7 @@ public static class Program
             AuditCommand.Build(),
             UpgradeStateCommand.Build(),
             RepairCommand.Build(),
+            VatsCommand.Build(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count == 0) return await parse.InvokeAsync();

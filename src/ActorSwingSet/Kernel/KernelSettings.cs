@@ -54,6 +54,7 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
                 p.GetLong("snapshot-every-blocks"))
             {
                 SnapshotMinVolume = p.GetLong("snapshot-min-volume"),
+                KeepTranscripts = OnOff(p, "keep-transcripts"),
             })
         {
             SlogFile = c.GetString("slog-file", ""),
@@ -68,6 +69,14 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
         if (settings.MaxVatsOnline < 1) throw new ArgumentException("actorswingset.kernel.max-vats-online must be at least 1");
         return settings;
     }
+
+    /// <summary>A switch read strictly: on/off (or HOCON's true/false, yes/no); anything else names the key.</summary>
+    private static bool OnOff(Config section, string key) => section.GetString(key, "").Trim().ToLowerInvariant() switch
+    {
+        "on" or "true" or "yes" => true,
+        "off" or "false" or "no" => false,
+        var other => throw new ArgumentException($"actorswingset.persistence.{key} must be on or off, not '{other}'"),
+    };
 }
 
 /// <summary>The <c>actorswingset.persistence</c> section.</summary>
@@ -84,4 +93,11 @@ public sealed record PersistenceSettings(bool Enabled, string PersistenceId, str
     /// as much as the state, and at least this much (characters of keys and values); see <see cref="Persistence.SnapshotPolicy"/>.
     /// </summary>
     public long SnapshotMinVolume { get; init; } = Persistence.SnapshotPolicy.DefaultMinVolume;
+
+    /// <summary>
+    /// <c>keep-transcripts</c>: on, every span of every vat's transcript is kept; off (the default, as SwingSet prunes
+    /// unless told to keep), when a vat's new incarnation records its first item the items of its older spans are
+    /// deleted, their span rows kept as the record.
+    /// </summary>
+    public bool KeepTranscripts { get; init; }
 }

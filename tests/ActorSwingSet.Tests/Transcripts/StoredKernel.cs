@@ -1,7 +1,6 @@
 using ActorSwingSet.Kernel;
-using ActorSwingSet.References;
+using ActorSwingSet.Persistence;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Tests.Support;
 
 namespace ActorSwingSet.Tests.Transcripts;
 
@@ -27,7 +26,7 @@ internal sealed class StoredKernel
         Core.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
     }
 
-    public ListTranscriptStore Transcripts { get; } = new();
+    public MemoryTranscriptStore Transcripts { get; } = new();
     public InProcessVatPort Port { get; private set; }
     public KernelCore Core { get; private set; }
 
@@ -45,9 +44,7 @@ internal sealed class StoredKernel
     {
         var (writes, transcript) = await Core.TakeBlockDeltaAsync();
         _committed.Apply(writes);
-        Transcripts.Append(transcript);
-        foreach (var w in writes)
-            if (w.Op == KvOp.DeleteEntity && VatId.IsValid(w.Key)) Transcripts.DeleteVat(w.Key);
+        Transcripts.ApplyBlock(_blocks + 1, transcript, TranscriptStores.DeletedVats(writes));
         _blocks++;
     }
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using ActorSwingSet.Kernel;
-using ActorSwingSet.References;
+using ActorSwingSet.Persistence;
 using ActorSwingSet.Schema;
-using ActorSwingSet.Tests.Support;
 using CsCheck;
 
 namespace ActorSwingSet.Tests.Scenarios.Random;
@@ -40,7 +39,7 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
 {
     private readonly KernelOptions _options;
     private readonly KvState _committed = new();
-    private readonly ListTranscriptStore _transcripts = new();
+    private readonly MemoryTranscriptStore _transcripts = new();
     private KernelCore _k;
 
     public InProcessScenarioKernel(KernelConfig config)
@@ -69,9 +68,7 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     {
         var (writes, transcript) = await _k.TakeBlockDeltaAsync();
         _committed.Apply(writes);
-        _transcripts.Append(transcript);
-        foreach (var w in writes)
-            if (w.Op == KvOp.DeleteEntity && VatId.IsValid(w.Key)) _transcripts.DeleteVat(w.Key);
+        _transcripts.ApplyBlock(_transcripts.AppliedBlock + 1, transcript, TranscriptStores.DeletedVats(writes));
     }
 
     public async Task RestartAsync()
