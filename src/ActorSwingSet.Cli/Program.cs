@@ -20,6 +20,7 @@ public static class Program
             UpgradeStateCommand.Build(),
             RepairCommand.Build(),
             VatsCommand.Build(),
+            ReplayCommand.Build(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count == 0) return await parse.InvokeAsync();
