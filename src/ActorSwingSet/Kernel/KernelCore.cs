@@ -53,8 +53,8 @@ internal sealed class KernelCore
 
     /// <summary>
     /// A kernel rebuilt from state in the kvStore schema: the tables, and every live vat's host with its c-list,
-    /// vatstore and incarnation. Each vat's code is built afresh from its bundle on its next delivery, so a vat
-    /// keeps across a restart exactly what it keeps in its vatstore (as across an upgrade).
+    /// vatstore and incarnation. No vat's code runs here: each worker is rebuilt on its vat's next delivery by
+    /// replaying its transcript.
     /// </summary>
     public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state) =>
         Restore(port, options, state, ExpectedVersion(options), requireBundles: true);
