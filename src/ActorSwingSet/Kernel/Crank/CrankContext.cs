@@ -67,5 +67,9 @@ internal sealed class CrankContext(IVatPort port, KernelOptions options, KernelK
     public List<string> BlockVats() => _blockVats.Where(keeper.IsAlive).Order(Comparer<string>.Create(VatId.Compare)).ToList();
 
     /// <summary>A block delta was taken: its vats start afresh.</summary>
-    public void ClearBlockVats() => _blockVats.Clear();
+    public void ClearBlockVats()
+    {
+        _blockVats.Clear();
+        _blockVats.TrimExcess();
+    }
 }

@@ -70,7 +70,7 @@ internal sealed partial class VatKeeper(string vatId)
     /// <summary>Adds an entry (unreachable at first) and reports it.</summary>
     public void AddEntry(Kref kref, string vref, bool isExport, List<VatEffect> effects)
     {
-        _blockVrefs.TryAdd(vref, kref);
+        VrefChanged(vref, kref);
         _byVref.Add(vref, (kref, false));
         _byKref.Add(kref, vref);
         _undo?.Add(() =>
@@ -86,7 +86,7 @@ internal sealed partial class VatKeeper(string vatId)
         var vref = _byKref[kref];
         var entry = _byVref[vref];
         if (entry.Reachable == reachable) return;
-        _blockVrefs.TryAdd(vref, kref);
+        VrefChanged(vref, kref);
         _byVref[vref] = (kref, reachable);
         _undo?.Add(() => _byVref[vref] = entry);
         var isExport = VrefInfo.Parse(vref).AllocatedByVat;
@@ -98,7 +98,7 @@ internal sealed partial class VatKeeper(string vatId)
     {
         var vref = _byKref[kref];
         SetReachable(kref, false, effects);
-        _blockVrefs.TryAdd(vref, kref);
+        VrefChanged(vref, kref);
         var entry = _byVref[vref];
         _byVref.Remove(vref);
         _byKref.Remove(kref);
@@ -141,7 +141,7 @@ internal sealed partial class VatKeeper(string vatId)
     public void VatstoreSet(string key, string value)
     {
         var had = _vatstore.TryGetValue(key, out var old);
-        _blockVatstore.Add(key);
+        VatstoreChanged(key);
         _vatstore[key] = value;
         if (!had) _vatstoreKeys.Add(key);
         _undo?.Add(() =>
@@ -161,7 +161,7 @@ internal sealed partial class VatKeeper(string vatId)
     public void VatstoreDelete(string key)
     {
         if (!_vatstore.Remove(key, out var old)) return;
-        _blockVatstore.Add(key);
+        VatstoreChanged(key);
         _vatstoreKeys.Remove(key);
         _undo?.Add(() =>
         {

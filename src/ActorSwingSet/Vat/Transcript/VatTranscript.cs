@@ -55,6 +55,7 @@ internal sealed class VatTranscript(string vatId, ITranscriptStore? store)
         if (store is null) return [];
         var items = _unstored.Select(e => new TranscriptItem(vatId, e.Incarnation, e.Position, TranscriptJson.Entry(e.Entry))).ToList();
         _unstored.Clear();
+        _unstored.TrimExcess();     // an idle vat holds no array between blocks
         _crankStart = (0, EndPosition);
         return items;
     }
