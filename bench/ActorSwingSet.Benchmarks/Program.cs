@@ -10,7 +10,8 @@ if (args.Length > 0 && args[0] == "memory")
     var online = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_000;
     var sqlite = args.Length > 3 && args[3] == "sqlite";
     var (bytes, perVat, resident) = await IdleVatMemory.MeasureAsync(n, online, sqlite);
-    Console.WriteLine($"{n} idle vats (max-vats-online {online}, {(sqlite ? "SQLite" : "in memory")}) retain {bytes:N0} bytes: {perVat:N0} bytes per vat; resident {resident / 1048576.0:N0} MiB");
+    Console.WriteLine($"{n} idle vats (max-vats-online {online}, {(sqlite ? "SQLite" : "in memory")}) retain {bytes:N0} bytes: "
+        + $"{perVat:N0} bytes per vat; resident {resident / 1048576.0:N0} MiB");
     return 0;
 }
 if (args.Length > 0 && args[0] == "scenarios")

@@ -100,7 +100,8 @@ public static class ReplayCommand
         }
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-6);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{what}: replayed {span.Count:N0} deliveries (positions {items[0].Position:N0}-{items[^1].Position:N0}) as recorded, in {clock.Elapsed.TotalMilliseconds:N0} ms ({span.Count / seconds:N0} deliveries/s)"));
+            $"{what}: replayed {span.Count:N0} deliveries (positions {items[0].Position:N0}-{items[^1].Position:N0}) as recorded, "
+            + $"in {clock.Elapsed.TotalMilliseconds:N0} ms ({span.Count / seconds:N0} deliveries/s)"));
         return 0;
     }
 }

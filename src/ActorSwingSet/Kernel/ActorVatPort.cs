@@ -9,21 +9,26 @@ namespace ActorSwingSet.Kernel;
 /// Reaches vats as child actors of the kernel actor: one message out, one back, per request. A vat's actor exists
 /// only while its worker is online (<see cref="VatWarehouse"/>): it is started by the first request that may run
 /// the vat's code, and stopped when the warehouse evicts it. A request that runs no code (a block's delta, a dump)
-/// to a vat with no actor is answered by its host directly, on the kernel's thread: nothing else can be using it.
+/// to a vat with no actor is answered by its host directly, on the kernel's thread: nothing else can be using it. With
+/// a <paramref name="committed"/> store the hosts themselves are loaded and let go as <see cref="VatHosts"/> says.
 /// </summary>
-internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bundles, TimeSpan timeout, int maxVatsOnline, ITranscriptStore? transcripts)
-    : IVatPort
+internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bundles, TimeSpan timeout, int maxVatsOnline, ITranscriptStore? transcripts,
+    ICommittedKv? committed) : IVatPort
 {
-    private readonly Dictionary<string, VatHost> _hosts = new(StringComparer.Ordinal);
+    private readonly VatHosts _hosts = new(bundles, transcripts, committed);
     private readonly Dictionary<string, IActorRef> _actors = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _startedBefore = new(StringComparer.Ordinal);
     private readonly VatWarehouse _warehouse = new(maxVatsOnline);
 
-    public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) =>
-        _hosts[vatId] = new VatHost(vatId, bundleName, root, enablePipelining, bundles, transcripts);
+    public bool LoadsOnDemand => _hosts.LoadsOnDemand;
 
-    public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state) =>
-        _hosts[vatId] = new VatHost(Vat.State.VatKeeper.Load(vatId, state), bundleName, enablePipelining, bundles, transcripts);
+    public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) => _hosts.Create(vatId, bundleName, root, enablePipelining);
+
+    public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string>? state) =>
+        _hosts.Restore(vatId, bundleName, enablePipelining, state);
+
+    /// <summary>A vat's host stays while its actor does: only hosts of vats with no actor are let go.</summary>
+    public void BlockStored() => _hosts.LetGo(_actors.ContainsKey);
 
     public void DestroyVat(string vatId)
     {
@@ -37,7 +42,7 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
 
     public async Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class
     {
-        if (!_hosts.TryGetValue(vatId, out var host)) throw new KernelPanicException($"no actor for vat {vatId}");
+        var host = _hosts.Find(vatId) ?? throw new KernelPanicException($"no actor for vat {vatId}");
         if (request is ICrankRequest c && _warehouse.Use(vatId, c.Crank) is { } evict)
             foreach (var other in evict) await EvictAsync(other, c.Crank).ConfigureAwait(false);
         if (!_actors.TryGetValue(vatId, out var actor))
@@ -56,7 +61,7 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
     {
         if (!_actors.Remove(vatId, out var actor))
         {
-            if (_hosts.TryGetValue(vatId, out var host)) host.Handle(new EvictWorker(crank));
+            _hosts.InMemory(vatId)?.Handle(new EvictWorker(crank));
             return;
         }
         await ReplyOf(vatId, new EvictWorker(crank), actor.Ask<object>(new EvictWorker(crank), timeout)).ConfigureAwait(false);
@@ -86,6 +91,6 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
     public void Tell(string vatId, VatCommand command)
     {
         if (_actors.TryGetValue(vatId, out var actor)) actor.Tell(command);
-        else if (_hosts.TryGetValue(vatId, out var host)) host.Handle(command);
+        else _hosts.InMemory(vatId)?.Handle(command);
     }
 }

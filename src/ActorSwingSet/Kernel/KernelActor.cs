@@ -53,7 +53,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         var p = settings.Persistence;
         var storeProblem = OpenTranscripts(p, out _transcripts);
         // without persistence nothing commits blocks, so each vat keeps its own transcript in memory
-        _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout, settings.MaxVatsOnline, p.Enabled ? _transcripts : null);
+        _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout, settings.MaxVatsOnline, p.Enabled ? _transcripts : null, null);
         _slog = observers.OpenTrace(e => _log.Error(e, "the slog file {0} cannot be written; the slog is off", settings.SlogFile));
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039)
         {
@@ -257,6 +257,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         {
             var (writes, transcript) = await _core.TakeBlockDeltaAsync();
             var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes, transcript), _settings.VatReplyTimeout);
+            _port.BlockStored();
             _cranksSinceCommit = 0;
             PublishStats();
             _slog?.Commit(_core.Keeper.CrankNumber, stored.Block, writes.Count);

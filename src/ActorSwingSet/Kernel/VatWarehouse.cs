@@ -37,6 +37,9 @@ internal sealed class VatWarehouse(int maxOnline)
         return evict;
     }
 
+    /// <summary>Whether the vat's worker is online.</summary>
+    public bool IsOnline(string vatId) => _online.ContainsKey(vatId);
+
     /// <summary>The vat is gone (terminated) or its worker was dropped: it is not online any more.</summary>
     public void Forget(string vatId)
     {

@@ -148,7 +148,9 @@ public sealed class CrankResultTests
         public List<string> Log { get; } = [];
 
         public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) => throw new NotSupportedException();
-        public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state) => throw new NotSupportedException();
+        public bool LoadsOnDemand => false;
+        public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string>? state) => throw new NotSupportedException();
+        public void BlockStored() => throw new NotSupportedException();
         public void DestroyVat(string vatId) => Log.Add($"{vatId} destroyed");
         public Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class => throw new NotSupportedException();
         public void Tell(string vatId, VatCommand command) => Log.Add($"{vatId} {command.GetType().Name} {command.Crank}");

@@ -92,10 +92,10 @@ public sealed class ReplayTests
     }
 
     /// <summary>Six vats, bumped in turn for three rounds; each answer depends on memory the worker only has by replay.</summary>
-    private static async Task<(SortedDictionary<string, string> Dump, int MostOnline)> Rounds(int maxVatsOnline)
+    private static async Task<(SortedDictionary<string, string> Dump, int MostOnline)> Rounds(int maxVatsOnline, bool loadOnDemand = false)
     {
         var names = Enumerable.Range(1, 6).Select(i => $"m{i}").ToArray();
-        var k = new StoredKernel(Config([.. names.Select(n => (n, "memory"))]), maxVatsOnline);
+        var k = new StoredKernel(Config([.. names.Select(n => (n, "memory"))]), maxVatsOnline, loadOnDemand);
         await k.Core.RunAsync();
         var mostOnline = 0;
         for (var round = 1L; round <= 3; round++)
@@ -106,8 +106,15 @@ public sealed class ReplayTests
                 mostOnline = Math.Max(mostOnline, k.Port.Online.Count());
             }
             await k.CommitAsync();
+            // loading on demand, a committed vat whose worker is offline has no host in memory either
+            if (loadOnDemand) Assert.Equal(Math.Min(maxVatsOnline, names.Length), k.Port.HostsLoaded);
         }
         await Probe.AssertAuditClean(k.Core);
+        if (loadOnDemand)
+        {
+            await k.RestartAsync();
+            Assert.Equal(0, k.Port.HostsLoaded);                          // a restart loads no vat
+        }
         return (await k.Core.DumpAsync(), mostOnline);
     }
 
@@ -120,6 +127,8 @@ public sealed class ReplayTests
         Assert.Equal(6, allOnline);
         // replay runs no crank and changes nothing: the crank count and the stats included, byte for byte
         Assert.Equal(unlimited, evicting);
+        var (onDemand, _) = await Rounds(2, loadOnDemand: true);
+        Assert.Equal(unlimited, onDemand);
     }
 
     [Fact]

@@ -13,20 +13,27 @@ internal sealed class StoredKernel
     private readonly KernelConfig _config;
     private readonly KernelOptions _options;
     private readonly int _maxVatsOnline;
+    private readonly bool _loadOnDemand;
     private readonly KvState _committed = new();
     private long _blocks;
 
-    public StoredKernel(KernelConfig config, int maxVatsOnline = int.MaxValue)
+    /// <param name="config">The kernel's configuration.</param>
+    /// <param name="maxVatsOnline">The vat warehouse's limit.</param>
+    /// <param name="loadOnDemand">Whether vat hosts are loaded from the committed state when needed and let go once committed and offline.</param>
+    public StoredKernel(KernelConfig config, int maxVatsOnline = int.MaxValue, bool loadOnDemand = false)
     {
+        _loadOnDemand = loadOnDemand;
         _config = config;
         _maxVatsOnline = maxVatsOnline;
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? 0);
-        Port = new InProcessVatPort(config.Bundles, Transcripts, maxVatsOnline);
+        Port = NewPort();
         Core = new KernelCore(Port, _options);
         Core.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
     }
 
     public MemoryTranscriptStore Transcripts { get; } = new();
+
+    private InProcessVatPort NewPort() => new(_config.Bundles, Transcripts, _maxVatsOnline, _loadOnDemand ? _committed : null);
     public InProcessVatPort Port { get; private set; }
     public KernelCore Core { get; private set; }
 
@@ -45,6 +52,7 @@ internal sealed class StoredKernel
         var (writes, transcript) = await Core.TakeBlockDeltaAsync();
         _committed.Apply(writes);
         Transcripts.ApplyBlock(_blocks + 1, transcript, TranscriptStores.DeletedVats(writes));
+        Port.BlockStored();
         _blocks++;
     }
 
@@ -52,7 +60,7 @@ internal sealed class StoredKernel
     public async Task RestartAsync()
     {
         await CommitAsync();
-        Port = new InProcessVatPort(_config.Bundles, Transcripts, _maxVatsOnline);
+        Port = NewPort();
         Core = KernelCore.Restore(Port, _options, _committed.ToDictionary());
         Core.BeginHostSession(_blocks);
     }
