@@ -34,18 +34,23 @@ public interface IScenarioKernel : IAsyncDisposable
 /// <summary>A scenario broke an invariant, or its runs with and without a restart ended differently.</summary>
 public sealed class ScenarioFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>The crank engine without an ActorSystem; a restart rebuilds it from the blocks it committed.</summary>
+/// <summary>
+/// The crank engine without an ActorSystem; a restart rebuilds it from the blocks it committed. With
+/// <c>maxVatsOnline</c> small, most deliveries find their vat's worker evicted and rebuild it by replay.
+/// </summary>
 internal sealed class InProcessScenarioKernel : IScenarioKernel
 {
     private readonly KernelOptions _options;
     private readonly KvState _committed = new();
     private readonly MemoryTranscriptStore _transcripts = new();
+    private readonly int _maxVatsOnline;
     private KernelCore _k;
 
-    public InProcessScenarioKernel(KernelConfig config)
+    public InProcessScenarioKernel(KernelConfig config, int maxVatsOnline = int.MaxValue)
     {
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? 0);
-        _k = new KernelCore(new InProcessVatPort(config.Bundles, _transcripts), _options);
+        _maxVatsOnline = maxVatsOnline;
+        _k = new KernelCore(new InProcessVatPort(config.Bundles, _transcripts, maxVatsOnline), _options);
         _k.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
     }
 
@@ -74,7 +79,7 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     public async Task RestartAsync()
     {
         await CommitAsync();
-        _k = KernelCore.Restore(new InProcessVatPort(_options.Bundles, _transcripts), _options, _committed.ToDictionary());
+        _k = KernelCore.Restore(new InProcessVatPort(_options.Bundles, _transcripts, _maxVatsOnline), _options, _committed.ToDictionary());
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
@@ -121,6 +126,21 @@ public static class ScenarioRunner
             throw new ScenarioFailedException($"the run with a restart before step {scenario.RestartAt} ended with another state than the run without:\n  "
                 + string.Join("\n  ", diff.Take(20)));
         return plain;
+    }
+
+    /// <summary>
+    /// Runs the scenario (with and without its restart) on in-process kernels with every vat online and with one:
+    /// eviction and replay are invisible, so all end in the same state, byte for byte.
+    /// </summary>
+    public static async Task<ScenarioOutcome> CheckEvictingAsync(Scenario scenario)
+    {
+        var all = await CheckAsync(scenario, c => Task.FromResult<IScenarioKernel>(new InProcessScenarioKernel(c)));
+        var one = await CheckAsync(scenario, c => Task.FromResult<IScenarioKernel>(new InProcessScenarioKernel(c, maxVatsOnline: 1)));
+        var diff = KernelStateDump.Diff(all.Dump, one.Dump);
+        if (diff.Count > 0)
+            throw new ScenarioFailedException("the run with one vat online ended with another state than the run with every vat online:\n  "
+                + string.Join("\n  ", diff.Take(20)));
+        return all;
     }
 
     /// <summary>One run of <paramref name="scenario"/>; <paramref name="trace"/> hears what the kernel refused.</summary>
