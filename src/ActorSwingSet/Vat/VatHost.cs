@@ -32,9 +32,13 @@ internal sealed class VatHost : IVatRequestHandler
     private IRawVat? _vat;
     private string _bundleName;
 
+    // the imports a worker of this incarnation was told of when it was rebuilt from the vatstore (state stored with no
+    // transcript); every later worker of the incarnation is rebuilt the same way before the transcript since is replayed
+    private IReadOnlyList<string>? _rebuiltImports;
+
     // valid in the states with an open crank (InCrank, TerminatedInCrank)
     private long _crank;
-    private (IRawVat? Vat, string Bundle) _atCrankStart;
+    private (IRawVat? Vat, string Bundle, IReadOnlyList<string>? RebuiltImports) _atCrankStart;
     // whether the open crank ran the worker's code (then an abort must let that worker go)
     private bool _ranCode;
 
@@ -108,7 +112,7 @@ internal sealed class VatHost : IVatRequestHandler
         _transcript.BeginCrank();
         Enter(VatHostState.InCrank);
         _crank = crank;
-        _atCrankStart = (_vat, _bundleName);
+        _atCrankStart = (_vat, _bundleName, _rebuiltImports);
         _ranCode = false;
     }
 
@@ -163,6 +167,7 @@ internal sealed class VatHost : IVatRequestHandler
         if (abandoned.Count > 0) translator.Effects.Add(VatEffect.Of(new AbandonNonDurableExports(abandoned)));
         Keeper.StartNextIncarnation();
         _vat = null;
+        _rebuiltImports = null;
         _bundleName = request.BundleName;
         return Deliver(request.Crank, new KStartVat(request.VatParameters), translator);
     }
@@ -199,7 +204,7 @@ internal sealed class VatHost : IVatRequestHandler
         if (!CrankOpen || command.Crank != _crank) return;
         Keeper.RollbackCrank();
         _transcript.RollbackCrank();
-        (_vat, _bundleName) = _atCrankStart;
+        (_vat, _bundleName, _rebuiltImports) = _atCrankStart;
         if (_ranCode) _vat = null;
         Enter(VatHostState.Idle);
     }
@@ -251,7 +256,9 @@ internal sealed class VatHost : IVatRequestHandler
     /// <summary>
     /// Builds the incarnation's worker from its bundle (a bundle that fails to build fails the delivery). Before any
     /// delivery but the incarnation's startVat, its transcript is replayed into it; a divergence is returned and the
-    /// worker is not kept. State stored before transcripts were kept has none: that worker starts from its vatstore.
+    /// worker is not kept. State stored before transcripts were kept has none: that worker starts from its vatstore,
+    /// told of its reachable imports, and so does every later worker of the incarnation, with the same imports, before
+    /// the transcript made since is replayed into it (its first entry holds the vatstore reads of that start).
     /// </summary>
     private string? BuildWorker(VatDelivery next)
     {
@@ -259,14 +266,10 @@ internal sealed class VatHost : IVatRequestHandler
         if (next is not StartVatDelivery)
         {
             var span = _transcript.Span(Keeper.IncarnationNumber);
-            if (span.Count > 0)
-            {
-                if (TranscriptReplay.Replay(VatId, _transcript.EndPosition - span.Count, worker, span) is { } divergence) return divergence;
-            }
-            else if (worker is IRebuiltVat rebuilt)
-            {
-                rebuilt.Rebuilt([.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)]);
-            }
+            if (span.Count == 0)
+                _rebuiltImports = [.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)];
+            if (_rebuiltImports is not null && worker is IRebuiltVat rebuilt) rebuilt.Rebuilt(_rebuiltImports);
+            if (span.Count > 0 && TranscriptReplay.Replay(VatId, _transcript.EndPosition - span.Count, worker, span) is { } divergence) return divergence;
         }
         _vat = worker;
         return null;
