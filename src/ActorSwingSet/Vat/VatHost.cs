@@ -36,7 +36,8 @@ internal sealed class VatHost : IVatRequestHandler
     // transcript); every later worker of the incarnation is rebuilt the same way before the transcript since is replayed
     private IReadOnlyList<string>? _rebuiltImports;
 
-    // valid in the states with an open crank (InCrank, TerminatedInCrank)
+    // valid in the states with an open crank (InCrank, TerminatedInCrank); cleared when it closes, so that a worker
+    // let go (evicted, or dropped by an abort) is not kept alive by it
     private long _crank;
     private (IRawVat? Vat, string Bundle, IReadOnlyList<string>? RebuiltImports) _atCrankStart;
     // whether the open crank ran the worker's code (then an abort must let that worker go)
@@ -123,6 +124,7 @@ internal sealed class VatHost : IVatRequestHandler
         if (CrankOpen) _transcript.CommitCrank(Keeper.IncarnationNumber);
         if (State == VatHostState.TerminatedInCrank) Enter(VatHostState.Terminated);
         else if (CrankOpen) Enter(VatHostState.Idle);
+        _atCrankStart = default;
     }
 
     /// <summary>The vat requests that run its code or change its incarnation need it alive.</summary>
@@ -205,6 +207,7 @@ internal sealed class VatHost : IVatRequestHandler
         Keeper.RollbackCrank();
         _transcript.RollbackCrank();
         (_vat, _bundleName, _rebuiltImports) = _atCrankStart;
+        _atCrankStart = default;
         if (_ranCode) _vat = null;
         Enter(VatHostState.Idle);
     }
