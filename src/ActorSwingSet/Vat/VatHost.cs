@@ -353,6 +353,7 @@ internal sealed class VatHost : IVatRequestHandler
             {
                 CheckKey(key);
                 if (value is null) throw new IllegalSyscallException("vatstoreSet() needs a string value");
+                CheckText("vatstoreSet() value", value);
                 host.Keeper.VatstoreSet(key, value);
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("set")));
                 return true;
@@ -377,6 +378,7 @@ internal sealed class VatHost : IVatRequestHandler
             var next = Guard(() =>
             {
                 if (priorKey is null) throw new IllegalSyscallException("vatstoreGetNextKey() needs a string key");
+                CheckText("a vatstore key", priorKey);
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("getNextKey")));
                 return host.Keeper.VatstoreGetNextKey(priorKey);
             });
@@ -387,6 +389,21 @@ internal sealed class VatHost : IVatRequestHandler
         private static void CheckKey(string key)
         {
             if (string.IsNullOrEmpty(key)) throw new IllegalSyscallException("vatstore keys must be non-empty strings");
+            CheckText("a vatstore key", key);
+        }
+
+        /// <summary>
+        /// Vatstore text must be well-formed UTF-16: a lone surrogate cannot be written as JSON or UTF-8 (the
+        /// transcript, the stores), so it would come back as another text, and a replay would diverge where the
+        /// delivery did not. Refused when made, with where it is.
+        /// </summary>
+        private static void CheckText(string what, string text)
+        {
+            for (var i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+                else if (char.IsSurrogate(text[i])) throw new IllegalSyscallException($"{what} must be well-formed text: a lone surrogate at index {i}");
+            }
         }
     }
 }
