@@ -63,3 +63,58 @@ public sealed class TranscriptTextTests
         await Probe.AssertAuditClean(k.Core);
     }
 }
+
+/// <summary>
+/// Resolves its result with capdata whose body escapes a lone surrogate (JSON that reads as no string), and if
+/// that syscall throws, carries on with a good one: a vat may catch what a syscall throws.
+/// </summary>
+public sealed class LoneEscapeRawVat : IRawVat
+{
+    public void Deliver(VatDelivery delivery, IVatSyscalls syscalls)
+    {
+        if (delivery is not MessageDelivery { Result: { } result }) return;
+        try
+        {
+            syscalls.Resolve(result, false, VCapData.Of("#\"x\\ud800y\""));
+        }
+        catch (InvalidOperationException)
+        {
+            syscalls.Resolve(result, false, VCapData.Of(SmallCaps.Encode("caught")));
+        }
+    }
+}
+
+/// <summary>
+/// A syscall either passes (and is recorded) or is illegal (and the vat is terminated): one that threw something
+/// the vat could catch and run on would be missing from the transcript, and the replay of that delivery would diverge.
+/// </summary>
+public sealed class MessageTextTests
+{
+    [Fact]
+    public async Task Capdata_escaping_a_lone_surrogate_is_an_illegal_syscall_not_an_exception_the_vat_may_catch_and_replay_diverge_on()
+    {
+        var k = new StoredKernel(new KernelConfig
+        {
+            Bundles = new VatBundleRegistry().Register("escape", () => new LoneEscapeRawVat()).RegisterVat<MemoryCounterVat>("memory"),
+            Vats = [new("escape", "escape"), new("other", "memory")],
+            ReapInterval = 0,
+        }, maxVatsOnline: 1);
+        await k.Core.RunAsync();
+        var kp = k.Core.QueueToVatRoot("escape", HostValues.Methargs("try"));
+        await k.Core.RunAsync();
+        Assert.Equal(PromiseState.Rejected, k.Core.GetPromise(kp).State);
+        var info = k.Core.GetVatInfo("escape");
+        Assert.False(info.Alive);
+        var stored = System.Text.Json.JsonDocument.Parse((await k.Core.DumpAsync())[$"vat.terminationReason.{info.VatId}"]).RootElement;
+        var reason = Assert.IsType<PassableError>(HostValues.Decode(KCapData.Of(stored.GetProperty("info").GetString()!))).Message;
+        Assert.Contains("illegal syscall", reason);
+        Assert.Contains("capdata body is not well-formed text", reason);
+        // from the host, the same bodies are bad input: refused, nothing queued
+        var other = k.Core.GetVatInfo("other").Root;
+        foreach (var body in new[] { "#[\"bump\",[\"x\\ud800y\"]]", "#[\"bump\",[\"x\ud800y\"]]" })
+            Assert.StartsWith("methargs: malformed capdata: capdata body is not well-formed text",
+                Assert.Throws<ArgumentException>(() => k.Core.QueueToKref(other, new KCapData(body, []))).Message);
+        Assert.Equal(1L, await k.CallAsync("other", "bump"));
+        await Probe.AssertAuditClean(k.Core);
+    }
+}
