@@ -235,12 +235,26 @@ internal sealed class VatHost : IVatRequestHandler
             return Reply(crank, DeliveryStatus.KernelPanic, e.Message, translator);
         }
         if (vd is null) return Reply(crank, DeliveryStatus.Skipped, null, translator);
+        // a worker not in memory is rebuilt from its transcript: one that cannot be read is the kernel's fault (damaged
+        // storage), never the vat's, so it panics the kernel rather than terminating the vat
+        List<TranscriptEntry>? span = null;
+        if (_vat is null && vd is not StartVatDelivery)
+        {
+            try
+            {
+                span = _transcript.Span(Keeper.IncarnationNumber);
+            }
+            catch (Exception e)
+            {
+                return Reply(crank, DeliveryStatus.KernelPanic, $"the transcript of {VatId} cannot be read: {e.Message}", translator);
+            }
+        }
         var syscalls = new SyscallHandler(this, translator);
         try
         {
             _ranCode = true;
             // the worker is built on the incarnation's first delivery, or rebuilt from its transcript
-            if (_vat is null && BuildWorker(vd) is { } divergence) return Reply(crank, DeliveryStatus.DeliveryError, divergence, translator);
+            if (_vat is null && BuildWorker(span) is { } divergence) return Reply(crank, DeliveryStatus.DeliveryError, divergence, translator);
             _vat!.Deliver(vd, syscalls);
         }
         catch (Exception e) when (syscalls.Illegal is null)
@@ -258,17 +272,17 @@ internal sealed class VatHost : IVatRequestHandler
 
     /// <summary>
     /// Builds the incarnation's worker from its bundle (a bundle that fails to build fails the delivery). Before any
-    /// delivery but the incarnation's startVat, its transcript is replayed into it; a divergence is returned and the
+    /// delivery but the incarnation's startVat, its transcript (<paramref name="span"/>; null for a startVat) is
+    /// replayed into it; a divergence is returned and the
     /// worker is not kept. State stored before transcripts were kept has none: that worker starts from its vatstore,
     /// told of its reachable imports, and so does every later worker of the incarnation, with the same imports, before
     /// the transcript made since is replayed into it (its first entry holds the vatstore reads of that start).
     /// </summary>
-    private string? BuildWorker(VatDelivery next)
+    private string? BuildWorker(List<TranscriptEntry>? span)
     {
         var worker = _bundles.Create(_bundleName);
-        if (next is not StartVatDelivery)
+        if (span is not null)
         {
-            var span = _transcript.Span(Keeper.IncarnationNumber);
             if (span.Count == 0)
                 _rebuiltImports = [.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)];
             if (_rebuiltImports is not null && worker is IRebuiltVat rebuilt) rebuilt.Rebuilt(_rebuiltImports);
