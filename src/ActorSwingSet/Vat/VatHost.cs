@@ -265,6 +265,11 @@ internal sealed class VatHost : IVatRequestHandler
         {
             // the illegal syscall is what counts, whatever the vat did after it
         }
+        finally
+        {
+            // its syscalls are this delivery's: a vat that keeps the object and calls it later changes nothing
+            syscalls.Closed = true;
+        }
         if (syscalls.Illegal is { } problem) return Reply(crank, DeliveryStatus.IllegalSyscall, problem, translator);
         _transcript.Append(Keeper.IncarnationNumber, new TranscriptEntry(vd, syscalls.Recorded));
         return Reply(crank, DeliveryStatus.Ok, null, translator);
@@ -300,8 +305,12 @@ internal sealed class VatHost : IVatRequestHandler
     {
         public string? Illegal { get; private set; }
 
+        /// <summary>Set once the delivery is over; a syscall after that throws, with no effect and no record.</summary>
+        public bool Closed { get; set; }
+
         private T Guard<T>(Func<T> translate)
         {
+            if (Closed) throw new InvalidOperationException(TranscriptReplay.SyscallAfterDelivery);
             if (Illegal is not null) throw new IllegalSyscallException("vat already made an illegal syscall: " + Illegal);
             try
             {
