@@ -32,14 +32,10 @@ internal sealed class VatHost : IVatRequestHandler
     private IRawVat? _vat;
     private string _bundleName;
 
-    // the imports a worker of this incarnation was told of when it was rebuilt from the vatstore (state stored with no
-    // transcript); every later worker of the incarnation is rebuilt the same way before the transcript since is replayed
-    private IReadOnlyList<string>? _rebuiltImports;
-
     // valid in the states with an open crank (InCrank, TerminatedInCrank); cleared when it closes, so that a worker
     // let go (evicted, or dropped by an abort) is not kept alive by it
     private long _crank;
-    private (IRawVat? Vat, string Bundle, IReadOnlyList<string>? RebuiltImports) _atCrankStart;
+    private (IRawVat? Vat, string Bundle) _atCrankStart;
     // whether the open crank ran the worker's code (then an abort must let that worker go)
     private bool _ranCode;
 
@@ -113,7 +109,7 @@ internal sealed class VatHost : IVatRequestHandler
         _transcript.BeginCrank();
         Enter(VatHostState.InCrank);
         _crank = crank;
-        _atCrankStart = (_vat, _bundleName, _rebuiltImports);
+        _atCrankStart = (_vat, _bundleName);
         _ranCode = false;
     }
 
@@ -169,7 +165,6 @@ internal sealed class VatHost : IVatRequestHandler
         if (abandoned.Count > 0) translator.Effects.Add(VatEffect.Of(new AbandonNonDurableExports(abandoned)));
         Keeper.StartNextIncarnation();
         _vat = null;
-        _rebuiltImports = null;
         _bundleName = request.BundleName;
         return Deliver(request.Crank, new KStartVat(request.VatParameters), translator);
     }
@@ -206,7 +201,7 @@ internal sealed class VatHost : IVatRequestHandler
         if (!CrankOpen || command.Crank != _crank) return;
         Keeper.RollbackCrank();
         _transcript.RollbackCrank();
-        (_vat, _bundleName, _rebuiltImports) = _atCrankStart;
+        (_vat, _bundleName) = _atCrankStart;
         _atCrankStart = default;
         if (_ranCode) _vat = null;
         Enter(VatHostState.Idle);
@@ -250,11 +245,12 @@ internal sealed class VatHost : IVatRequestHandler
             }
         }
         var syscalls = new SyscallHandler(this, translator);
+        IReadOnlyList<string>? rebuiltImports = null;
         try
         {
             _ranCode = true;
             // the worker is built on the incarnation's first delivery, or rebuilt from its transcript
-            if (_vat is null && BuildWorker(span) is { } divergence) return Reply(crank, DeliveryStatus.DeliveryError, divergence, translator);
+            if (_vat is null && BuildWorker(span, out rebuiltImports) is { } divergence) return Reply(crank, DeliveryStatus.DeliveryError, divergence, translator);
             _vat!.Deliver(vd, syscalls);
         }
         catch (Exception e) when (syscalls.Illegal is null)
@@ -271,27 +267,30 @@ internal sealed class VatHost : IVatRequestHandler
             syscalls.Closed = true;
         }
         if (syscalls.Illegal is { } problem) return Reply(crank, DeliveryStatus.IllegalSyscall, problem, translator);
-        _transcript.Append(Keeper.IncarnationNumber, new TranscriptEntry(vd, syscalls.Recorded));
+        _transcript.Append(Keeper.IncarnationNumber, new TranscriptEntry(vd, syscalls.Recorded, rebuiltImports));
         return Reply(crank, DeliveryStatus.Ok, null, translator);
     }
 
     /// <summary>
     /// Builds the incarnation's worker from its bundle (a bundle that fails to build fails the delivery). Before any
     /// delivery but the incarnation's startVat, its transcript (<paramref name="span"/>; null for a startVat) is
-    /// replayed into it; a divergence is returned and the
-    /// worker is not kept. State stored before transcripts were kept has none: that worker starts from its vatstore,
-    /// told of its reachable imports, and so does every later worker of the incarnation, with the same imports, before
-    /// the transcript made since is replayed into it (its first entry holds the vatstore reads of that start).
+    /// replayed into it; a divergence is returned and the worker is not kept. State stored before transcripts were
+    /// kept has none: that worker starts from its vatstore, told of its reachable imports, which are returned in
+    /// <paramref name="rebuiltImports"/> for the delivery's transcript entry, so that every later rebuild (after an
+    /// eviction, an abort or a restart) starts the worker the same way before replaying what followed.
     /// </summary>
-    private string? BuildWorker(List<TranscriptEntry>? span)
+    private string? BuildWorker(List<TranscriptEntry>? span, out IReadOnlyList<string>? rebuiltImports)
     {
+        rebuiltImports = null;
         var worker = _bundles.Create(_bundleName);
-        if (span is not null)
+        if (span is { Count: 0 })
         {
-            if (span.Count == 0)
-                _rebuiltImports = [.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)];
-            if (_rebuiltImports is not null && worker is IRebuiltVat rebuilt) rebuilt.Rebuilt(_rebuiltImports);
-            if (span.Count > 0 && TranscriptReplay.Replay(VatId, _transcript.EndPosition - span.Count, worker, span) is { } divergence) return divergence;
+            rebuiltImports = [.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)];
+            if (worker is IRebuiltVat rebuilt) rebuilt.Rebuilt(rebuiltImports);
+        }
+        else if (span is not null && TranscriptReplay.Replay(VatId, _transcript.EndPosition - span.Count, worker, span) is { } divergence)
+        {
+            return divergence;
         }
         _vat = worker;
         return null;

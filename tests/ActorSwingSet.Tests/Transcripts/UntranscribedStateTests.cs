@@ -22,9 +22,9 @@ public sealed class UntranscribedStateTests
     };
 
     /// <summary>The caller holds the importer's root in memory only; the restart forgets the hold and every transcript.</summary>
-    private static async Task<StoredKernel> CallerThatHeldAPresence(int maxVatsOnline)
+    private static async Task<StoredKernel> CallerThatHeldAPresence(int maxVatsOnline, bool loadOnDemand = false)
     {
-        var k = new StoredKernel(Config(), maxVatsOnline);
+        var k = new StoredKernel(Config(), maxVatsOnline, loadOnDemand);
         await k.Core.RunAsync();
         await k.CallAsync("caller", "hold", k.Core.GetVatInfo("importer").Root);
         await k.RestartAsync(withoutTranscripts: true);
@@ -48,12 +48,24 @@ public sealed class UntranscribedStateTests
         await Probe.AssertAuditClean(k.Core);
     }
 
-    [Fact]
-    public async Task A_worker_rebuilt_from_its_vatstore_and_then_evicted_is_rebuilt_by_replay_without_diverging()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_worker_rebuilt_from_its_vatstore_and_then_evicted_is_rebuilt_by_replay_without_diverging(bool loadOnDemand)
     {
-        var k = await CallerThatHeldAPresence(maxVatsOnline: 1);
+        var k = await CallerThatHeldAPresence(maxVatsOnline: 1, loadOnDemand);
         Assert.Equal(1L, await k.CallAsync("importer", "increment", 1L));   // evicts the caller's worker
         Assert.DoesNotContain(k.Core.GetVatInfo("caller").VatId, k.Port.Online);
+        await k.CommitAsync();                                                 // (and lets its host go, loaded on demand)
+        await AssertCallerRunsOn(k);
+    }
+
+    [Fact]
+    public async Task A_worker_rebuilt_from_its_vatstore_is_rebuilt_the_same_way_after_the_next_restart()
+    {
+        var k = await CallerThatHeldAPresence(maxVatsOnline: int.MaxValue);
+        await k.RestartAsync();                      // the transcript since the rebuild is stored; the rebuild is in it
+        Assert.Single(k.Transcripts.Items(), i => i.Item.EndsWith(",\"rebuilt\":[\"o-50\"]}", StringComparison.Ordinal));
         await AssertCallerRunsOn(k);
     }
 

@@ -30,6 +30,7 @@ internal static class TranscriptReplay
             var simulator = new Simulator(span[i].Syscalls);
             try
             {
+                if (span[i].RebuiltImports is { } imports && worker is IRebuiltVat rebuilt) rebuilt.Rebuilt(imports);
                 worker.Deliver(span[i].Delivery, simulator);
             }
             catch (Exception e) when (simulator.Divergence is null)
