@@ -38,7 +38,8 @@ public sealed class ScenarioFailedException(string message, Exception? inner = n
 
 /// <summary>
 /// The crank engine without an ActorSystem; a restart rebuilds it from the blocks it committed. With
-/// <c>maxVatsOnline</c> small, most deliveries find their vat's worker evicted and rebuild it by replay.
+/// <c>maxVatsOnline</c> small, most deliveries find their vat's worker evicted and rebuild it by replay; with
+/// <c>loadOnDemand</c>, vat hosts are loaded from the committed state when needed and let go after each block.
 /// </summary>
 internal sealed class InProcessScenarioKernel : IScenarioKernel
 {
@@ -46,13 +47,17 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
     private readonly KvState _committed = new();
     private readonly MemoryTranscriptStore _transcripts = new();
     private readonly int _maxVatsOnline;
+    private readonly bool _loadOnDemand;
+    private InProcessVatPort _port;
     private KernelCore _k;
 
-    public InProcessScenarioKernel(KernelConfig config, int maxVatsOnline = int.MaxValue)
+    public InProcessScenarioKernel(KernelConfig config, int maxVatsOnline = int.MaxValue, bool loadOnDemand = false)
     {
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? 0);
         _maxVatsOnline = maxVatsOnline;
-        _k = new KernelCore(new InProcessVatPort(config.Bundles, _transcripts, maxVatsOnline), _options);
+        _loadOnDemand = loadOnDemand;
+        _port = NewPort();
+        _k = new KernelCore(_port, _options);
         _k.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
     }
 
@@ -76,12 +81,16 @@ internal sealed class InProcessScenarioKernel : IScenarioKernel
         var (writes, transcript) = await _k.TakeBlockDeltaAsync();
         _committed.Apply(writes);
         _transcripts.ApplyBlock(_transcripts.AppliedBlock + 1, transcript, TranscriptStores.DeletedVats(writes));
+        _port.BlockStored();
     }
+
+    private InProcessVatPort NewPort() => new(_options.Bundles, _transcripts, _maxVatsOnline, _loadOnDemand ? _committed : null);
 
     public async Task RestartAsync()
     {
         await CommitAsync();
-        _k = KernelCore.Restore(new InProcessVatPort(_options.Bundles, _transcripts, _maxVatsOnline), _options, _committed.ToDictionary());
+        _port = NewPort();
+        _k = KernelCore.Restore(_port, _options, _committed.ToDictionary());
     }
 
     public bool RestartReplaysTranscripts => true;
@@ -133,13 +142,13 @@ public static class ScenarioRunner
     }
 
     /// <summary>
-    /// Runs the scenario (with and without its restart) on in-process kernels with every vat online and with one:
-    /// eviction and replay are invisible, so all end in the same state, byte for byte.
+    /// Runs the scenario (with and without its restart) on in-process kernels with every vat online and with one
+    /// (and vat hosts loaded on demand): eviction and replay are invisible, so all end in the same state, byte for byte.
     /// </summary>
     public static async Task<ScenarioOutcome> CheckEvictingAsync(Scenario scenario)
     {
         var all = await CheckAsync(scenario, c => Task.FromResult<IScenarioKernel>(new InProcessScenarioKernel(c)));
-        var one = await CheckAsync(scenario, c => Task.FromResult<IScenarioKernel>(new InProcessScenarioKernel(c, maxVatsOnline: 1)));
+        var one = await CheckAsync(scenario, c => Task.FromResult<IScenarioKernel>(new InProcessScenarioKernel(c, maxVatsOnline: 1, loadOnDemand: true)));
         var diff = KernelStateDump.Diff(all.Dump, one.Dump);
         if (diff.Count > 0)
             throw new ScenarioFailedException("the run with one vat online ended with another state than the run with every vat online:\n  "
