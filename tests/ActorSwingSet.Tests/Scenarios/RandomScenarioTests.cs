@@ -52,6 +52,18 @@ public sealed class RandomScenarioTests(ITestOutputHelper output) : ScratchDirec
     }
 
     [Fact]
+    public async Task Random_scenarios_on_the_kernel_actor_with_one_vat_online_evict_and_replay_and_survive_a_restart_unchanged()
+    {
+        var (seed, iterations) = ScenarioRunner.Settings("8ActorOne901", 25);
+        var result = await ScenarioRunner.ExploreAsync(
+            s => ScenarioRunner.CheckAsync(s, c => Task.FromResult<IScenarioKernel>(new ActorScenarioKernel(c,
+                () => ConfigurationFactory.ParseString("actorswingset.kernel.max-vats-online = 1").WithFallback(InMemoryJournal()), newSystemOnRestart: false))),
+            seed, iterations, shrinkIterations: 50);
+        Report(result);
+        Assert.Equal(iterations, result.Scenarios);
+    }
+
+    [Fact]
     public async Task Random_scenarios_on_sqlite_survive_a_restart_of_the_whole_actor_system_unchanged()
     {
         var (seed, iterations) = ScenarioRunner.Settings("2SqliteRst90", 4);
