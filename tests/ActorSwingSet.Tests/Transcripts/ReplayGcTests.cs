@@ -68,7 +68,6 @@ public sealed class ReplayGcTests
     }
 
     [Theory]
-    [InlineData(1, false)]
     [InlineData(2, false)]
     [InlineData(1, true)]
     public async Task With_one_vat_online_replayed_bringOutYourDeads_collect_what_the_originals_did(long reapInterval, bool restarts)
