@@ -32,7 +32,8 @@ internal sealed class VatHost : IVatRequestHandler
     private IRawVat? _vat;
     private string _bundleName;
 
-    // valid in the states with an open crank (InCrank, TerminatedInCrank)
+    // valid in the states with an open crank (InCrank, TerminatedInCrank); cleared when it closes, so that a worker
+    // let go (evicted, or dropped by an abort) is not kept alive by it
     private long _crank;
     private (IRawVat? Vat, string Bundle) _atCrankStart;
     // whether the open crank ran the worker's code (then an abort must let that worker go)
@@ -119,6 +120,7 @@ internal sealed class VatHost : IVatRequestHandler
         if (CrankOpen) _transcript.CommitCrank(Keeper.IncarnationNumber);
         if (State == VatHostState.TerminatedInCrank) Enter(VatHostState.Terminated);
         else if (CrankOpen) Enter(VatHostState.Idle);
+        _atCrankStart = default;
     }
 
     /// <summary>The vat requests that run its code or change its incarnation need it alive.</summary>
@@ -200,6 +202,7 @@ internal sealed class VatHost : IVatRequestHandler
         Keeper.RollbackCrank();
         _transcript.RollbackCrank();
         (_vat, _bundleName) = _atCrankStart;
+        _atCrankStart = default;
         if (_ranCode) _vat = null;
         Enter(VatHostState.Idle);
     }
@@ -227,12 +230,27 @@ internal sealed class VatHost : IVatRequestHandler
             return Reply(crank, DeliveryStatus.KernelPanic, e.Message, translator);
         }
         if (vd is null) return Reply(crank, DeliveryStatus.Skipped, null, translator);
+        // a worker not in memory is rebuilt from its transcript: one that cannot be read is the kernel's fault (damaged
+        // storage), never the vat's, so it panics the kernel rather than terminating the vat
+        List<TranscriptEntry>? span = null;
+        if (_vat is null && vd is not StartVatDelivery)
+        {
+            try
+            {
+                span = _transcript.Span(Keeper.IncarnationNumber);
+            }
+            catch (Exception e)
+            {
+                return Reply(crank, DeliveryStatus.KernelPanic, $"the transcript of {VatId} cannot be read: {e.Message}", translator);
+            }
+        }
         var syscalls = new SyscallHandler(this, translator);
+        IReadOnlyList<string>? rebuiltImports = null;
         try
         {
             _ranCode = true;
             // the worker is built on the incarnation's first delivery, or rebuilt from its transcript
-            if (_vat is null && BuildWorker(vd) is { } divergence) return Reply(crank, DeliveryStatus.DeliveryError, divergence, translator);
+            if (_vat is null && BuildWorker(span, out rebuiltImports) is { } divergence) return Reply(crank, DeliveryStatus.DeliveryError, divergence, translator);
             _vat!.Deliver(vd, syscalls);
         }
         catch (Exception e) when (syscalls.Illegal is null)
@@ -243,30 +261,36 @@ internal sealed class VatHost : IVatRequestHandler
         {
             // the illegal syscall is what counts, whatever the vat did after it
         }
+        finally
+        {
+            // its syscalls are this delivery's: a vat that keeps the object and calls it later changes nothing
+            syscalls.Closed = true;
+        }
         if (syscalls.Illegal is { } problem) return Reply(crank, DeliveryStatus.IllegalSyscall, problem, translator);
-        _transcript.Append(Keeper.IncarnationNumber, new TranscriptEntry(vd, syscalls.Recorded));
+        _transcript.Append(Keeper.IncarnationNumber, new TranscriptEntry(vd, syscalls.Recorded, rebuiltImports));
         return Reply(crank, DeliveryStatus.Ok, null, translator);
     }
 
     /// <summary>
     /// Builds the incarnation's worker from its bundle (a bundle that fails to build fails the delivery). Before any
-    /// delivery but the incarnation's startVat, its transcript is replayed into it; a divergence is returned and the
-    /// worker is not kept. State stored before transcripts were kept has none: that worker starts from its vatstore.
+    /// delivery but the incarnation's startVat, its transcript (<paramref name="span"/>; null for a startVat) is
+    /// replayed into it; a divergence is returned and the worker is not kept. State stored before transcripts were
+    /// kept has none: that worker starts from its vatstore, told of its reachable imports, which are returned in
+    /// <paramref name="rebuiltImports"/> for the delivery's transcript entry, so that every later rebuild (after an
+    /// eviction, an abort or a restart) starts the worker the same way before replaying what followed.
     /// </summary>
-    private string? BuildWorker(VatDelivery next)
+    private string? BuildWorker(List<TranscriptEntry>? span, out IReadOnlyList<string>? rebuiltImports)
     {
+        rebuiltImports = null;
         var worker = _bundles.Create(_bundleName);
-        if (next is not StartVatDelivery)
+        if (span is { Count: 0 })
         {
-            var span = _transcript.Span(Keeper.IncarnationNumber);
-            if (span.Count > 0)
-            {
-                if (TranscriptReplay.Replay(VatId, _transcript.EndPosition - span.Count, worker, span) is { } divergence) return divergence;
-            }
-            else if (worker is IRebuiltVat rebuilt)
-            {
-                rebuilt.Rebuilt([.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)]);
-            }
+            rebuiltImports = [.. Keeper.EntriesByVref().Where(e => e.Reachable && e.Vref.StartsWith("o-", StringComparison.Ordinal)).Select(e => e.Vref)];
+            if (worker is IRebuiltVat rebuilt) rebuilt.Rebuilt(rebuiltImports);
+        }
+        else if (span is not null && TranscriptReplay.Replay(VatId, _transcript.EndPosition - span.Count, worker, span) is { } divergence)
+        {
+            return divergence;
         }
         _vat = worker;
         return null;
@@ -280,8 +304,12 @@ internal sealed class VatHost : IVatRequestHandler
     {
         public string? Illegal { get; private set; }
 
+        /// <summary>Set once the delivery is over; a syscall after that throws, with no effect and no record.</summary>
+        public bool Closed { get; set; }
+
         private T Guard<T>(Func<T> translate)
         {
+            if (Closed) throw new InvalidOperationException(TranscriptReplay.SyscallAfterDelivery);
             if (Illegal is not null) throw new IllegalSyscallException("vat already made an illegal syscall: " + Illegal);
             try
             {
@@ -347,6 +375,7 @@ internal sealed class VatHost : IVatRequestHandler
             {
                 CheckKey(key);
                 if (value is null) throw new IllegalSyscallException("vatstoreSet() needs a string value");
+                CheckText("vatstoreSet() value", value);
                 host.Keeper.VatstoreSet(key, value);
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("set")));
                 return true;
@@ -371,6 +400,7 @@ internal sealed class VatHost : IVatRequestHandler
             var next = Guard(() =>
             {
                 if (priorKey is null) throw new IllegalSyscallException("vatstoreGetNextKey() needs a string key");
+                CheckText("a vatstore key", priorKey);
                 t.Effects.Add(VatEffect.Of(new VatstoreSyscall("getNextKey")));
                 return host.Keeper.VatstoreGetNextKey(priorKey);
             });
@@ -381,6 +411,21 @@ internal sealed class VatHost : IVatRequestHandler
         private static void CheckKey(string key)
         {
             if (string.IsNullOrEmpty(key)) throw new IllegalSyscallException("vatstore keys must be non-empty strings");
+            CheckText("a vatstore key", key);
+        }
+
+        /// <summary>
+        /// Vatstore text must be well-formed UTF-16: a lone surrogate cannot be written as JSON or UTF-8 (the
+        /// transcript, the stores), so it would come back as another text, and a replay would diverge where the
+        /// delivery did not. Refused when made, with where it is.
+        /// </summary>
+        private static void CheckText(string what, string text)
+        {
+            for (var i = text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF'); i >= 0 && i < text.Length; i++)
+            {
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
+                else if (char.IsSurrogate(text[i])) throw new IllegalSyscallException($"{what} must be well-formed text: a lone surrogate at index {i}");
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ internal sealed class StoredKernel
         Core.Initialize(SwingSetKernels.WithSystemVats(config).StaticVats());
     }
 
-    public MemoryTranscriptStore Transcripts { get; } = new();
+    public MemoryTranscriptStore Transcripts { get; private set; } = new();
 
     private InProcessVatPort NewPort() => new(_config.Bundles, Transcripts, _maxVatsOnline, _loadOnDemand ? _committed : null);
     public InProcessVatPort Port { get; private set; }
@@ -56,10 +56,14 @@ internal sealed class StoredKernel
         _blocks++;
     }
 
-    /// <summary>Commits, then starts over from what is committed: a new kernel, its vats with no worker in memory.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Commits, then starts over from what is committed: a new kernel, its vats with no worker in memory. With
+    /// <paramref name="withoutTranscripts"/>, the store has none, as for state stored before transcripts were kept.
+    /// </summary>
+    public async Task RestartAsync(bool withoutTranscripts = false)
     {
         await CommitAsync();
+        if (withoutTranscripts) Transcripts = new MemoryTranscriptStore();
         Port = NewPort();
         Core = KernelCore.Restore(Port, _options, _committed.ToDictionary());
         Core.BeginHostSession(_blocks);

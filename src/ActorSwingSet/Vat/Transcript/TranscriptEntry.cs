@@ -7,13 +7,20 @@ namespace ActorSwingSet.Vat.Transcript;
 /// replay feeds a rebuilt worker and checks it against (SwingSet's transcript entry <c>{d, sc, r}</c>). Only
 /// deliveries that committed are entries, so the outcome is always success.
 /// </summary>
-internal sealed class TranscriptEntry(VatDelivery delivery, IReadOnlyList<RecordedSyscall> syscalls)
+internal sealed class TranscriptEntry(VatDelivery delivery, IReadOnlyList<RecordedSyscall> syscalls, IReadOnlyList<string>? rebuiltImports = null)
 {
     /// <summary>The delivery, as the vat received it.</summary>
     public VatDelivery Delivery { get; } = delivery;
 
     /// <summary>The syscalls the delivery made, in order, with their results.</summary>
     public IReadOnlyList<RecordedSyscall> Syscalls { get; } = syscalls;
+
+    /// <summary>
+    /// Set on the first entry of an incarnation whose earlier deliveries have no transcript (state stored before
+    /// transcripts were kept): the worker it went to was rebuilt from the vatstore and told of these imports first
+    /// (<see cref="IRebuiltVat"/>), and a replay rebuilds it the same way. Null on every other entry.
+    /// </summary>
+    public IReadOnlyList<string>? RebuiltImports { get; } = rebuiltImports;
 }
 
 /// <summary>

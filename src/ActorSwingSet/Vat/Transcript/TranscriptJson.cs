@@ -8,7 +8,9 @@ namespace ActorSwingSet.Vat.Transcript;
 /// The stored form of transcript entries (docs/SCHEMA.md, "Transcripts"): compact JSON shaped like SwingSet's vat
 /// delivery and syscall objects, with vrefs and capdata <c>{"body","slots"}</c>.
 /// <list type="bullet">
-/// <item>entry: <c>{"d":DELIVERY,"sc":[{"s":SYSCALL,"r":["ok",RESULT]},...],"r":["ok"]}</c></item>
+/// <item>entry: <c>{"d":DELIVERY,"sc":[{"s":SYSCALL,"r":["ok",RESULT]},...],"r":["ok"]}</c>, and on the first entry
+/// after a worker was rebuilt from a vatstore with no transcript, <c>"rebuilt":[vref,...]</c> last (the imports it was
+/// told of)</item>
 /// <item>deliveries: <c>["message",target,{"methargs":CAPDATA,"result":vpid|null}]</c>,
 /// <c>["notify",[[vpid,rejected,CAPDATA],...]]</c>, <c>["dropExports",[vref,...]]</c>, <c>["retireExports",[...]]</c>,
 /// <c>["retireImports",[...]]</c>, <c>["bringOutYourDead"]</c>, <c>["startVat",CAPDATA]</c></item>
@@ -137,6 +139,13 @@ internal static class TranscriptJson
             w.WriteStartArray("r");
             w.WriteStringValue("ok");
             w.WriteEndArray();
+            if (entry.RebuiltImports is { } imports)
+            {
+                w.WritePropertyName("rebuilt");
+                w.WriteStartArray();
+                foreach (var v in imports) w.WriteStringValue(v);
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         });
     }
@@ -156,7 +165,7 @@ internal static class TranscriptJson
                 if (r.GetArrayLength() != 2 || r[0].GetString() != "ok") throw new FormatException("a syscall result is not [\"ok\", value]");
                 syscalls.Add(new RecordedSyscall(sc.GetProperty("s").GetRawText(), r[1].ValueKind == JsonValueKind.Null ? null : r[1].GetString()));
             }
-            return new TranscriptEntry(delivery, syscalls);
+            return new TranscriptEntry(delivery, syscalls, root.TryGetProperty("rebuilt", out var rebuilt) ? ReadRefs(rebuilt) : null);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or IndexOutOfRangeException or FormatException)
         {

@@ -12,6 +12,12 @@ namespace ActorSwingSet.Vat.Transcript;
 internal static class TranscriptReplay
 {
     /// <summary>
+    /// What a syscall made with the syscall object of a delivery that is over throws, when the delivery was made and
+    /// when it is replayed alike: it has no effect and is not recorded.
+    /// </summary>
+    public const string SyscallAfterDelivery = "a syscall was made after its delivery ended: a vat must use the syscalls of the delivery it is in";
+
+    /// <summary>
     /// Replays <paramref name="span"/> (the entries from position <paramref name="firstPosition"/> on) into
     /// <paramref name="worker"/>; returns null, or the divergence as one line naming the vat, the delivery and the
     /// expected and actual syscall.
@@ -24,6 +30,7 @@ internal static class TranscriptReplay
             var simulator = new Simulator(span[i].Syscalls);
             try
             {
+                if (span[i].RebuiltImports is { } imports && worker is IRebuiltVat rebuilt) rebuilt.Rebuilt(imports);
                 worker.Deliver(span[i].Delivery, simulator);
             }
             catch (Exception e) when (simulator.Divergence is null)
@@ -33,6 +40,10 @@ internal static class TranscriptReplay
             catch (Exception)
             {
                 // the divergence is what counts, whatever the code did after it
+            }
+            finally
+            {
+                simulator.Closed = true;
             }
             if ((simulator.Divergence ?? simulator.Missing()) is { } problem)
                 return $"replay of {vatId} diverged at delivery {position}: {problem}";
@@ -47,11 +58,15 @@ internal static class TranscriptReplay
 
         public string? Divergence { get; private set; }
 
+        /// <summary>Set once the delivery is over: a syscall after that throws as it did when the delivery was made.</summary>
+        public bool Closed { get; set; }
+
         public string? Missing() =>
             _next < expected.Count ? $"syscall {_next} expected {expected[_next].Text} but the vat made no more syscalls" : null;
 
         private string? Check(SyscallCall made)
         {
+            if (Closed) throw new InvalidOperationException(SyscallAfterDelivery);
             if (Divergence is not null) throw new ReplayDivergenceException(Divergence);
             var call = TranscriptJson.Call(made);
             if (_next >= expected.Count) Divergence = $"syscall {_next} was {call} but the recorded delivery made no more syscalls";
