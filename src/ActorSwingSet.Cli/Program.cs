@@ -19,6 +19,8 @@ public static class Program
             AuditCommand.Build(),
             UpgradeStateCommand.Build(),
             RepairCommand.Build(),
+            VatsCommand.Build(),
+            ReplayCommand.Build(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count == 0) return await parse.InvokeAsync();

@@ -15,7 +15,9 @@ namespace ActorSwingSet.CrashHost;
 /// The demo as <c>swingset demo --db</c> runs it, with a fault: the process kills itself (SIGKILL, no clean shutdown)
 /// at a point fixed by <c>--fault KIND:N</c>, counted from this process's start:
 /// <list type="bullet">
-/// <item><c>commit-before:N</c> / <c>commit-after:N</c>: just before / just after the journal writes block N;</item>
+/// <item><c>commit-before:N</c> / <c>commit-after:N</c>: just before / just after the journal writes block N
+/// (<c>commit-after</c> is also the point between a block's persist and the application of its transcript items to the
+/// transcript tables, which the kernel's journal makes in its persist callback, after the write returns);</item>
 /// <item><c>snapshot-before:N</c> / <c>snapshot-after:N</c>: just before / just after the N-th snapshot is saved;</item>
 /// <item><c>delivery:NAME:N</c>: inside the N-th delivery named NAME to a demo vat (a crank in progress): a message's
 /// method, <c>startVat@BUNDLE</c>, <c>notify</c>, <c>bringOutYourDead</c>, ...</item>

@@ -66,10 +66,13 @@ internal sealed class StoredKernel
     {
         var config = ConfigurationFactory.ParseString("akka.loglevel = OFF\nakka.stdout-loglevel = OFF").WithFallback(SqliteStorage.Config(Path));
         var system = ActorSystem.Create("swingset-tool", config);
+        var settings = KernelSettings.FromConfig(system.Settings.Config).Persistence;
+        SqliteTranscriptStore? transcripts = null;
         try
         {
-            var settings = KernelSettings.FromConfig(system.Settings.Config).Persistence;
-            var journal = system.ActorOf(KernelJournal.Props(settings.PersistenceId, settings.SnapshotEveryBlocks));
+            // the tables the kernel's transcripts are in: a tool's block is applied to them like a kernel's
+            transcripts = new SqliteTranscriptStore(new SqliteConnectionStringBuilder { DataSource = Path }.ToString(), settings.KeepTranscripts);
+            var journal = system.ActorOf(KernelJournal.Props(settings.PersistenceId, settings.SnapshotEveryBlocks, transcripts: transcripts));
             var stopped = journal.WatchAsync();
             var recovered = journal.Ask<CommittedState>(GetCommittedState.Instance);
             if (await Task.WhenAny(recovered, stopped) != recovered)
@@ -86,9 +89,14 @@ internal sealed class StoredKernel
         {
             throw new StorageFileException($"{e.Message.TrimEnd('.')}; nothing was changed", e);
         }
+        catch (SqliteException e)
+        {
+            throw new StorageFileException($"the transcript tables cannot be opened ({KernelDatabase.OneLine(e)}); nothing was changed", e);
+        }
         finally
         {
             await system.Terminate();
+            transcripts?.Dispose();
             // the journal's pooled connections are closed, so SQLite removes its -wal and -shm files
             SqliteConnection.ClearAllPools();
         }

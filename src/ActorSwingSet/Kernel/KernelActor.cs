@@ -21,6 +21,9 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     private readonly KernelOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _journal;
+    // the committed transcripts: the journal applies each block's items to them; the vat side reads them. A
+    // SqliteTranscriptStore (disposed when the kernel stops) when the journal is on SQLite, otherwise in memory
+    private readonly ICommittedTranscripts _transcripts;
     private readonly IKernelStatsSink _metrics;
     private readonly ICrankTrace? _slog;
     private long _cranksSinceCommit;
@@ -47,7 +50,10 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         _settings = settings;
         _config = config;
         KernelCore.Validate(config);
-        _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout);
+        var p = settings.Persistence;
+        var storeProblem = OpenTranscripts(p, out _transcripts);
+        // without persistence nothing commits blocks, so each vat keeps its own transcript in memory
+        _port = new ActorVatPort(Context, config.Bundles, settings.VatReplyTimeout, settings.MaxVatsOnline, p.Enabled ? _transcripts : null, null);
         _slog = observers.OpenTrace(e => _log.Error(e, "the slog file {0} cannot be written; the slog is off", settings.SlogFile));
         _options = new KernelOptions(config.Bundles, config.ReapInterval ?? settings.ReapInterval, config.ReproduceUpgradeLeakBug9039)
         {
@@ -56,18 +62,45 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         };
         _core = new KernelCore(_port, _options);
         _metrics = observers.Metrics(Self.Path.ToString());
-        if (!settings.Persistence.Enabled)
+        if (storeProblem is not null)
+        {
+            // a panic from the start (Become is not for a constructor): every request is answered with it
+            _panic = storeProblem;
+            _log.Error("ActorSwingSet kernel panic: {0}; the kernel has stopped and persists nothing further", _panic);
+            ReceiveAny(_ => Sender.Tell(new Status.Failure(new KernelPanicException(_panic))));
+            return;
+        }
+        if (!p.Enabled)
         {
             _core.Initialize(config.StaticVats());
             PublishStats();
             Running();
             return;
         }
-        var p = settings.Persistence;
         _journal = Context.ActorOf(KernelJournal.Props(p.PersistenceId, new SnapshotPolicy(p.SnapshotEveryBlocks, p.SnapshotMinVolume),
-            p.JournalPluginId, p.SnapshotPluginId), "journal");
+            p.JournalPluginId, p.SnapshotPluginId, _transcripts), "journal");
         Context.Watch(_journal);
         Recovering();
+    }
+
+    /// <summary>
+    /// Opens the committed transcripts into <paramref name="store"/>: the journal's (<see cref="TranscriptStores.For"/>)
+    /// with persistence, an empty <see cref="MemoryTranscriptStore"/> without. Returns null, or the panic when the
+    /// SQLite tables cannot be opened (then <paramref name="store"/> is an empty memory store, never used).
+    /// </summary>
+    private static string? OpenTranscripts(PersistenceSettings p, out ICommittedTranscripts store)
+    {
+        store = new MemoryTranscriptStore(p.KeepTranscripts);
+        if (!p.Enabled) return null;
+        try
+        {
+            store = TranscriptStores.For(Context.System, p.JournalPluginId, p.PersistenceId, p.KeepTranscripts);
+            return null;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            return $"the transcript tables cannot be opened: {KernelDatabase.OneLine(e)}";
+        }
     }
 
     /// <summary>
@@ -117,6 +150,8 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
     {
         _metrics.Dispose();
         _slog?.Dispose();
+        // the journal, a child, has stopped before this runs: nothing applies to the store any more
+        (_transcripts as IDisposable)?.Dispose();
         _log.Debug("ActorSwingSet kernel stopped at crank {0}", _core.Keeper.CrankNumber);
         base.PostStop();
     }
@@ -222,6 +257,7 @@ public sealed class KernelActor : ReceiveActor, IWithUnboundedStash
         {
             var (writes, transcript) = await _core.TakeBlockDeltaAsync();
             var stored = await _journal!.Ask<BlockStored>(new CommitBlock(_core.Keeper.CrankNumber, writes, transcript), _settings.VatReplyTimeout);
+            _port.BlockStored();
             _cranksSinceCommit = 0;
             PublishStats();
             _slog?.Commit(_core.Keeper.CrankNumber, stored.Block, writes.Count);

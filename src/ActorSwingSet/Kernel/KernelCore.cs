@@ -53,8 +53,8 @@ internal sealed class KernelCore
 
     /// <summary>
     /// A kernel rebuilt from state in the kvStore schema: the tables, and every live vat's host with its c-list,
-    /// vatstore and incarnation. Each vat's code is built afresh from its bundle on its next delivery, so a vat
-    /// keeps across a restart exactly what it keeps in its vatstore (as across an upgrade).
+    /// vatstore and incarnation. No vat's code runs here: each worker is rebuilt on its vat's next delivery by
+    /// replaying its transcript.
     /// </summary>
     public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state) =>
         Restore(port, options, state, ExpectedVersion(options), requireBundles: true);
@@ -63,7 +63,8 @@ internal sealed class KernelCore
     {
         var core = new KernelCore(port, options, KernelKeeper.Load(state, version));
         var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var (key, value) in state)
+        // a port that loads its vats on demand reads them from the committed store, not from here
+        foreach (var (key, value) in port.LoadsOnDemand ? Enumerable.Empty<KeyValuePair<string, string>>() : state)
         {
             if (!KvKeys.TrySplit(key, out var entity, out _) || !VatId.IsValid(entity)) continue;
             if (!byVat.TryGetValue(entity, out var part)) byVat[entity] = part = new(StringComparer.Ordinal);
@@ -72,7 +73,7 @@ internal sealed class KernelCore
         foreach (var v in core.Keeper.Vats.Where(v => v.Alive))
         {
             if (requireBundles && !options.Bundles.Contains(v.BundleName)) throw new FormatException($"vat {v.VatId} runs bundle '{v.BundleName}', which is not registered");
-            port.RestoreVat(v.VatId, v.BundleName, v.EnablePipelining, byVat.GetValueOrDefault(v.VatId) ?? []);
+            port.RestoreVat(v.VatId, v.BundleName, v.EnablePipelining, port.LoadsOnDemand ? null : byVat.GetValueOrDefault(v.VatId) ?? []);
         }
         return core;
     }

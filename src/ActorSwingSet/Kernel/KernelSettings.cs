@@ -16,6 +16,13 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
     /// <summary>Whether slog lines carry a wall-clock <c>time</c> (<c>slog-timestamps</c>); off keeps them deterministic.</summary>
     public bool SlogTimestamps { get; init; }
 
+    /// <summary>
+    /// <c>max-vats-online</c>: at most this many vat workers are kept in memory; the least recently used one beyond it
+    /// is evicted (its actor stopped) and rebuilt from its transcript at its next delivery. It never changes what a
+    /// crank does.
+    /// </summary>
+    public int MaxVatsOnline { get; init; } = 1000;
+
     /// <summary>The library's defaults (<c>hocon/actorswingset.conf</c>, embedded in the assembly).</summary>
     public static Config DefaultConfig { get; } = LoadDefault();
 
@@ -47,18 +54,29 @@ public sealed record KernelSettings(string ActorName, long ReapInterval, int Run
                 p.GetLong("snapshot-every-blocks"))
             {
                 SnapshotMinVolume = p.GetLong("snapshot-min-volume"),
+                KeepTranscripts = OnOff(p, "keep-transcripts"),
             })
         {
             SlogFile = c.GetString("slog-file", ""),
             SlogTimestamps = c.GetBoolean("slog-timestamps"),
+            MaxVatsOnline = c.GetInt("max-vats-online"),
         };
         if (settings.Persistence.CommitEveryCranks < 0) throw new ArgumentException("actorswingset.persistence.commit-every-cranks must be 0 or more");
         if (settings.Persistence.SnapshotEveryBlocks < 0) throw new ArgumentException("actorswingset.persistence.snapshot-every-blocks must be 0 or more");
         if (settings.Persistence.SnapshotMinVolume < 1) throw new ArgumentException("actorswingset.persistence.snapshot-min-volume must be at least 1");
         if (settings.ReapInterval < 0) throw new ArgumentException("actorswingset.kernel.reap-interval must be 0 or more");
         if (settings.RunSlice < 1) throw new ArgumentException("actorswingset.kernel.run-slice must be at least 1");
+        if (settings.MaxVatsOnline < 1) throw new ArgumentException("actorswingset.kernel.max-vats-online must be at least 1");
         return settings;
     }
+
+    /// <summary>A switch read strictly: on/off (or HOCON's true/false, yes/no); anything else names the key.</summary>
+    private static bool OnOff(Config section, string key) => section.GetString(key, "").Trim().ToLowerInvariant() switch
+    {
+        "on" or "true" or "yes" => true,
+        "off" or "false" or "no" => false,
+        var other => throw new ArgumentException($"actorswingset.persistence.{key} must be on or off, not '{other}'"),
+    };
 }
 
 /// <summary>The <c>actorswingset.persistence</c> section.</summary>
@@ -75,4 +93,11 @@ public sealed record PersistenceSettings(bool Enabled, string PersistenceId, str
     /// as much as the state, and at least this much (characters of keys and values); see <see cref="Persistence.SnapshotPolicy"/>.
     /// </summary>
     public long SnapshotMinVolume { get; init; } = Persistence.SnapshotPolicy.DefaultMinVolume;
+
+    /// <summary>
+    /// <c>keep-transcripts</c>: on, every span of every vat's transcript is kept; off (the default, as SwingSet prunes
+    /// unless told to keep), when a vat's new incarnation records its first item the items of its older spans are
+    /// deleted, their span rows kept as the record.
+    /// </summary>
+    public bool KeepTranscripts { get; init; }
 }

@@ -109,7 +109,13 @@ public static class SmallCaps
         JsonDocument doc;
         try { doc = JsonDocument.Parse(body.AsMemory(1)); }
         catch (JsonException e) { throw new FormatException($"capdata body is not JSON: {e.Message}"); }
-        using (doc) return Read(doc.RootElement, slotCount);
+        catch (ArgumentException e) { throw new FormatException($"capdata body is not well-formed text: {e.Message}"); }
+        using (doc)
+        {
+            // a string escaping a lone surrogate is JSON, but reads as no string
+            try { return Read(doc.RootElement, slotCount); }
+            catch (InvalidOperationException e) { throw new FormatException($"capdata body is not well-formed text: {e.Message}"); }
+        }
     }
 
     /// <summary>Checks that a body is well-formed smallcaps whose slot references fit <paramref name="slotCount"/>.</summary>

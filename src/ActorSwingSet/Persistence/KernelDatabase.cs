@@ -154,6 +154,27 @@ internal static class KernelDatabase
         return new CommittedState(block, state.ToDictionary());
     }
 
+    /// <summary>
+    /// The committed transcripts in <paramref name="path"/>, read-only: every span and stored item, and the last block
+    /// applied to them. A database from before transcripts (no tables) has none. Damage throws
+    /// <see cref="StorageFileException"/>.
+    /// </summary>
+    public static StoredTranscripts ReadTranscripts(string path)
+    {
+        try
+        {
+            using var db = ReadOnlySqlite.Open(path);
+            var tables = Tables(db);
+            if (!tables.Contains("transcriptSpans") || !tables.Contains("transcriptItems") || !tables.Contains("transcriptBlock"))
+                return new StoredTranscripts([], [], 0);
+            return new StoredTranscripts(SqliteTranscriptStore.ReadSpans(db, ""), SqliteTranscriptStore.ReadItems(db, ""), SqliteTranscriptStore.ReadAppliedBlock(db));
+        }
+        catch (Exception e) when (e is SqliteException or InvalidCastException or InvalidOperationException)
+        {
+            throw new StorageFileException($"the transcript tables cannot be read: {OneLine(e)}", e);
+        }
+    }
+
     private static T Decode<T>(SqliteDataReader r, int column, string what, string expectedManifest)
     {
         var manifest = r.IsDBNull(column + 1) ? "" : r.GetString(column + 1);
@@ -207,3 +228,9 @@ internal static class KernelDatabase
     /// <summary>An exception's message as one line, without SQLite's trailing period.</summary>
     internal static string OneLine(Exception e) => e.Message.Split('\n')[0].Trim().TrimEnd('.');
 }
+
+/// <summary>
+/// A database's committed transcripts as <see cref="KernelDatabase.ReadTranscripts"/> read them: the spans and stored
+/// items by vat ID and position, and the last block applied to them.
+/// </summary>
+internal sealed record StoredTranscripts(IReadOnlyList<TranscriptSpan> Spans, IReadOnlyList<TranscriptItem> Items, long AppliedBlock);

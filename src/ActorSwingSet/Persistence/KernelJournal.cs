@@ -9,11 +9,17 @@ namespace ActorSwingSet.Persistence;
 /// kvStore form, snapshots it as its <see cref="SnapshotPolicy"/> says (every <c>snapshot-every-blocks</c> blocks,
 /// and whenever the blocks since the last snapshot have written as much as the state holds), and on start recovers it
 /// (snapshot plus the blocks after it) for the kernel. A block is one journal write, however many cranks it holds.
+/// The journal event is also the write-ahead log of the committed transcripts: once a block is persisted, its transcript
+/// items (and the deletion of the transcripts of the vats it terminates) are applied to <see cref="ICommittedTranscripts"/>
+/// in one transaction that records the block's number, before the kernel hears the block is stored and before any
+/// snapshot of it; recovery applies again every replayed block above the recorded number before it hands the kernel
+/// the state, so a crash between the two writes loses nothing.
 /// </summary>
 internal sealed class KernelJournal : ReceivePersistentActor
 {
     private readonly KvState _state = new();
     private readonly SnapshotPolicy _snapshots;
+    private readonly ICommittedTranscripts _transcripts;
     // the volume of the blocks since the last snapshot (recovered too: it depends only on the stored blocks)
     private long _writtenSinceSnapshot;
     private long _block;
@@ -22,13 +28,16 @@ internal sealed class KernelJournal : ReceivePersistentActor
 
     /// <summary>
     /// A journal under <paramref name="persistenceId"/> that snapshots as <paramref name="snapshots"/> says; null or
-    /// empty plugin IDs mean Akka's default journal and snapshot store.
+    /// empty plugin IDs mean Akka's default journal and snapshot store. Each block's transcript items go to
+    /// <paramref name="transcripts"/>.
     /// </summary>
-    public KernelJournal(string persistenceId, SnapshotPolicy snapshots, string? journalPluginId, string? snapshotPluginId)
+    public KernelJournal(string persistenceId, SnapshotPolicy snapshots, string? journalPluginId, string? snapshotPluginId, ICommittedTranscripts transcripts)
     {
         ArgumentNullException.ThrowIfNull(snapshots);
+        ArgumentNullException.ThrowIfNull(transcripts);
         PersistenceId = persistenceId;
         _snapshots = snapshots;
+        _transcripts = transcripts;
         if (!string.IsNullOrEmpty(journalPluginId)) JournalPluginId = journalPluginId;
         if (!string.IsNullOrEmpty(snapshotPluginId)) SnapshotPluginId = snapshotPluginId;
 
@@ -46,8 +55,17 @@ internal sealed class KernelJournal : ReceivePersistentActor
             if (LastSequenceNr != _block + 1) FailRecovery($"block {_block + 1} cannot be recovered: the journal has block {LastSequenceNr} after block {_block}");
             if (b.Block != LastSequenceNr) FailRecovery($"block {LastSequenceNr} cannot be recovered: it says it is block {b.Block}");
             Apply(b);
+            if (b.Block > _transcripts.AppliedBlock && ApplyTranscript(b) is { } problem) FailRecovery($"block {b.Block} cannot be recovered: {problem}");
         });
         Recover<DamagedPayload>(d => FailRecovery($"block {LastSequenceNr} cannot be recovered: {d.Problem}"));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            // the transcript tables are only ever applied after their block is in the journal: tables ahead of it
+            // belong to blocks this journal does not have (another kernel's, or blocks deleted since)
+            if (_transcripts.AppliedBlock <= _block) return;
+            Context.Parent.Tell(new JournalRecoveryFailed($"the transcripts are applied up to block {_transcripts.AppliedBlock}, but the journal ends at block {_block}"));
+            Context.Stop(Self);
+        });
 
         Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToDictionary())));
         Command<CommitBlock>(c =>
@@ -56,6 +74,15 @@ internal sealed class KernelJournal : ReceivePersistentActor
             Persist(new BlockCommitted(_block + 1, c.CrankNumber, c.Writes, c.Transcript), b =>
             {
                 Apply(b);
+                // before the kernel hears of the block and before its snapshot: a snapshot never runs ahead of the tables
+                if (ApplyTranscript(b) is { } problem)
+                {
+                    _waiting?.Tell(new Status.Failure(new JournalWriteFailedException(
+                        $"block {b.Block} (after crank {b.CrankNumber}) is written, but its transcript items could not be applied: {problem}", null)));
+                    _waiting = null;
+                    Context.Stop(Self);
+                    return;
+                }
                 _waiting = null;
                 Sender.Tell(new BlockStored(b.Block));
                 if (_snapshots.IsDue(b.Block, _writtenSinceSnapshot, _state.Volume))
@@ -80,6 +107,24 @@ internal sealed class KernelJournal : ReceivePersistentActor
         _writtenSinceSnapshot += KvState.VolumeOf(b.Writes);
         _block = b.Block;
         _crank = b.CrankNumber;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="b"/>'s transcript items and the deletion of the vats it terminates to the transcript
+    /// store, all or nothing. Returns null, or what went wrong (one line): a kernel bug (an item that does not follow on)
+    /// or the database.
+    /// </summary>
+    private string? ApplyTranscript(BlockCommitted b)
+    {
+        try
+        {
+            _transcripts.ApplyBlock(b.Block, b.Transcript, TranscriptStores.DeletedVats(b.Writes));
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return KernelDatabase.OneLine(e);
+        }
     }
 
     /// <summary>
@@ -133,16 +178,24 @@ internal sealed class KernelJournal : ReceivePersistentActor
         base.OnPersistRejected(cause, @event, sequenceNr);
     }
 
-    /// <summary>Props for a <see cref="KernelJournal"/>; the parameters are those of its constructor.</summary>
-    public static Props Props(string persistenceId, SnapshotPolicy snapshots, string? journalPluginId = null, string? snapshotPluginId = null) =>
-        Akka.Actor.Props.Create(() => new KernelJournal(persistenceId, snapshots, journalPluginId, snapshotPluginId));
+    /// <summary>
+    /// Props for a <see cref="KernelJournal"/>; the parameters are those of its constructor, and no
+    /// <paramref name="transcripts"/> means a <see cref="MemoryTranscriptStore"/> of its own.
+    /// </summary>
+    public static Props Props(string persistenceId, SnapshotPolicy snapshots, string? journalPluginId = null, string? snapshotPluginId = null,
+        ICommittedTranscripts? transcripts = null)
+    {
+        var store = transcripts ?? new MemoryTranscriptStore();
+        return Akka.Actor.Props.Create(() => new KernelJournal(persistenceId, snapshots, journalPluginId, snapshotPluginId, store));
+    }
 
     /// <summary>
     /// Props for a <see cref="KernelJournal"/> that snapshots every <paramref name="snapshotEvery"/> blocks (0: not by
     /// count) and by volume with the default <see cref="SnapshotPolicy.MinVolume"/>.
     /// </summary>
-    public static Props Props(string persistenceId, long snapshotEvery, string? journalPluginId = null, string? snapshotPluginId = null) =>
-        Props(persistenceId, new SnapshotPolicy(snapshotEvery), journalPluginId, snapshotPluginId);
+    public static Props Props(string persistenceId, long snapshotEvery, string? journalPluginId = null, string? snapshotPluginId = null,
+        ICommittedTranscripts? transcripts = null) =>
+        Props(persistenceId, new SnapshotPolicy(snapshotEvery), journalPluginId, snapshotPluginId, transcripts);
 }
 
 /// <summary>
@@ -168,4 +221,4 @@ internal sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writ
 internal sealed record BlockStored(long Block);
 
 /// <summary>The journal could not store a block; the kernel stops rather than run on state it could not persist.</summary>
-internal sealed class JournalWriteFailedException(string message, Exception inner) : Exception(message, inner);
+internal sealed class JournalWriteFailedException(string message, Exception? inner) : Exception(message, inner);

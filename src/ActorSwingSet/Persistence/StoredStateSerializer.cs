@@ -9,7 +9,10 @@ namespace ActorSwingSet.Persistence;
 /// <summary>
 /// How blocks and snapshots are stored: UTF-8 JSON under fixed manifests, so stored state never depends on .NET
 /// type names and survives any renaming in code. Format (documented in docs/ARCHITECTURE.md):
-/// <c>swingset.block.v1</c> = <c>{"block":N,"crank":N,"writes":[["s",key,value] | ["d",key] | ["e",entity], ...]}</c>;
+/// <c>swingset.block.v1</c> = <c>{"block":N,"crank":N,"writes":[["s",key,value] | ["d",key] | ["e",entity], ...],
+/// "transcript":[[vatID,incarnation,position,itemJson], ...]}</c>, where <c>transcript</c> is absent when the block has
+/// no transcript items (so blocks written before transcripts read as blocks without items) and <c>itemJson</c> is the
+/// item's JSON as a string value, kept verbatim;
 /// <c>swingset.state.v1</c> = <c>{"block":N,"state":{key:value,...}}</c> (keys in no particular order).
 /// </summary>
 internal sealed class StoredStateSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -77,6 +80,20 @@ internal sealed class StoredStateSerializer(ExtendedActorSystem system) : Serial
                         w.WriteEndArray();
                     }
                     w.WriteEndArray();
+                    if (b.Transcript.Count > 0)
+                    {
+                        w.WriteStartArray("transcript");
+                        foreach (var t in b.Transcript)
+                        {
+                            w.WriteStartArray();
+                            w.WriteStringValue(t.VatId);
+                            w.WriteNumberValue(t.Incarnation);
+                            w.WriteNumberValue(t.Position);
+                            w.WriteStringValue(t.Item);
+                            w.WriteEndArray();
+                        }
+                        w.WriteEndArray();
+                    }
                     break;
                 case StateSnapshot s:
                     w.WriteNumber("block", s.Block);
@@ -146,7 +163,7 @@ internal sealed class StoredStateSerializer(ExtendedActorSystem system) : Serial
                             _ => throw new FormatException($"unknown stored write '{op}'"),
                         });
                     }
-                    return new BlockCommitted(root.GetProperty("block").GetInt64(), root.GetProperty("crank").GetInt64(), writes, []);
+                    return new BlockCommitted(root.GetProperty("block").GetInt64(), root.GetProperty("crank").GetInt64(), writes, Transcript(root));
                 }
             case StateManifest:
                 {
@@ -157,6 +174,25 @@ internal sealed class StoredStateSerializer(ExtendedActorSystem system) : Serial
             default:
                 throw new FormatException($"unknown stored manifest '{manifest}' ({Encoding.UTF8.GetString(bytes, 0, Math.Min(40, bytes.Length))}...)");
         }
+    }
+
+    /// <summary>A block's transcript items; none when the field is absent (a block written before transcripts).</summary>
+    private static List<TranscriptItem> Transcript(JsonElement block)
+    {
+        var items = new List<TranscriptItem>();
+        if (!block.TryGetProperty("transcript", out var transcript)) return items;
+        foreach (var t in transcript.EnumerateArray())
+        {
+            if (t.GetArrayLength() != 4) throw new FormatException($"a transcript item has {t.GetArrayLength()} fields, not 4");
+            var vatId = t[0].GetString();
+            var item = t[3].GetString();
+            if (string.IsNullOrEmpty(vatId) || item is null) throw new FormatException("a transcript item has no vat ID or no item");
+            var incarnation = t[1].GetInt64();
+            var position = t[2].GetInt64();
+            if (incarnation < 0 || position < 0) throw new FormatException($"a transcript item of {vatId} has a negative incarnation or position");
+            items.Add(new TranscriptItem(vatId, incarnation, position, item));
+        }
+        return items;
     }
 }
 

@@ -6,7 +6,7 @@ namespace ActorSwingSet.Schema;
 /// State in kvStore form held in memory, with an index from each entity (a kref or a vat ID, the part of a key
 /// before its first dot) to its keys, so <see cref="KvOp.DeleteEntity"/> costs the entity's size, not the state's.
 /// </summary>
-internal sealed class KvState
+internal sealed class KvState : ICommittedKv
 {
     private readonly Dictionary<string, string> _kv = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _byEntity = new(StringComparer.Ordinal);
@@ -29,6 +29,10 @@ internal sealed class KvState
         foreach (var (k, v) in entries) s.Set(k, v);
         return s;
     }
+
+    /// <inheritdoc/>
+    public IEnumerable<KeyValuePair<string, string>> ReadEntity(string entity) =>
+        _byEntity.TryGetValue(entity, out var keys) ? keys.Select(k => new KeyValuePair<string, string>(k, _kv[k])).ToList() : [];
 
     /// <summary>Applies the writes in order.</summary>
     public void Apply(IEnumerable<KvWrite> writes)

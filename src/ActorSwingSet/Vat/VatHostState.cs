@@ -4,11 +4,10 @@ namespace ActorSwingSet.Vat;
 /// The lifecycle of a <see cref="VatHost"/>. A crank opens on the first crank-numbered request of a new crank and
 /// ends with a commit (the next crank's first request, or <c>TakeVatBlockDelta</c>) or an <c>AbortCrank</c>:
 /// <code>
-/// Idle --request of crank c--> InCrank(c) --StartIncarnationRequest--> IncarnationStarted(c)
-///                              InCrank(c) &lt;--AbortIncarnation-------- IncarnationStarted(c)
-/// InCrank(c) | IncarnationStarted(c) --TerminateVatRequest--> TerminatedInCrank(c)
-/// any open crank --AbortCrank(c)--> Idle (the vat's state, code and bundle as at the crank's start)
-/// InCrank | IncarnationStarted --commit--> Idle        TerminatedInCrank --commit--> Terminated
+/// Idle --request of crank c--> InCrank(c) --TerminateVatRequest--> TerminatedInCrank(c)
+/// any open crank --AbortCrank(c)--> Idle (the vat's state and bundle as at the crank's start; a worker that ran
+///                                         code in the crank is let go, to be rebuilt from the transcript)
+/// InCrank --commit--> Idle        TerminatedInCrank --commit--> Terminated
 /// </code>
 /// Any other transition is an internal error.
 /// </summary>
@@ -19,12 +18,6 @@ internal enum VatHostState
 
     /// <summary>A crank is open; <c>AbortCrank</c> of that crank undoes it.</summary>
     InCrank,
-
-    /// <summary>
-    /// A crank in which the next incarnation started (upgrade): besides the crank's start, it keeps the savepoint
-    /// just after the old incarnation's bringOutYourDead, to which <c>AbortIncarnation</c> returns.
-    /// </summary>
-    IncarnationStarted,
 
     /// <summary>The vat was terminated in the open crank: an abort brings it back, a commit makes it final.</summary>
     TerminatedInCrank,

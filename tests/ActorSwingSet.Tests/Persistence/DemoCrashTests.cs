@@ -4,6 +4,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using ActorSwingSet.Cli.Demo;
+using ActorSwingSet.Persistence;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -14,7 +15,10 @@ namespace ActorSwingSet.Tests.Persistence;
 /// SIGKILL at a fixed point: before or after a block write, before or after a snapshot, or inside a given
 /// delivery. A restart without the fault (in this process, as <c>swingset demo --db</c> runs it) must finish the
 /// killed round and end in exactly the kvStore dump of one uninterrupted run, audit clean, and the database must
-/// read back that state. Kill points are events the child counts, never timers.
+/// read back that state, with the transcript tables (every span and item) equal to the uninterrupted run's. Kill points
+/// are events the child counts, never timers. A <c>commit-after:N</c> kill falls between block N's persist and the
+/// application of its transcript items to the tables (the journal applies them in its persist callback, which the
+/// kill forestalls), so the restart's recovery must apply them.
 /// </summary>
 [Collection(nameof(DemoCrashTests))]
 public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixture<DemoCrashTests.CrashRuns>
@@ -71,9 +75,11 @@ public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixtur
         Assert.Equal(fault is not ("commit-before:1" or "commit-after:2"), restarted.Resumed);
         Assert.True(restarted.Audit.IsClean, restarted.Audit.ToString());
         AssertSameState(runs.Uninterrupted, restarted.Dump);
+        AssertSameTranscripts(runs.UninterruptedTranscripts, db);
 
         // and what the restart committed reads back as that state
         AssertSameState(runs.Uninterrupted, await ReadStoredAsync(db));
+        AssertSameTranscripts(runs.UninterruptedTranscripts, db);
     }
 
     [Fact]
@@ -102,6 +108,7 @@ public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixtur
         Assert.Equal((1L, true), (restarted.Round, restarted.Resumed));
         Assert.True(restarted.Audit.IsClean, restarted.Audit.ToString());
         AssertSameState(runs.Uninterrupted, restarted.Dump);
+        AssertSameTranscripts(runs.UninterruptedTranscripts, db);
     }
 
     /// <summary>
@@ -118,6 +125,9 @@ public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixtur
         /// <summary>The final dump of the uninterrupted run.</summary>
         public IReadOnlyDictionary<string, string> Uninterrupted { get; private set; } = new Dictionary<string, string>();
 
+        /// <summary>The transcript tables of the uninterrupted run's database at its end.</summary>
+        internal StoredTranscripts UninterruptedTranscripts { get; private set; } = new([], [], 0);
+
         /// <summary>The blocks the uninterrupted run wrote, its last commit included.</summary>
         public int Blocks { get; private set; }
 
@@ -131,6 +141,8 @@ public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixtur
             Blocks = run.Out.Split('\n').Count(l => l.StartsWith("crash-host: block ", StringComparison.Ordinal));
             using var json = JsonDocument.Parse(await File.ReadAllTextAsync(dumpFile));
             Uninterrupted = json.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            UninterruptedTranscripts = KernelDatabase.ReadTranscripts(Path.Combine(_dir, "uninterrupted.db"));
+            Assert.Equal((long)Blocks, UninterruptedTranscripts.AppliedBlock);
         }
 
         /// <summary>The child killed at <paramref name="fault"/> (started now if it was not yet), and its database.</summary>
@@ -171,6 +183,20 @@ public sealed class DemoCrashTests(DemoCrashTests.CrashRuns runs) : IClassFixtur
     {
         var diff = KernelStateDump.Diff(expected, actual);
         Assert.True(diff.Count == 0, $"{diff.Count} keys differ from the uninterrupted run:\n{string.Join('\n', diff.Take(40))}");
+    }
+
+    /// <summary>
+    /// The transcript tables of <paramref name="db"/> hold exactly what the uninterrupted run's do: the same spans and
+    /// the same items, byte for byte (the block numbers differ: a restart commits blocks of its own).
+    /// </summary>
+    private static void AssertSameTranscripts(StoredTranscripts expected, string db)
+    {
+        var actual = KernelDatabase.ReadTranscripts(db);
+        Assert.Equal(expected.Spans, actual.Spans);
+        var diff = expected.Items.Except(actual.Items).Select(i => $"missing {i.VatId}.{i.Position}@{i.Incarnation}: {i.Item}")
+            .Concat(actual.Items.Except(expected.Items).Select(i => $"extra {i.VatId}.{i.Position}@{i.Incarnation}: {i.Item}")).ToList();
+        Assert.True(diff.Count == 0, $"{diff.Count} transcript items differ from the uninterrupted run:\n{string.Join('\n', diff.Take(40))}");
+        Assert.Equal(expected.Items, actual.Items);
     }
 
     private static Config Storage(string db) =>

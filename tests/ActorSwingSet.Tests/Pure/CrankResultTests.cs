@@ -84,24 +84,6 @@ public sealed class CrankResultTests
     }
 
     [Fact]
-    public async Task A_rollback_to_a_savepoint_keeps_what_came_before_it_and_undoes_the_vats_new_incarnation()
-    {
-        var k = new EngineUnderTest(keeper =>
-        {
-            keeper.IncStat(KernelStat.DeliverBringOutYourDead);
-            var point = keeper.Mark();
-            keeper.IncStat(KernelStat.DeliverStartVat);
-            return new CrankResult { Rollback = new IncarnationRollback(point, "v1"), Stat = KernelStat.UpgradesFailed };
-        });
-        Assert.True(await k.Engine.StepAsync());
-        Assert.Equal(1, k.Keeper.Stat(KernelStat.DeliverBringOutYourDead));
-        Assert.Equal(0, k.Keeper.Stat(KernelStat.DeliverStartVat));
-        Assert.Equal(1, k.Keeper.Stat(KernelStat.UpgradesFailed));
-        Assert.Equal(0, k.Keeper.RunQueue.Length);
-        Assert.Equal(new[] { "v1 AbortIncarnation 0" }, k.Port.Log);
-    }
-
-    [Fact]
     public async Task The_vat_is_terminated_before_the_kernel_settles_and_its_host_is_destroyed_after_the_commit()
     {
         EngineUnderTest? k = null;
@@ -166,7 +148,9 @@ public sealed class CrankResultTests
         public List<string> Log { get; } = [];
 
         public void CreateVat(string vatId, string bundleName, Kref root, bool enablePipelining) => throw new NotSupportedException();
-        public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string> state) => throw new NotSupportedException();
+        public bool LoadsOnDemand => false;
+        public void RestoreVat(string vatId, string bundleName, bool enablePipelining, IReadOnlyDictionary<string, string>? state) => throw new NotSupportedException();
+        public void BlockStored() => throw new NotSupportedException();
         public void DestroyVat(string vatId) => Log.Add($"{vatId} destroyed");
         public Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class => throw new NotSupportedException();
         public void Tell(string vatId, VatCommand command) => Log.Add($"{vatId} {command.GetType().Name} {command.Crank}");

@@ -17,7 +17,7 @@ public sealed class VatHostStateTests
     }
 
     private static VatHost NewHost() =>
-        new("v1", "quiet", Kref.Object(1), false, new VatBundleRegistry().Register("quiet", () => new QuietVat()).Register("quiet2", () => new QuietVat()));
+        new("v1", "quiet", Kref.Object(1), false, new VatBundleRegistry().Register("quiet", () => new QuietVat()).Register("quiet2", () => new QuietVat()), null);
 
     private static DeliverRequest StartVat(long crank) => new(crank, new KStartVat(NoParameters), 10, 10);
 
@@ -40,20 +40,33 @@ public sealed class VatHostStateTests
     }
 
     [Fact]
-    public void An_incarnation_started_in_a_crank_can_be_undone_and_the_crank_stays_open()
+    public void An_aborted_crank_that_ran_the_worker_lets_it_go_and_the_next_delivery_rebuilds_it_from_the_transcript()
     {
         var host = NewHost();
         host.Handle(StartVat(1));
-        var prep = host.Handle(new PrepareUpgradeRequest(2, 10, 10));
-        Assert.Equal(0, prep.IncarnationNumber);
-        host.Handle(new StartIncarnationRequest(2, [], "quiet2", NoParameters, 10, 10));
-        Assert.Equal(VatHostState.IncarnationStarted, host.State);
-        Assert.Equal(1, host.Keeper.IncarnationNumber);
-        host.Handle(new AbortIncarnation(2));
-        Assert.Equal(VatHostState.InCrank, host.State);
-        Assert.Equal(0, host.Keeper.IncarnationNumber);
-        var again = Assert.Throws<InvalidOperationException>(() => host.Handle(new AbortIncarnation(2)));
-        Assert.Equal("internal error: vat host v1 has no incarnation started in crank 2 to abort (state InCrank)", again.Message);
+        Assert.True(host.WorkerOnline);
+        host.Handle(new DeliverRequest(2, KBringOutYourDead.Instance, 10, 10));
+        Assert.Equal(2, host.TranscriptEnd);
+        host.Handle(new AbortCrank(2));
+        Assert.False(host.WorkerOnline);
+        Assert.Equal(1, host.TranscriptEnd);                // the aborted delivery is not in the transcript
+        Assert.Equal(DeliveryStatus.Ok, host.Handle(new DeliverRequest(3, KBringOutYourDead.Instance, 10, 10)).Status);
+        Assert.True(host.WorkerOnline);
+        Assert.Equal(2, host.TranscriptEnd);
+    }
+
+    [Fact]
+    public void An_evicted_worker_keeps_its_last_crank_and_cannot_be_evicted_from_the_crank_it_is_in()
+    {
+        var host = NewHost();
+        host.Handle(StartVat(1));
+        var inCrank = Assert.Throws<InvalidOperationException>(() => host.Handle(new EvictWorker(1)));
+        Assert.Equal("internal error: vat v1 cannot be evicted in crank 1, which it is part of", inCrank.Message);
+        host.Handle(new EvictWorker(2));
+        Assert.Equal(VatHostState.Idle, host.State);
+        Assert.False(host.WorkerOnline);
+        host.Handle(new AbortCrank(1));                   // crank 1 was kept by the eviction
+        Assert.Equal(1, host.TranscriptEnd);
     }
 
     [Fact]

@@ -32,12 +32,33 @@ public sealed class RandomScenarioTests(ITestOutputHelper output) : ScratchDirec
     }
 
     [Fact]
+    public async Task Random_scenarios_with_one_vat_online_replay_a_worker_for_almost_every_delivery_and_end_as_with_every_vat_online()
+    {
+        var (seed, iterations) = ScenarioRunner.Settings("3OneOnline90", 100);
+        var result = await ScenarioRunner.ExploreAsync(s => ScenarioRunner.CheckEvictingAsync(s), seed, iterations, shrinkIterations: 2000);
+        Report(result);
+        Assert.Equal(iterations, result.Scenarios);
+    }
+
+    [Fact]
     public async Task Random_scenarios_on_the_kernel_actor_with_an_in_memory_journal_survive_a_restart_unchanged()
     {
         var (seed, iterations) = ScenarioRunner.Settings("1ActorJrnl90", 25);
         var result = await ScenarioRunner.ExploreAsync(
             s => ScenarioRunner.CheckAsync(s, c => Task.FromResult<IScenarioKernel>(new ActorScenarioKernel(c, InMemoryJournal, newSystemOnRestart: false))),
             seed, iterations, shrinkIterations: 100);
+        Report(result);
+        Assert.Equal(iterations, result.Scenarios);
+    }
+
+    [Fact]
+    public async Task Random_scenarios_on_the_kernel_actor_with_one_vat_online_evict_and_replay_and_survive_a_restart_unchanged()
+    {
+        var (seed, iterations) = ScenarioRunner.Settings("8ActorOne901", 25);
+        var result = await ScenarioRunner.ExploreAsync(
+            s => ScenarioRunner.CheckAsync(s, c => Task.FromResult<IScenarioKernel>(new ActorScenarioKernel(c,
+                () => ConfigurationFactory.ParseString("actorswingset.kernel.max-vats-online = 1").WithFallback(InMemoryJournal()), newSystemOnRestart: false))),
+            seed, iterations, shrinkIterations: 50);
         Report(result);
         Assert.Equal(iterations, result.Scenarios);
     }

@@ -54,6 +54,10 @@ public sealed partial class BadInputMatrixTests(BadInputMatrixTests.Fixtures fix
             (f, _) => ["repair", "--db", f, "--claim", "v1:kp-1"]),
         ["upgrade-state"] = new(FileKind.Ours, (f, _) => ["upgrade-state", "--db", f], Writes: true, 0,
             (f, _) => ["upgrade-state", "--db", f, "--db", f]) { OutOfRangeExpect = Expect.Usage },
+        ["vats"] = new(FileKind.Ours, (f, _) => ["vats", "--db", f, "--json"], Writes: false, 0,
+            (f, _) => ["vats", "--db", f, "--db", f]) { OutOfRangeExpect = Expect.Usage },
+        ["replay"] = new(FileKind.Ours, (f, _) => ["replay", "--db", f, "--vat", "node0000"], Writes: false, 0,
+            (f, _) => ["replay", "--db", f, "--vat", "node9999"]),
     };
 
     /// <summary>An input: made in an empty folder from the command's kind of file; returns the path to give the command.</summary>

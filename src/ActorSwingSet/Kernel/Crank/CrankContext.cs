@@ -60,9 +60,6 @@ internal sealed class CrankContext(IVatPort port, KernelOptions options, KernelK
         _touchedVats.Clear();
     }
 
-    /// <summary>The vat's next incarnation, started in this crank, is undone back to the savepoint after its bringOutYourDead.</summary>
-    public void AbortIncarnation(string vatId) => port.Tell(vatId, new AbortIncarnation(keeper.CrankNumber));
-
     /// <summary>A vat terminated in a committed crank: its host goes.</summary>
     public void DestroyVat(string vatId) => port.DestroyVat(vatId);
 
@@ -70,5 +67,9 @@ internal sealed class CrankContext(IVatPort port, KernelOptions options, KernelK
     public List<string> BlockVats() => _blockVats.Where(keeper.IsAlive).Order(Comparer<string>.Create(VatId.Compare)).ToList();
 
     /// <summary>A block delta was taken: its vats start afresh.</summary>
-    public void ClearBlockVats() => _blockVats.Clear();
+    public void ClearBlockVats()
+    {
+        _blockVats.Clear();
+        _blockVats.TrimExcess();
+    }
 }

@@ -117,11 +117,6 @@ internal sealed class CrankEngine(
                 if (SelectEvent().Event is { } again) K.ReleaseEvent(again);
                 break;
         }
-        if (result.Rollback is { } rollback)
-        {
-            K.RollbackTo(rollback.Point);
-            context.AbortIncarnation(rollback.VatId);
-        }
         if (result.Stat is { } stat) K.IncStat(stat);
         if (result.Dirt is { Clear: true } clean) K.ClearReapDirt(clean.VatId);
         else if (result.Dirt is { } dirt) K.AddReapDirt(dirt.VatId, reapInterval);

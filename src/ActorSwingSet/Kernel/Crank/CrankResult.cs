@@ -1,5 +1,3 @@
-using ActorSwingSet.Kernel.State;
-
 namespace ActorSwingSet.Kernel.Crank;
 
 /// <summary>How a crank's changes are undone before the rest of its result is applied.</summary>
@@ -21,15 +19,12 @@ internal sealed record CrankTermination(string VatId, bool Reject, KCapData Info
 /// <summary>A promise the kernel settles (it has no decider) once the rest of the crank's result is applied.</summary>
 internal sealed record KernelSettlement(Kref Kpid, bool Rejected, KCapData Data);
 
-/// <summary>A nested savepoint to roll back to, and the vat whose next incarnation is undone with it.</summary>
-internal sealed record IncarnationRollback(KernelKeeper.Savepoint Point, string VatId);
-
 /// <summary>What a delivery does to its vat's reap dirt: one more delivery, or a fresh start after bringOutYourDead.</summary>
 internal readonly record struct ReapDirt(string VatId, bool Clear);
 
 /// <summary>
 /// What a handler decided about its crank (SwingSet's crank results), applied by <see cref="CrankEngine"/> in one
-/// place and in this order: the rollback (<see cref="Abort"/>, or <see cref="Rollback"/> to a nested savepoint),
+/// place and in this order: the rollback (<see cref="Abort"/>),
 /// the <see cref="Stat"/> counted after it, the <see cref="Dirt"/>, the vat termination, then the kernel's
 /// <see cref="Settle"/>. End-of-crank GC and the commit follow. A struct, so that a delivery's common result (count
 /// it, leave reap dirt) costs the crank no allocation.
@@ -41,9 +36,6 @@ internal readonly record struct CrankResult
 
     /// <summary>Whether to roll the whole crank back, and what becomes of its event.</summary>
     public CrankAbort Abort { get; init; }
-
-    /// <summary>A rollback to a savepoint inside the crank (the failed second step of an upgrade).</summary>
-    public IncarnationRollback? Rollback { get; init; }
 
     /// <summary>A counter to increment once the rollback is done, so it survives it.</summary>
     public KernelStat? Stat { get; init; }

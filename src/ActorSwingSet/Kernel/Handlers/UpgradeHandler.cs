@@ -30,9 +30,6 @@ internal sealed class UpgradeHandler(ICrankContext context, VatReplyApplier repl
             return Failed(u, "bringOutYourDead to the old incarnation: " + (boyd.Problem ?? "the vat exited"), new CrankResult { Abort = CrankAbort.Consume });
         K.IncStat(KernelStat.DeliverBringOutYourDead);
         K.ClearReapDirt(u.VatId);
-        // A failure from here on unwinds to this point, not to the crank's start: the old incarnation's memory has
-        // seen its bringOutYourDead (workers are not rebuilt from a transcript), so its effects stand with it.
-        var afterBoyd = K.Mark();
 
         // 2-3. reject every (ephemeral) promise the vat decides; drop its c-list entry unless it subscribed to its own promise
         var disconnection = UpgradeDisconnection(u.UpgradeMessage, prep.IncarnationNumber);
@@ -54,9 +51,11 @@ internal sealed class UpgradeHandler(ICrankContext context, VatReplyApplier repl
         var started = replies.ApplyReply(u.VatId, start);
         if (started.Failed || started.Exit is not null)
         {
-            // 6. a startVat that fails unwinds the upgrade: no promise rejected, no entry deleted, old incarnation kept
+            // 6. a startVat that fails unwinds the whole upgrade, its bringOutYourDead included: no promise rejected,
+            // no entry deleted, and the old incarnation's worker, which saw the bringOutYourDead, is rebuilt from its
+            // transcript (the vat drops it when the crank is aborted), so nothing of the attempt is left
             return Failed(u, "startVat of the new incarnation: " + (started.Problem ?? "the vat exited"),
-                new CrankResult { Rollback = new IncarnationRollback(afterBoyd, u.VatId) });
+                new CrankResult { Abort = CrankAbort.Consume });
         }
         K.IncStat(KernelStat.DeliverStartVat);
 

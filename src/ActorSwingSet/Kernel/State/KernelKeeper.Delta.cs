@@ -29,9 +29,13 @@ internal sealed partial class KernelKeeper
 
     private void ClearBlockMarks()
     {
+        // emptied to no capacity: a block that touched a million vats leaves no million-slot sets behind
         _blockPromises.Clear();
+        _blockPromises.TrimExcess();
         _blockObjects.Clear();
+        _blockObjects.TrimExcess();
         _blockVats.Clear();
+        _blockVats.TrimExcess();
         _blockLists.Clear();
     }
 

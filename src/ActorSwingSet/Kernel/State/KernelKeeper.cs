@@ -46,7 +46,7 @@ internal sealed partial class KernelKeeper
     private readonly HashSet<long> _touchedPromises = [];
     private readonly HashSet<KernelList> _touchedLists = [];
     /// <summary>A point inside a crank to roll back to: the undo-log length and everything kept by value.</summary>
-    internal readonly record struct Savepoint(int UndoCount, int MaybeFree, EventQueue.Mark Run, EventQueue.Mark Accept,
+    private readonly record struct Savepoint(int UndoCount, int MaybeFree, EventQueue.Mark Run, EventQueue.Mark Accept,
         long NextObj, long NextKp, long NextVat, long Crank, long[] Stats);
 
     private Savepoint _crankStart;
@@ -66,7 +66,7 @@ internal sealed partial class KernelKeeper
     /// A savepoint inside the open crank. Rows touched before it are journalled afresh after it, so rolling back
     /// to it restores their state as of the savepoint.
     /// </summary>
-    public Savepoint Mark()
+    private Savepoint Mark()
     {
         if (_undo is null) throw new KernelPanicException("no crank is open");
         _touchedObjects.Clear();
@@ -79,7 +79,7 @@ internal sealed partial class KernelKeeper
     public void RollbackCrank() => RollbackTo(_crankStart);
 
     /// <summary>Undo everything since <paramref name="point"/>; the crank stays open.</summary>
-    public void RollbackTo(Savepoint point)
+    private void RollbackTo(Savepoint point)
     {
         if (_undo is null) throw new KernelPanicException("no crank to roll back");
         for (var i = _undo.Count - 1; i >= point.UndoCount; i--) _undo[i]();

@@ -42,3 +42,6 @@ internal sealed record PromiseEntriesReply(string VatId, IReadOnlyList<(string V
 
 /// <summary>Reply to <see cref="TakeVatBlockDelta"/>: the vat's kvStore writes and transcript items since the last block.</summary>
 internal sealed record VatBlockDelta(string VatId, IReadOnlyList<Schema.KvWrite> Writes, IReadOnlyList<Schema.TranscriptItem> Transcript);
+
+/// <summary>Reply to <see cref="EvictWorker"/>: the vat's last crank is kept and its worker let go.</summary>
+internal sealed record WorkerEvicted(string VatId);

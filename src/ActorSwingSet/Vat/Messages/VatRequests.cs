@@ -26,10 +26,14 @@ internal abstract record VatRequest<TReply> : VatRequest where TReply : class
     internal sealed override object Dispatch(IVatRequestHandler handler) => Accept(handler);
 }
 
-/// <summary>
-/// What the kernel tells a vat actor without waiting: the undo of a crank or of an incarnation's start. Each
-/// names the crank it undoes.
-/// </summary>
+/// <summary>A request made inside a crank: it opens that crank in the vat, and may run the vat's code.</summary>
+internal interface ICrankRequest
+{
+    /// <summary>The kernel's crank.</summary>
+    long Crank { get; }
+}
+
+/// <summary>What the kernel tells a vat actor without waiting: the undo of a crank, named by its number.</summary>
 internal abstract record VatCommand(long Crank)
 {
     /// <summary>Has <paramref name="handler"/> carry out this command.</summary>
@@ -67,12 +71,12 @@ internal interface IVatRequestHandler
     /// <summary>Carries out <see cref="AbortCrank"/>.</summary>
     void AbortCrank(AbortCrank command);
 
-    /// <summary>Carries out <see cref="AbortIncarnation"/>.</summary>
-    void AbortIncarnation(AbortIncarnation command);
+    /// <summary>Answers <see cref="EvictWorker"/>.</summary>
+    WorkerEvicted EvictWorker(EvictWorker request);
 }
 
 /// <summary>Translate and deliver one kernel delivery in <paramref name="Crank"/>, lending the kernel's next kref numbers.</summary>
-internal sealed record DeliverRequest(long Crank, KernelDelivery Delivery, long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>
+internal sealed record DeliverRequest(long Crank, KernelDelivery Delivery, long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>, ICrankRequest
 {
     internal override DeliveryReply Accept(IVatRequestHandler handler) => handler.Deliver(this);
 }
@@ -81,7 +85,7 @@ internal sealed record DeliverRequest(long Crank, KernelDelivery Delivery, long 
 /// First half of an upgrade: deliver bringOutYourDead to the old incarnation, then report the incarnation number
 /// and the promise part of the c-list.
 /// </summary>
-internal sealed record PrepareUpgradeRequest(long Crank, long NextObjectId, long NextPromiseId) : VatRequest<PrepareUpgradeReply>
+internal sealed record PrepareUpgradeRequest(long Crank, long NextObjectId, long NextPromiseId) : VatRequest<PrepareUpgradeReply>, ICrankRequest
 {
     internal override PrepareUpgradeReply Accept(IVatRequestHandler handler) => handler.PrepareUpgrade(this);
 }
@@ -89,16 +93,16 @@ internal sealed record PrepareUpgradeRequest(long Crank, long NextObjectId, long
 /// <summary>
 /// Second half of an upgrade: delete the c-list entries of <see cref="DeleteKpids"/> (rejected promises the vat
 /// is not subscribed to), abandon non-durable exports, start the next incarnation from <see cref="BundleName"/> and
-/// deliver startVat. <see cref="AbortIncarnation"/> can undo it for the rest of the crank.
+/// deliver startVat. If it fails, the kernel aborts the whole crank (<see cref="AbortCrank"/>).
 /// </summary>
 internal sealed record StartIncarnationRequest(long Crank, IReadOnlyList<Kref> DeleteKpids, string BundleName, KCapData VatParameters,
-    long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>
+    long NextObjectId, long NextPromiseId) : VatRequest<DeliveryReply>, ICrankRequest
 {
     internal override DeliveryReply Accept(IVatRequestHandler handler) => handler.StartIncarnation(this);
 }
 
 /// <summary>The vat is terminated in <paramref name="Crank"/>: report its c-list and delete it.</summary>
-internal sealed record TerminateVatRequest(long Crank) : VatRequest<TerminateVatReply>
+internal sealed record TerminateVatRequest(long Crank) : VatRequest<TerminateVatReply>, ICrankRequest
 {
     internal override TerminateVatReply Accept(IVatRequestHandler handler) => handler.Terminate(this);
 }
@@ -128,10 +132,10 @@ internal sealed record AbortCrank(long Crank) : VatCommand(Crank)
 }
 
 /// <summary>
-/// Undo the <see cref="StartIncarnationRequest"/> of <see cref="VatCommand.Crank"/> (its startVat failed): the old
-/// incarnation stays, as it was after its bringOutYourDead.
+/// The kernel is in <see cref="Crank"/>, which has not touched this vat: keep what the vat's last crank
+/// did and let its worker go (the vat warehouse evicts it). Its next delivery rebuilds the worker from the transcript.
 /// </summary>
-internal sealed record AbortIncarnation(long Crank) : VatCommand(Crank)
+internal sealed record EvictWorker(long Crank) : VatRequest<WorkerEvicted>
 {
-    internal override void Apply(IVatRequestHandler handler) => handler.AbortIncarnation(this);
+    internal override WorkerEvicted Accept(IVatRequestHandler handler) => handler.EvictWorker(this);
 }

@@ -46,19 +46,6 @@ internal sealed partial class VatKeeper(string vatId)
 
     public void StartNextIncarnation() => IncarnationNumber++;
 
-    /// <summary>A point inside the open crank to roll back to.</summary>
-    internal readonly record struct Savepoint(int UndoCount, long O, long P, long Incarnation);
-
-    public Savepoint Mark() => new(_undo?.Count ?? 0, NextImportObjectId, NextImportPromiseId, IncarnationNumber);
-
-    public void RollbackTo(Savepoint point)
-    {
-        if (_undo is null) return;
-        for (var i = _undo.Count - 1; i >= point.UndoCount; i--) _undo[i]();
-        _undo.RemoveRange(point.UndoCount, _undo.Count - point.UndoCount);
-        (NextImportObjectId, NextImportPromiseId, IncarnationNumber) = (point.O, point.P, point.Incarnation);
-    }
-
     // ---- c-list ----
 
     public bool HasKref(Kref kref) => _byKref.ContainsKey(kref);
@@ -83,7 +70,7 @@ internal sealed partial class VatKeeper(string vatId)
     /// <summary>Adds an entry (unreachable at first) and reports it.</summary>
     public void AddEntry(Kref kref, string vref, bool isExport, List<VatEffect> effects)
     {
-        _blockVrefs.TryAdd(vref, kref);
+        VrefChanged(vref, kref);
         _byVref.Add(vref, (kref, false));
         _byKref.Add(kref, vref);
         _undo?.Add(() =>
@@ -99,7 +86,7 @@ internal sealed partial class VatKeeper(string vatId)
         var vref = _byKref[kref];
         var entry = _byVref[vref];
         if (entry.Reachable == reachable) return;
-        _blockVrefs.TryAdd(vref, kref);
+        VrefChanged(vref, kref);
         _byVref[vref] = (kref, reachable);
         _undo?.Add(() => _byVref[vref] = entry);
         var isExport = VrefInfo.Parse(vref).AllocatedByVat;
@@ -111,7 +98,7 @@ internal sealed partial class VatKeeper(string vatId)
     {
         var vref = _byKref[kref];
         SetReachable(kref, false, effects);
-        _blockVrefs.TryAdd(vref, kref);
+        VrefChanged(vref, kref);
         var entry = _byVref[vref];
         _byVref.Remove(vref);
         _byKref.Remove(kref);
@@ -154,7 +141,7 @@ internal sealed partial class VatKeeper(string vatId)
     public void VatstoreSet(string key, string value)
     {
         var had = _vatstore.TryGetValue(key, out var old);
-        _blockVatstore.Add(key);
+        VatstoreChanged(key);
         _vatstore[key] = value;
         if (!had) _vatstoreKeys.Add(key);
         _undo?.Add(() =>
@@ -174,7 +161,7 @@ internal sealed partial class VatKeeper(string vatId)
     public void VatstoreDelete(string key)
     {
         if (!_vatstore.Remove(key, out var old)) return;
-        _blockVatstore.Add(key);
+        VatstoreChanged(key);
         _vatstoreKeys.Remove(key);
         _undo?.Add(() =>
         {
