@@ -13,7 +13,7 @@ namespace ActorSwingSet.Cli.Commands;
 /// </summary>
 internal sealed class StoredKernel
 {
-    private StoredKernel(string path, CommittedState state)
+    private StoredKernel(string path, StoredState state)
     {
         Path = path;
         State = state;
@@ -23,14 +23,14 @@ internal sealed class StoredKernel
     public string Path { get; }
 
     /// <summary>The committed state as read.</summary>
-    public CommittedState State { get; }
+    public StoredState State { get; }
 
     /// <summary>The stored kernel in <paramref name="file"/>, or the one-line reason (prefixed with the command) it cannot be used.</summary>
     public static (StoredKernel? Kernel, string? Problem) Read(FileInfo file, string command)
     {
         var path = file.FullName;
         if (KernelDatabase.Problem(path) is { } problem) return (null, $"swingset {command}: {problem}");
-        CommittedState state;
+        StoredState state;
         try
         {
             state = KernelDatabase.Read(path, PersistenceId);

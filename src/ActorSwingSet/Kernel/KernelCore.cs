@@ -57,14 +57,22 @@ internal sealed class KernelCore
     /// replaying its transcript.
     /// </summary>
     public static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state) =>
+        Restore(port, options, KvState.From(state));
+
+    /// <inheritdoc cref="Restore(IVatPort, KernelOptions, IReadOnlyDictionary{string, string})"/>
+    public static KernelCore Restore(IVatPort port, KernelOptions options, ICommittedKv state) =>
         Restore(port, options, state, ExpectedVersion(options), requireBundles: true);
 
-    internal static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state, string version, bool requireBundles)
+    internal static KernelCore Restore(IVatPort port, KernelOptions options, IReadOnlyDictionary<string, string> state, string version, bool requireBundles) =>
+        Restore(port, options, KvState.From(state), version, requireBundles);
+
+    internal static KernelCore Restore(IVatPort port, KernelOptions options, ICommittedKv state, string version, bool requireBundles)
     {
-        var core = new KernelCore(port, options, KernelKeeper.Load(state, version));
+        var all = state.ReadRange("", null).ToDictionary(StringComparer.Ordinal);
+        var core = new KernelCore(port, options, KernelKeeper.Load(all, version));
         var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         // a port that loads its vats on demand reads them from the committed store, not from here
-        foreach (var (key, value) in port.LoadsOnDemand ? Enumerable.Empty<KeyValuePair<string, string>>() : state)
+        foreach (var (key, value) in port.LoadsOnDemand ? Enumerable.Empty<KeyValuePair<string, string>>() : all)
         {
             if (!KvKeys.TrySplit(key, out var entity, out _) || !VatId.IsValid(entity)) continue;
             if (!byVat.TryGetValue(entity, out var part)) byVat[entity] = part = new(StringComparer.Ordinal);

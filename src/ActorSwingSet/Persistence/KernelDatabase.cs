@@ -106,7 +106,7 @@ internal static class KernelDatabase
     /// snapshot and every block after it. Any damage throws <see cref="StorageFileException"/> naming the block (a
     /// block's sequence number is its block number) and what is wrong.
     /// </summary>
-    public static CommittedState Read(string path, string persistenceId)
+    public static StoredState Read(string path, string persistenceId)
     {
         var state = new KvState();
         long block = 0;
@@ -115,7 +115,7 @@ internal static class KernelDatabase
             using var db = ReadOnlySqlite.Open(path);
             var tables = Tables(db);
             // no journal: a new database whose first block never came; no snapshot table: the kernel recovers from the journal alone
-            if (!tables.Contains("journal")) return new CommittedState(0, state.ToDictionary());
+            if (!tables.Contains("journal")) return new StoredState(0, state.ToDictionary());
             if (tables.Contains("snapshot"))
             {
                 using var snap = db.CreateCommand();
@@ -151,7 +151,7 @@ internal static class KernelDatabase
         {
             throw new StorageFileException($"the journal cannot be read after block {block}: {OneLine(e)}", e);
         }
-        return new CommittedState(block, state.ToDictionary());
+        return new StoredState(block, state.ToDictionary());
     }
 
     /// <summary>
@@ -234,3 +234,6 @@ internal static class KernelDatabase
 /// items by vat ID and position, and the last block applied to them.
 /// </summary>
 internal sealed record StoredTranscripts(IReadOnlyList<TranscriptSpan> Spans, IReadOnlyList<TranscriptItem> Items, long AppliedBlock);
+
+/// <summary>What <see cref="KernelDatabase.Read"/> found: the last committed block (0 for none) and the whole state after it, in kvStore form.</summary>
+internal sealed record StoredState(long Block, IReadOnlyDictionary<string, string> State);

@@ -67,7 +67,8 @@ internal sealed class KernelJournal : ReceivePersistentActor
             Context.Stop(Self);
         });
 
-        Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.ToDictionary())));
+        // a copy: the kernel reads rows from it as it needs them, while this actor goes on applying blocks
+        Command<GetCommittedState>(_ => Sender.Tell(new CommittedState(_block, _state.Clone())));
         Command<CommitBlock>(c =>
         {
             _waiting = Sender;
@@ -211,8 +212,8 @@ internal sealed record GetCommittedState
     public static readonly GetCommittedState Instance = new();
 }
 
-/// <summary>Reply to <see cref="GetCommittedState"/>: the last committed block (0 for none) and the state after it, in kvStore form.</summary>
-internal sealed record CommittedState(long Block, IReadOnlyDictionary<string, string> State);
+/// <summary>Reply to <see cref="GetCommittedState"/>: the last committed block (0 for none) and the state after it, in kvStore form, to read as needed.</summary>
+internal sealed record CommittedState(long Block, ICommittedKv State);
 
 /// <summary>Store one block. Reply: <see cref="BlockStored"/>, or a failure with <see cref="JournalWriteFailedException"/>.</summary>
 internal sealed record CommitBlock(long CrankNumber, IReadOnlyList<KvWrite> Writes, IReadOnlyList<TranscriptItem> Transcript);

@@ -31,6 +31,15 @@ internal sealed class KvState : ICommittedKv
     }
 
     /// <inheritdoc/>
+    public string? Get(string key) => _kv.GetValueOrDefault(key);
+
+    /// <inheritdoc/>
+    /// <remarks>A scan of the whole state: a state held in memory is small, or read whole anyway.</remarks>
+    public IEnumerable<KeyValuePair<string, string>> ReadRange(string from, string? to, string? glob = null) =>
+        _kv.Where(e => string.CompareOrdinal(e.Key, from) >= 0 && (to is null || string.CompareOrdinal(e.Key, to) < 0) && (glob is null || KvGlob.IsMatch(glob, e.Key)))
+            .OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+
+    /// <inheritdoc/>
     public IEnumerable<KeyValuePair<string, string>> ReadEntity(string entity) =>
         _byEntity.TryGetValue(entity, out var keys) ? keys.Select(k => new KeyValuePair<string, string>(k, _kv[k])).ToList() : [];
 
@@ -86,6 +95,9 @@ internal sealed class KvState : ICommittedKv
         if (!KvKeys.TrySplit(key, out var head, out _)) return null;
         return Kref.TryParse(head, out _) || VatId.IsValid(head) ? head : null;
     }
+
+    /// <summary>A copy of the state (for a reader that must not see later blocks).</summary>
+    public KvState Clone() => From(_kv);
 
     /// <summary>A copy of the state, unsorted: what recovery and the tools read (none of them needs key order).</summary>
     public Dictionary<string, string> ToDictionary() => new(_kv, StringComparer.Ordinal);

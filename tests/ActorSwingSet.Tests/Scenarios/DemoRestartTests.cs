@@ -103,7 +103,7 @@ public sealed class DemoRestartTests : ScratchDirectoryTest
         var state = await journal.Ask<CommittedState>(GetCommittedState.Instance, TimeSpan.FromMinutes(1));
         await system.Terminate();
         SqliteConnection.ClearAllPools(); // pooled connections would look like another process holding the file
-        return $"block {state.Block}: " + string.Join('\n', state.State.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"));
+        return $"block {state.Block}: " + string.Join('\n', state.State.ReadRange("", null).Select(e => $"{e.Key}={e.Value}"));
     }
 
     [Fact]
