@@ -45,7 +45,8 @@ public sealed class LazyRestoreTests
         return KernelCore.Restore(new InProcessVatPort(config.Bundles), new KernelOptions(config.Bundles, 2), state);
     }
 
-    private static int Promises(IReadOnlyDictionary<string, string> state) => state.Keys.Count(k => k.StartsWith("kp", StringComparison.Ordinal) && k.EndsWith(".state", StringComparison.Ordinal));
+    private static int Promises(IReadOnlyDictionary<string, string> state) =>
+        state.Keys.Count(k => k.StartsWith("kp", StringComparison.Ordinal) && k.EndsWith(".state", StringComparison.Ordinal));
 
     [Fact]
     public async Task A_restored_kernel_reads_no_promise_row_at_start_and_none_a_crank_does_not_touch()
