@@ -68,20 +68,12 @@ internal sealed class KernelCore
 
     internal static KernelCore Restore(IVatPort port, KernelOptions options, ICommittedKv state, string version, bool requireBundles)
     {
-        var all = state.ReadRange("", null).ToDictionary(StringComparer.Ordinal);
-        var core = new KernelCore(port, options, KernelKeeper.Load(all, version));
-        var byVat = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        // a port that loads its vats on demand reads them from the committed store, not from here
-        foreach (var (key, value) in port.LoadsOnDemand ? Enumerable.Empty<KeyValuePair<string, string>>() : all)
-        {
-            if (!KvKeys.TrySplit(key, out var entity, out _) || !VatId.IsValid(entity)) continue;
-            if (!byVat.TryGetValue(entity, out var part)) byVat[entity] = part = new(StringComparer.Ordinal);
-            part[key] = value;
-        }
+        var core = new KernelCore(port, options, KernelKeeper.Load(state, version));
         foreach (var v in core.Keeper.Vats.Where(v => v.Alive))
         {
             if (requireBundles && !options.Bundles.Contains(v.BundleName)) throw new FormatException($"vat {v.VatId} runs bundle '{v.BundleName}', which is not registered");
-            port.RestoreVat(v.VatId, v.BundleName, v.EnablePipelining, port.LoadsOnDemand ? null : byVat.GetValueOrDefault(v.VatId) ?? []);
+            // a port that loads its vats on demand reads them from the committed store when they are needed, not now
+            port.RestoreVat(v.VatId, v.BundleName, v.EnablePipelining, port.LoadsOnDemand ? null : state.ReadEntity(v.VatId).ToDictionary(StringComparer.Ordinal));
         }
         return core;
     }

@@ -177,6 +177,23 @@ internal static class KvKeys
     public const string AcceptanceQueue = "acceptanceQueue";
     /// <summary>The kernel's two event queues, in the order they are rendered.</summary>
     public static readonly string[] Queues = [RunQueue, AcceptanceQueue];
+
+    // Key ranges, for reading a committed store by range (ICommittedKv.ReadRange): [From, To) in ordinal order.
+    /// <summary>The keys of every object entity koN (a digit follows "ko", so <see cref="NextObjectId"/> sorts below them).</summary>
+    public const string ObjectKeysFrom = "ko0", ObjectKeysTo = "ko:";
+    /// <summary>The keys of every promise entity kpN (a digit follows "kp", so <see cref="NextPromiseId"/> sorts below them).</summary>
+    public const string PromiseKeysFrom = "kp0", PromiseKeysTo = "kp:";
+    /// <summary>The keys of every vat entity vN (a digit follows "v"; the "vat." and "vats." keys sort above them).</summary>
+    public const string VatKeysFrom = "v0", VatKeysTo = "v:";
+    /// <summary>A glob for the promises' state keys (one per promise; the caller checks the match is exactly kpN.state).</summary>
+    public const string PromiseStateGlob = "kp*." + Field.State;
+    /// <summary>A glob for the vats' c-list keys for objects (the caller checks each with <see cref="TryParseCListObjectKey"/>).</summary>
+    public const string CListObjectGlob = "v*.c.ko*";
+    /// <summary>A glob for one field of every vat (the caller checks the match is exactly vN.FIELD).</summary>
+    public static string VatFieldGlob(string field) => "v*." + field;
+
+    /// <summary>The least key above every key that starts with <paramref name="prefix"/> (which ends in a dot): a range's end.</summary>
+    public static string Above(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
     public static string QueueEntry(string queue, long position) => QueueEntry(queue, N(position));
     /// <summary>A queue entry's key; an empty <paramref name="position"/> gives the prefix of them all.</summary>
     public static string QueueEntry(string queue, string position) => queue + "." + position;

@@ -53,7 +53,7 @@ public sealed class GcActionTests
         var dump = KernelStateRenderer.All(new KernelKeeper(), []);
         dump[KvKeys.GcActions] = "[\"v1 dropExport ko20\",\"v1 forget ko20\"]";
 
-        var e = Assert.Throws<FormatException>(() => KernelKeeper.Load(dump));
+        var e = Assert.Throws<FormatException>(() => KernelKeeper.Load(KvState.From(dump)));
         Assert.Equal("gcActions holds 'v1 forget ko20', which is not 'vN dropExport|retireExport|retireImport koN'", e.Message);
         Assert.Contains(GcAction.NotAnAction("v1 forget ko20"), KernelAudit.Run(dump).Violations);
     }

@@ -66,7 +66,7 @@ internal sealed partial class KernelKeeper
         foreach (var id in _blockPromises.Order())
         {
             writes.Add(KvWrite.DeleteEntity(KvKeys.PromiseEntity(id)));
-            if (_promises.TryGetValue(id, out var p)) KernelStateRenderer.Promise(id, p, Set);
+            if (_promises.GetValueOrDefault(id) is { } p) KernelStateRenderer.Promise(id, p, Set);
         }
         foreach (var (name, q) in KernelStateRenderer.Queues(this))
         {

@@ -16,7 +16,11 @@ internal sealed partial class KernelKeeper
     public const long FirstVatId = 1;
 
     private readonly Dictionary<long, ObjectRow> _objects = [];
-    private readonly Dictionary<long, PromiseRow> _promises = [];
+    // promise rows read or written since the kernel started; a null row is a promise known not to exist (deleted since
+    // the last stored block, or asked for and not found). A promise not here is read from the committed store.
+    private readonly Dictionary<long, PromiseRow?> _promises = [];
+    private ICommittedKv? _committed;
+    private long _promiseCount;
     // importers of objects already deleted, kept until each importer retires its entry (SwingSet asks the c-list)
     private readonly Dictionary<long, SortedSet<string>> _retiredImporters = [];
     private readonly Dictionary<string, VatRecord> _vats = new(StringComparer.Ordinal);
@@ -125,7 +129,7 @@ internal sealed partial class KernelKeeper
     private PromiseRow MutPromise(long id)
     {
         _blockPromises.Add(id);
-        var p = _promises[id];
+        var p = FindPromise(id) ?? throw new KernelPanicException($"reference to missing promise {Kref.Promise(id)}");
         if (_undo is not null && _touchedPromises.Add(id))
         {
             var original = p.Clone();
@@ -385,17 +389,50 @@ internal sealed partial class KernelKeeper
 
     // ---- promises ----
 
-    public bool PromiseExists(Kref kp) => _promises.ContainsKey(kp.Id);
-    /// <summary>The promise table, read-only, by promise number.</summary>
-    public IEnumerable<KeyValuePair<long, IKernelPromise>> Promises => _promises.Select(e => KeyValuePair.Create(e.Key, (IKernelPromise)e.Value));
-    public int PromiseCount => _promises.Count;
+    public bool PromiseExists(Kref kp) => FindPromise(kp.Id) is not null;
+
+    /// <summary>
+    /// The promise table, read-only, in promise-number order: the rows in memory and every other committed one, read
+    /// from the committed store as the walk reaches it (a dump or an audit reads them all; a crank never walks them).
+    /// </summary>
+    public IEnumerable<KeyValuePair<long, IKernelPromise>> Promises
+    {
+        get
+        {
+            var ids = _promises.Where(e => e.Value is not null).Select(e => e.Key).ToHashSet();
+            if (_committed is not null)
+                foreach (var id in CommittedPromiseIds())
+                    if (!_promises.ContainsKey(id)) ids.Add(id);
+            foreach (var id in ids.Order())
+                if (FindPromise(id) is { } p) yield return KeyValuePair.Create(id, (IKernelPromise)p);
+        }
+    }
+
+    /// <summary>How many promises exist (kept as a count: most rows are not in memory).</summary>
+    public long PromiseCount => _promiseCount;
 
     /// <summary>The promise's row, read-only; throws <see cref="KeyNotFoundException"/> if there is no such promise.</summary>
-    public IKernelPromise GetPromise(Kref kp) =>
-        _promises.TryGetValue(kp.Id, out var p) ? p : throw new KeyNotFoundException($"unknown kernel promise {kp}");
+    public IKernelPromise GetPromise(Kref kp) => FindPromise(kp.Id) ?? throw new KeyNotFoundException($"unknown kernel promise {kp}");
 
     /// <summary>The promise's row, read-only; null if there is no such promise.</summary>
-    public IKernelPromise? TryGetPromise(Kref kp) => _promises.GetValueOrDefault(kp.Id);
+    public IKernelPromise? TryGetPromise(Kref kp) => FindPromise(kp.Id);
+
+    /// <summary>
+    /// The promise's row: the one in memory, or else the committed one, read once and kept (a crank changes rows in
+    /// memory only, so a row not in memory is as the last stored block left it). Null when there is no such promise.
+    /// </summary>
+    private PromiseRow? FindPromise(long id)
+    {
+        if (_promises.TryGetValue(id, out var row)) return row;
+        if (_committed is null || id >= NextPromiseId) return null;
+        return _promises[id] = ReadPromise(_committed.ReadEntity(KvKeys.PromiseEntity(id)));
+    }
+
+    private void SetPromiseCount(long by)
+    {
+        _promiseCount += by;
+        OnUndo(() => _promiseCount -= by);
+    }
 
     public Kref AddPromise(string? decider)
     {
@@ -407,6 +444,7 @@ internal sealed partial class KernelKeeper
             _touchedPromises.Add(id);
             OnUndo(() => _promises.Remove(id));
         }
+        SetPromiseCount(1);
         IncStat(KernelStat.PromisesCreated);
         return Kref.Promise(id);
     }
@@ -493,8 +531,7 @@ internal sealed partial class KernelKeeper
         }
     }
 
-    private PromiseRow MutPromiseRequired(Kref kp) =>
-        _promises.ContainsKey(kp.Id) ? MutPromise(kp.Id) : throw new KernelPanicException($"reference to missing promise {kp}");
+    private PromiseRow MutPromiseRequired(Kref kp) => MutPromise(kp.Id);
 
     private ObjectRow MutObjectRequired(Kref ko) =>
         _objects.ContainsKey(ko.Id) ? MutObject(ko.Id) : throw new KernelPanicException($"reference to missing object {ko}");
@@ -629,9 +666,10 @@ internal sealed partial class KernelKeeper
             _maybeFreeSet.Remove(kref);
             if (kref.IsPromise)
             {
-                if (!_promises.TryGetValue(kref.Id, out var p) || p.RefCount != 0) continue;
+                if (FindPromise(kref.Id) is not { RefCount: 0 } p) continue;
                 MutPromise(kref.Id);
-                _promises.Remove(kref.Id);
+                _promises[kref.Id] = null;
+                SetPromiseCount(-1);
                 IncStat(KernelStat.PromisesDeleted);
                 // each queued message holds a reference to its target promise, so a promise at 0 has an empty queue
                 if (p.Queue.Count > 0) throw new KernelPanicException($"{kref} reached refCount 0 with {p.Queue.Count} queued message(s)");
