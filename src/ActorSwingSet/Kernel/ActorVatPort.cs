@@ -43,11 +43,11 @@ internal sealed class ActorVatPort(IActorContext context, VatBundleRegistry bund
     public async Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class
     {
         var host = _hosts.Find(vatId) ?? throw new KernelPanicException($"no actor for vat {vatId}");
-        if (request is ICrankRequest c && _warehouse.Use(vatId, c.Crank) is { } evict)
+        if (request is ICrankRequest { RunsCode: true } c && _warehouse.Use(vatId, c.Crank) is { } evict)
             foreach (var other in evict) await EvictAsync(other, c.Crank).ConfigureAwait(false);
         if (!_actors.TryGetValue(vatId, out var actor))
         {
-            if (request is not ICrankRequest) return host.Handle(request);
+            if (request is not ICrankRequest { RunsCode: true }) return host.Handle(request);
             actor = StartActor(vatId, host);
         }
         return await ReplyOf(vatId, request, actor.Ask<object>(request, timeout)).ConfigureAwait(false);

@@ -42,7 +42,7 @@ internal sealed class InProcessVatPort(VatBundleRegistry bundles, ITranscriptSto
     public Task<TReply> RequestAsync<TReply>(string vatId, VatRequest<TReply> request) where TReply : class
     {
         var h = _hosts.Find(vatId) ?? throw new KernelPanicException($"no host for vat {vatId}");
-        if (request is ICrankRequest c && _warehouse.Use(vatId, c.Crank) is { } evict)
+        if (request is ICrankRequest { RunsCode: true } c && _warehouse.Use(vatId, c.Crank) is { } evict)
             foreach (var other in evict) _hosts.InMemory(other)?.Handle(new EvictWorker(c.Crank));
         return Task.FromResult(h.Handle(request));
     }

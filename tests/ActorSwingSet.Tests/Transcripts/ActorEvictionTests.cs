@@ -63,10 +63,14 @@ public sealed class ActorEvictionTests() : Akka.TestKit.Xunit2.TestKit(LoadedMac
         var terminated = await c.TerminateVatAsync("m2", "enough");
         await c.RunAsync();
         Assert.Equal(PromiseState.Fulfilled, (await c.GetPromiseAsync(terminated)).State);
-        ExpectTerminated(online);
+        // the termination ran none of m2's code, so it took no worker's place: m6's is still the fourth
+        Assert.Equal(4L, await Fulfilled(c, "m6", "bump"));
+        await Assert.ThrowsAsync<Akka.Actor.ActorNotFoundException>(() => Sys.ActorSelection($"/user/{name}/{ids[5]}~5").ResolveOne(TimeSpan.FromSeconds(30)));
         Assert.Equal(1L, await Fulfilled(c, "m1", "bump"));                // the new incarnation starts over
         Assert.False((await c.GetVatInfoAsync("m2")).Alive);
-        for (var i = 3; i <= 6; i++) Assert.Equal(4L, await Fulfilled(c, $"m{i}", "bump"));
+        Assert.Equal(4L, await Fulfilled(c, "m3", "bump"));                 // evicts m6, the least recently used
+        ExpectTerminated(online);
+        for (var i = 4; i <= 5; i++) Assert.Equal(4L, await Fulfilled(c, $"m{i}", "bump"));
         await Probe.AssertAuditClean(c);
         dead.ExpectNoMsg(TimeSpan.Zero);
     }

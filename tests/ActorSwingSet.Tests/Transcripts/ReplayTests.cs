@@ -38,6 +38,24 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public async Task Terminating_an_offline_vat_brings_no_worker_online_and_evicts_none()
+    {
+        var k = new StoredKernel(Config(("a", "memory"), ("b", "memory")), maxVatsOnline: 1);
+        await k.Core.RunAsync();
+        Assert.Equal(1L, await k.CallAsync("a", "bump"));
+        var a = k.Core.GetVatInfo("a").VatId;
+        Assert.Equal([a], k.Port.Online);
+
+        k.Core.QueueTerminateVat("b", true, KCapData.Of(SmallCaps.Error("done")));
+        await k.Core.RunAsync();
+
+        Assert.False(k.Core.GetVatInfo("b").Alive);
+        Assert.Equal([a], k.Port.Online);                             // the termination ran no code of b's
+        Assert.Equal(2L, await k.CallAsync("a", "bump"));
+        await Probe.AssertAuditClean(k.Core);
+    }
+
+    [Fact]
     public async Task A_client_awaiting_a_counter_resumes_after_a_restart_and_settles_its_promise_once()
     {
         var (k, watch) = await ClientAwaitingCounter();

@@ -31,6 +31,9 @@ internal interface ICrankRequest
 {
     /// <summary>The kernel's crank.</summary>
     long Crank { get; }
+
+    /// <summary>Whether the request may run the vat's code, and so needs its worker online (a termination does not).</summary>
+    bool RunsCode => true;
 }
 
 /// <summary>What the kernel tells a vat actor without waiting: the undo of a crank, named by its number.</summary>
@@ -104,6 +107,9 @@ internal sealed record StartIncarnationRequest(long Crank, IReadOnlyList<Kref> D
 /// <summary>The vat is terminated in <paramref name="Crank"/>: report its c-list and delete it.</summary>
 internal sealed record TerminateVatRequest(long Crank) : VatRequest<TerminateVatReply>, ICrankRequest
 {
+    /// <inheritdoc/>
+    public bool RunsCode => false;
+
     internal override TerminateVatReply Accept(IVatRequestHandler handler) => handler.Terminate(this);
 }
 
