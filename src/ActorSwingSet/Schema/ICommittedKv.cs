@@ -20,4 +20,7 @@ internal interface ICommittedKv
     /// matches (SQLite's GLOB, of which only <c>*</c>, any run of characters, and <c>?</c>, one character, may be used).
     /// </summary>
     IEnumerable<KeyValuePair<string, string>> ReadRange(string from, string? to, string? glob = null);
+
+    /// <summary>How many keys <see cref="ReadRange"/> would read with the same arguments (counted where the keys are).</summary>
+    long Count(string from, string? to, string? glob = null);
 }

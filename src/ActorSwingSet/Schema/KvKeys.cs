@@ -185,7 +185,7 @@ internal static class KvKeys
     public const string PromiseKeysFrom = "kp0", PromiseKeysTo = "kp:";
     /// <summary>The keys of every vat entity vN (a digit follows "v"; the "vat." and "vats." keys sort above them).</summary>
     public const string VatKeysFrom = "v0", VatKeysTo = "v:";
-    /// <summary>A glob for the promises' state keys (one per promise; the caller checks the match is exactly kpN.state).</summary>
+    /// <summary>A glob for the promises' state keys, one per promise (no other key of kpN ends in ".state", so its matches count the promises).</summary>
     public const string PromiseStateGlob = "kp*." + Field.State;
     /// <summary>A glob for the vats' c-list keys for objects (the caller checks each with <see cref="TryParseCListObjectKey"/>).</summary>
     public const string CListObjectGlob = "v*.c.ko*";

@@ -40,6 +40,10 @@ internal sealed class KvState : ICommittedKv
             .OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
 
     /// <inheritdoc/>
+    public long Count(string from, string? to, string? glob = null) =>
+        _kv.Keys.LongCount(k => string.CompareOrdinal(k, from) >= 0 && (to is null || string.CompareOrdinal(k, to) < 0) && (glob is null || KvGlob.IsMatch(glob, k)));
+
+    /// <inheritdoc/>
     public IEnumerable<KeyValuePair<string, string>> ReadEntity(string entity) =>
         _byEntity.TryGetValue(entity, out var keys) ? keys.Select(k => new KeyValuePair<string, string>(k, _kv[k])).ToList() : [];
 

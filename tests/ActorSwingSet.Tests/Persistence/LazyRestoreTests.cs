@@ -26,6 +26,8 @@ public sealed class LazyRestoreTests
         }
 
         public IEnumerable<KeyValuePair<string, string>> ReadRange(string from, string? to, string? glob = null) => inner.ReadRange(from, to, glob);
+
+        public long Count(string from, string? to, string? glob = null) => inner.Count(from, to, glob);
     }
 
     private static async Task<(SortedDictionary<string, string> State, KernelCore Original)> StateWithHangingPromises(int n)

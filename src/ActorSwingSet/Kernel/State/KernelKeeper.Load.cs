@@ -25,7 +25,8 @@ internal sealed partial class KernelKeeper
             k.LoadTerminationReason(key[KvKeys.TerminationReasonPrefix.Length..], value);
         foreach (var (key, value) in kv.ReadRange(KvKeys.ObjectKeysFrom, KvKeys.ObjectKeysTo))
             if (KvKeys.TrySplit(key, out var head, out var field) && Kref.TryParse(head, out var ko) && ko.IsObject) k.LoadObjectField(ko.Id, field, value);
-        k._promiseCount = k.CommittedPromiseIds().LongCount();
+        // one kpN.state key per promise (a vatstore or queue key cannot match: those are vN.* and runQueue.*)
+        k._promiseCount = kv.Count(KvKeys.PromiseKeysFrom, KvKeys.PromiseKeysTo, KvKeys.PromiseStateGlob);
         k.LoadQueues(kv);
         k.LoadVats(kv);
         k.LoadGcMirrors(kv);
